@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/casework/casework/internal/access"
+)
+
+// Credentials is what sign-in needs of an account.
+type Credentials struct {
+	PersonID     int64
+	PasswordHash string // empty: no password issued yet
+	Active       bool
+}
+
+// CredentialsByEmail finds the account for an email, case-insensitively.
+func (s *Store) CredentialsByEmail(ctx context.Context, email string) (Credentials, error) {
+	var c Credentials
+	var hash *string
+	err := s.pool.QueryRow(ctx,
+		`SELECT id, password_hash, active FROM people WHERE email = $1`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&c.PersonID, &hash, &c.Active)
+	if err != nil {
+		return Credentials{}, notFound(err)
+	}
+	if hash != nil {
+		c.PasswordHash = *hash
+	}
+	return c, nil
+}
+
+// ViewerByID loads the signed-in person. Deactivated accounts are not found,
+// so deactivation ends every session at its next request.
+func (s *Store) ViewerByID(ctx context.Context, id int64) (access.Viewer, error) {
+	var v access.Viewer
+	var role string
+	err := s.pool.QueryRow(ctx,
+		`SELECT id, role, full_name, email, must_change_password FROM people WHERE id = $1 AND active`,
+		id).Scan(&v.PersonID, &role, &v.Name, &v.Email, &v.MustChangePassword)
+	if err != nil {
+		return access.Viewer{}, notFound(err)
+	}
+	if v.Role, err = access.ParseRole(role); err != nil {
+		return access.Viewer{}, fmt.Errorf("ViewerByID(%d): %w", id, err)
+	}
+	return v, nil
+}
+
+// AgencyTimeZone is the zone in which the agency's calendar dates are counted.
+func (s *Store) AgencyTimeZone(ctx context.Context) (string, error) {
+	var tz string
+	err := s.pool.QueryRow(ctx, `SELECT time_zone FROM agency`).Scan(&tz)
+	return tz, notFound(err)
+}

@@ -1,0 +1,70 @@
+// Package store holds all of the application's SQL: plain, parameterised
+// queries over a pgx pool. Queries that return agency data take the viewer
+// (access.Viewer) and return only the rows within that viewer's reach, so
+// "not found" and "not yours" are the same answer: ErrNotFound.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// ErrNotFound means the thing asked for does not exist or is outside the
+// viewer's reach; callers must not tell the two apart.
+var ErrNotFound = errors.New("not found")
+
+// Store is the application's database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store.Open: parse DATABASE_URL: %w", err)
+	}
+	// Bounded waits: a page should fail fast with a clear message rather than
+	// hang while the database is away.
+	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	cfg.HealthCheckPeriod = 15 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store.Open: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := pool.Ping(pingCtx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store.Open: database not reachable: %w", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// New wraps an existing pool (tests).
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Pool is the connection pool, for the session store.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Close releases every connection.
+func (s *Store) Close() { s.pool.Close() }
+
+// Ready runs one trivial query: the floor that every database page pays.
+func (s *Store) Ready(ctx context.Context) error {
+	var one int
+	return s.pool.QueryRow(ctx, "SELECT 1").Scan(&one)
+}
+
+// notFound turns pgx's no-rows into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
