@@ -1,0 +1,197 @@
+package demo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/casework/casework/internal/store"
+)
+
+var goalsOutOfHome = []string{"reunification", "reunification", "reunification", "adoption", "kinship_legal_guardianship", "relative_placement", "independent_living"}
+
+// addCase makes one open case assigned to w, with its risk history, events and
+// court dates. prior, when the case came by transfer, held it before.
+func (g *generator) addCase(w store.Person, since time.Time, office int, prior store.Person) {
+	id := int64(len(g.d.Cases) + 1)
+	received := g.between(g.asOf.AddDate(-2, 0, 0), g.asOf.AddDate(0, 0, -3))
+	if g.pick(0.15) { // a share of recent cases, so new-case rules show
+		received = g.between(g.asOf.AddDate(0, 0, -40), g.asOf.AddDate(0, 0, -2))
+	}
+	// Usually assigned within two business days; now and then late.
+	assigned := received.AddDate(0, 0, g.rng.IntN(3))
+	if g.pick(0.08) {
+		assigned = received.AddDate(0, 0, 3+g.rng.IntN(5))
+	}
+	if assigned.Before(since) {
+		// The worker joined the unit later: the case came to them then, from
+		// the colleague who held it before.
+		if !received.Before(since) || prior.ID == w.ID {
+			assigned = since
+		} else {
+			g.d.Assignments = append(g.d.Assignments, store.Position{A: id, B: prior.ID, Since: assigned, Until: since})
+			assigned = since
+		}
+	}
+	if !assigned.Before(g.asOf) {
+		assigned = g.asOf.AddDate(0, 0, -1)
+	}
+	c := store.Case{
+		ID:          id,
+		CaseNumber:  fmt.Sprintf("%d-%06d", received.Year(), 100000+id*37%899999),
+		FamilyName:  lastNames[g.rng.IntN(len(lastNames))],
+		OfficeID:    int64(office + 1),
+		Setting:     "in_home",
+		Goal:        "remain_home",
+		SCRAssigned: received.AddDate(0, 0, -1-g.rng.IntN(5)),
+		Received:    received,
+	}
+	if g.pick(0.55) {
+		c.Setting = "out_of_home"
+		c.PlacementDate = g.between(received.AddDate(0, 0, -10), maxDate(received.AddDate(0, 0, 1), minDate(received.AddDate(0, 4, 0), g.asOf.AddDate(0, 0, -1))))
+		c.Goal = goalsOutOfHome[g.rng.IntN(len(goalsOutOfHome))]
+	}
+	if c.Setting == "out_of_home" || g.pick(0.3) {
+		c.CourtInvolved = true
+		c.CourtNext = g.asOf.AddDate(0, 0, -4+g.rng.IntN(75))
+	}
+	if g.pick(0.06) {
+		c.Closing = g.asOf.AddDate(0, 0, 3+g.rng.IntN(40))
+	}
+	g.d.Cases = append(g.d.Cases, c)
+	g.d.Assignments = append(g.d.Assignments, store.Position{A: id, B: w.ID, Since: assigned})
+	g.riskHistory(c, w)
+	g.caseEvents(c, assigned, w)
+}
+
+// addUnassignedCase is a case just received from intake, not yet assigned.
+func (g *generator) addUnassignedCase(office int64) {
+	id := int64(len(g.d.Cases) + 1)
+	received := g.asOf.AddDate(0, 0, -1-g.rng.IntN(4))
+	g.d.Cases = append(g.d.Cases, store.Case{
+		ID: id, CaseNumber: fmt.Sprintf("%d-%06d", received.Year(), 100000+id*37%899999),
+		FamilyName: lastNames[g.rng.IntN(len(lastNames))], OfficeID: office,
+		Setting: "in_home", Goal: "remain_home", SCRAssigned: received.AddDate(0, 0, -2), Received: received,
+	})
+	g.d.Risks = append(g.d.Risks, store.Risk{CaseID: id, Level: "moderate", AssessedOn: received})
+}
+
+// riskHistory: an assessment at intake, then now and then a change. About one
+// case in eight is high or very high now, some of them since the last days, so
+// the one-day report and the weekly review appear in every state.
+func (g *generator) riskHistory(c store.Case, w store.Person) {
+	levels := []string{"low", "moderate", "moderate", "high"}
+	level := levels[g.rng.IntN(len(levels))]
+	on := c.Received
+	g.d.Risks = append(g.d.Risks, store.Risk{CaseID: c.ID, Level: level, AssessedOn: on, RecordedBy: w.ID})
+	for {
+		on = on.AddDate(0, 2+g.rng.IntN(4), g.rng.IntN(20))
+		if !on.Before(g.asOf) {
+			break
+		}
+		next := []string{"low", "moderate", "high", "very_high"}[g.rng.IntN(4)]
+		if next == "very_high" && g.pick(0.6) {
+			next = "moderate"
+		}
+		if next == level {
+			continue
+		}
+		level = next
+		g.d.Risks = append(g.d.Risks, store.Risk{CaseID: c.ID, Level: level, AssessedOn: on, RecordedBy: w.ID})
+	}
+	// A recent escalation on a few cases: the one-day report is due now.
+	if level != "high" && level != "very_high" && g.pick(0.05) {
+		on := g.asOf.AddDate(0, 0, -1-g.rng.IntN(9))
+		last := g.d.Risks[len(g.d.Risks)-1].AssessedOn
+		if on.After(last) {
+			g.d.Risks = append(g.d.Risks, store.Risk{CaseID: c.ID, Level: []string{"high", "very_high"}[g.rng.IntN(2)], AssessedOn: on, RecordedBy: w.ID})
+		}
+	}
+}
+
+// caseEvents: visits roughly monthly, monthly contact-sheet approvals (some
+// missed, some pending), the placement milestones, the visit plan (MVR), and
+// the closure steps of cases planned to close.
+func (g *generator) caseEvents(c store.Case, assigned time.Time, w store.Person) {
+	from := maxDate(assigned, g.start)
+	add := func(kind string, on time.Time, approval string) {
+		if on.Before(from.AddDate(0, 0, -60)) || !on.Before(g.asOf) {
+			return
+		}
+		e := store.Event{CaseID: c.ID, Kind: kind, OccurredOn: on, RecordedBy: w.ID, Approval: approval}
+		if approval != "not_required" {
+			e.DocumentedOn = on.AddDate(0, 0, g.rng.IntN(4))
+			if !e.DocumentedOn.Before(g.asOf) {
+				e.DocumentedOn = on
+			}
+		}
+		g.d.Events = append(g.d.Events, e)
+	}
+	// Visits, about monthly, a little more often for some.
+	for on := from.AddDate(0, 0, 2+g.rng.IntN(8)); on.Before(g.asOf); on = on.AddDate(0, 0, 18+g.rng.IntN(20)) {
+		approval := "approved"
+		if g.asOf.Sub(on) < 20*24*time.Hour && g.pick(0.6) {
+			approval = "pending"
+		}
+		if g.pick(0.93) {
+			add("child_visit", on, approval)
+		}
+		if g.pick(0.7) {
+			add("parent_visit", on.AddDate(0, 0, g.rng.IntN(3)), approval)
+		}
+		if c.Setting == "out_of_home" && g.pick(0.4) {
+			add("provider_visit", on.AddDate(0, 0, 1), approval)
+		}
+		if g.pick(0.2) {
+			add("collateral_contact", on.AddDate(0, 0, 4), approval)
+		}
+	}
+	// The supervisor's monthly approval of the contact sheet, mostly on time.
+	for m := lastOfMonth(from); m.Before(g.asOf); m = lastOfMonth(m.AddDate(0, 0, 1)) {
+		if g.pick(0.88) {
+			add("contact_sheet_approved", m.AddDate(0, 0, -g.rng.IntN(10)), "not_required")
+		}
+	}
+	// The visit plan: usually within the policy's window, sometimes late.
+	anchor := c.SCRAssigned
+	if !c.PlacementDate.IsZero() && c.PlacementDate.Before(anchor) {
+		anchor = c.PlacementDate
+	}
+	if g.pick(0.92) {
+		add("mvr_established", anchor.AddDate(0, 0, 10+g.rng.IntN(45)), "not_required")
+	}
+	if c.Setting == "out_of_home" {
+		p := c.PlacementDate
+		milestones := []struct {
+			kind    string
+			days, p int
+		}{{"child_visit", 2, 95}, {"cprb_notification", 3, 90}, {"relative_notification", 20, 90}, {"family_team_meeting", 25, 85}, {"ninety_day_staffing", 85, 85}}
+		for _, m := range milestones {
+			if g.rng.IntN(100) < m.p {
+				approval := "not_required"
+				if m.kind == "child_visit" {
+					approval = "approved"
+				}
+				add(m.kind, p.AddDate(0, 0, m.days-2+g.rng.IntN(5)), approval)
+			}
+		}
+	} else if assigned.After(g.asOf.AddDate(0, 0, -30)) && g.pick(0.85) {
+		add("child_visit", assigned.AddDate(0, 0, 2+g.rng.IntN(8)), "pending")
+	}
+	if !c.Closing.IsZero() && g.pick(0.5) {
+		add("risk_reassessment", g.asOf.AddDate(0, 0, -1-g.rng.IntN(5)), "not_required")
+	}
+}
+
+func maxDate(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minDate(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,69 @@
+// Package views holds the templ components of every page. Components take
+// plain values prepared by the handlers; they query nothing.
+package views
+
+import (
+	"time"
+
+	"github.com/casework/casework/internal/access"
+)
+
+// Chrome is what every page's layout needs.
+type Chrome struct {
+	Title    string
+	Viewer   access.Viewer // zero when signed out
+	Today    time.Time     // the agency's date
+	Active   string        // path of the current section, for the navigation
+	CSSURL   string
+	JSURL    string
+	HtmxURL  string
+	SignedIn bool
+}
+
+// NavItem is one entry of the navigation.
+type NavItem struct {
+	Path  string
+	Label string
+}
+
+// Nav is the navigation for a role: each person sees only their own places.
+func Nav(r access.Role) []NavItem {
+	switch r {
+	case access.Worker:
+		return []NavItem{{"/caseload", "My caseload"}}
+	case access.Supervisor:
+		return []NavItem{{"/unit", "My unit"}}
+	case access.CaseworkSupervisor:
+		return []NavItem{{"/area", "My area"}}
+	case access.Administrator:
+		return []NavItem{{"/admin", "Agency"}}
+	}
+	return nil
+}
+
+// Date formats a calendar date the way the policies write it.
+func Date(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("Mon 2 Jan 2006")
+}
+
+// DatePtr formats an optional date.
+func DatePtr(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return Date(*t)
+}
+
+// Words turns a stored code (out_of_home) into words (out of home).
+func Words(code string) string {
+	b := []byte(code)
+	for i, c := range b {
+		if c == '_' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
