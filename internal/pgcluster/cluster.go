@@ -106,13 +106,20 @@ func Ensure(ctx context.Context, dir string, opts Options) (*Cluster, error) {
 		if c.Port, c.SocketDir, err = runningState(c.dataDir()); err != nil {
 			return nil, err
 		}
-		c.tempSocket = c.SocketDir != dir
-		c.WasRunning = true
-		c.logf("reusing PostgreSQL already running from %s on port %d", dir, c.Port)
-		if err := c.waitReady(ctx, 30*time.Second); err != nil {
+		// It may still be starting up, or be dying (killed a moment ago):
+		// wait until it either accepts connections or is gone.
+		if running, err = c.waitReady(ctx, 30*time.Second); err != nil {
 			return nil, err
 		}
-	} else {
+		if running {
+			c.tempSocket = c.SocketDir != dir
+			c.WasRunning = true
+			c.logf("reusing PostgreSQL already running from %s on port %d", dir, c.Port)
+		} else {
+			c.logf("the PostgreSQL found running from %s has exited; starting it again", dir)
+		}
+	}
+	if !running {
 		if err := c.pickAddress(); err != nil {
 			return nil, err
 		}

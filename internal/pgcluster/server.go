@@ -93,7 +93,7 @@ func (c *Cluster) start(ctx context.Context) error {
 		c.logf("port %d is taken by another program, using %d instead", old, c.Port)
 	}
 	if err != nil {
-		return fmt.Errorf("%w\nserver log %s ends with:\n%s", err, c.LogPath(), tailFile(c.LogPath(), 10))
+		return fmt.Errorf("starting PostgreSQL failed: %w; server log %s ends with: %s", err, c.LogPath(), tailFile(c.LogPath(), 5))
 	}
 	return nil
 }
@@ -104,24 +104,30 @@ func (c *Cluster) stop(ctx context.Context, mode string) error {
 	return c.run(ctx, "pg_ctl", "stop", "-w", "-t", "60", "-m", mode, "-D", c.dataDir())
 }
 
-// waitReady polls pg_isready until the server accepts connections. Used
-// when reusing a server someone else started, which may still be starting.
-func (c *Cluster) waitReady(ctx context.Context, timeout time.Duration) error {
+// waitReady polls pg_isready until the server accepts connections (true)
+// or has exited (false). Used when reusing a server someone else started,
+// which may still be starting up or may have just been killed.
+func (c *Cluster) waitReady(ctx context.Context, timeout time.Duration) (bool, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		cmd := exec.CommandContext(ctx, c.bin.Path("pg_isready"), "-q", "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port), "-U", Superuser, "-d", "postgres", "-t", "1")
 		cmd.Env = cleanEnv()
 		err := cmd.Run()
 		if err == nil {
-			return nil
+			return true, nil
+		}
+		if running, serr := c.isRunning(ctx); serr == nil && !running {
+			return false, nil
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("PostgreSQL on 127.0.0.1:%d is not accepting connections (see %s): %v", c.Port, c.LogPath(), err)
+			return false, fmt.Errorf("PostgreSQL running from %s does not accept connections on 127.0.0.1:%d (see %s); stop it with `pgdev stop` and retry", c.Dir, c.Port, c.LogPath())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
+// lastLines keeps the end of a command's output on one line, so an error
+// stays a single readable line yet still says what went wrong.
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	if len(lines) > n {
@@ -135,9 +141,5 @@ func tailFile(path string, n int) string {
 	if err != nil {
 		return "(no log: " + err.Error() + ")"
 	}
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return lastLines(string(b), n)
 }
