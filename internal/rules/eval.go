@@ -1,0 +1,947 @@
+package rules
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Obligation states.
+const (
+	StateOpen    = "open"     // not met, due on or after as_of
+	StateOverdue = "overdue"  // not met, due before as_of
+	StateMet     = "met"      // met on or before due
+	StateMetLate = "met_late" // met after due
+)
+
+// Obligation is one thing owed: by whom or for what (Subject), by when
+// (Due), why, and under which policy (Source). Last is the latest fact that
+// satisfied a recurring obligation; Met the date a one-time obligation was
+// met; zero when absent (null in JSON).
+type Obligation struct {
+	Rule    string `json:"rule"`
+	Subject string `json:"subject"`
+	Due     Date   `json:"due"`
+	State   string `json:"state"`
+	Last    Date   `json:"last"`
+	Met     Date   `json:"met"`
+	Why     string `json:"why"`
+	Source  string `json:"source"`
+}
+
+// Options override the facts' own profile and as_of when set.
+type Options struct {
+	Profile string
+	AsOf    Date
+}
+
+// Result is the output of Evaluate; its JSON is the contract's output.
+type Result struct {
+	AsOf        Date         `json:"as_of"`
+	Profile     string       `json:"profile"`
+	Obligations []Obligation `json:"obligations"`
+}
+
+// resolve returns the as_of, the profile and the version in force.
+func resolve(f *Facts, opts Options) (Date, *Profile, *Version, error) {
+	asOf := f.AsOf
+	if !opts.AsOf.IsZero() {
+		asOf = opts.AsOf
+	}
+	if asOf.IsZero() {
+		return asOf, nil, nil, FieldError{Path: "as_of", Msg: "required (in the facts or with --as-of)"}
+	}
+	id := f.Profile
+	if opts.Profile != "" {
+		id = opts.Profile
+	}
+	if id == "" {
+		id = DefaultProfile
+	}
+	p, ok := LookupProfile(id)
+	if !ok {
+		return asOf, nil, nil, FieldError{Path: "profile", Msg: "unknown profile " + quote(id) +
+			" (known: " + strings.Join(ProfileIDs(), ", ") + ")"}
+	}
+	v, ok := p.VersionAt(asOf)
+	if !ok {
+		return asOf, p, nil, FieldError{Path: "as_of", Msg: asOf.String() + " is before profile " + p.ID +
+			" took effect (" + p.Versions[0].Effective.String() + ")"}
+	}
+	return asOf, p, v, nil
+}
+
+// Evaluate returns what is owed as of the date, under the profile version
+// in force on that date, sorted by due date, then rule, then subject. The
+// facts should be valid (see Validate); invalid references are ignored,
+// never a panic. The error is a FieldError: as_of missing, unknown profile,
+// or as_of before the profile took effect.
+func Evaluate(f Facts, opts Options) (Result, error) {
+	asOf, p, v, err := resolve(&f, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	e := newEvaluator(&f, asOf, p)
+	obs := e.run(v.Rules)
+	return Result{AsOf: asOf, Profile: p.ID, Obligations: obs}, nil
+}
+
+// calendarFor returns the facts' holidays when given, else the profile's.
+func calendarFor(f *Facts, p *Profile) Calendar {
+	if f.HolidaysSet {
+		return NewCalendar(f.Holidays)
+	}
+	return p.Calendar
+}
+
+// ref is a dated fact about a case or a staff member, in compact form.
+type ref struct {
+	n int32 // Date.n
+	k uint8 // event kind index, or refSupervision / refReview
+}
+
+const (
+	refSupervision = uint8(len(eventKinds))     // case listed in / worker of a supervision conference
+	refReview      = uint8(len(eventKinds) + 1) // case listed in / supervisor of a casework_review
+)
+
+func eventKindIndex(k string) int {
+	switch k {
+	case EventChildVisit:
+		return 0
+	case EventParentVisit:
+		return 1
+	case EventSiblingVisit:
+		return 2
+	case EventProviderVisit:
+		return 3
+	case EventCollateralContact:
+		return 4
+	case EventFamilyTeamMeeting:
+		return 5
+	case EventRelativeNotification:
+		return 6
+	case EventCPRBNotification:
+		return 7
+	case EventNinetyDayStaffing:
+		return 8
+	case EventRiskReassessment:
+		return 9
+	case EventMVREstablished:
+		return 10
+	case EventContactSheetApproved:
+		return 11
+	}
+	return -1
+}
+
+func conferenceRef(kind string) (uint8, bool) {
+	switch kind {
+	case KindSupervision:
+		return refSupervision, true
+	case KindCaseworkReview:
+		return refReview, true
+	}
+	return 0, false
+}
+
+func (c Counts) mask() uint16 {
+	var m uint16
+	for _, k := range c.Events {
+		if i := eventKindIndex(k); i >= 0 {
+			m |= 1 << i
+		}
+	}
+	if k, ok := conferenceRef(c.Conference); ok {
+		m |= 1 << k
+	}
+	return m
+}
+
+// factIndex holds the facts grouped once: each case's and each staff member's
+// dated facts (on or before as_of) in one flat slice, by offsets.
+type factIndex struct {
+	f         *Facts
+	asOf      Date
+	cal       Calendar
+	caseByID  map[string]int32
+	staffByID map[string]int32
+	caseOff   []int32
+	caseRefs  []ref
+	staffOff  []int32
+	staffRefs []ref
+}
+
+func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
+	x := &factIndex{f: f, asOf: asOf, cal: cal}
+	x.caseByID = make(map[string]int32, len(f.Cases))
+	for i := range f.Cases {
+		if _, dup := x.caseByID[f.Cases[i].ID]; !dup {
+			x.caseByID[f.Cases[i].ID] = int32(i)
+		}
+	}
+	x.staffByID = make(map[string]int32, len(f.Staff))
+	for i := range f.Staff {
+		if _, dup := x.staffByID[f.Staff[i].ID]; !dup {
+			x.staffByID[f.Staff[i].ID] = int32(i)
+		}
+	}
+	nc, ns := len(f.Cases), len(f.Staff)
+	x.caseOff = make([]int32, nc+1)
+	x.staffOff = make([]int32, ns+1)
+
+	// First pass: resolve references and count.
+	evCase := make([]int32, len(f.Events))
+	for i := range f.Events {
+		ev := &f.Events[i]
+		evCase[i] = -1
+		if ev.Date.IsZero() || ev.Date.After(asOf) || eventKindIndex(ev.Kind) < 0 {
+			continue
+		}
+		if ci, ok := x.caseByID[ev.Case]; ok {
+			evCase[i] = ci
+			x.caseOff[ci+1]++
+		}
+	}
+	var confCases []int32 // resolved case indexes of counted conferences, -1 unknown
+	confStaff := make([]int32, len(f.Conferences))
+	for i := range f.Conferences {
+		k := &f.Conferences[i]
+		confStaff[i] = -1
+		if k.Date.IsZero() || k.Date.After(asOf) {
+			continue
+		}
+		if _, ok := conferenceRef(k.Kind); !ok {
+			continue
+		}
+		for _, id := range k.Cases {
+			ci, ok := x.caseByID[id]
+			if !ok {
+				ci = -1
+			} else {
+				x.caseOff[ci+1]++
+			}
+			confCases = append(confCases, ci)
+		}
+		who := k.Worker
+		if k.Kind == KindCaseworkReview {
+			who = k.Supervisor
+		}
+		if si, ok := x.staffByID[who]; ok {
+			confStaff[i] = si
+			x.staffOff[si+1]++
+		}
+	}
+	for i := 0; i < nc; i++ {
+		x.caseOff[i+1] += x.caseOff[i]
+	}
+	for i := 0; i < ns; i++ {
+		x.staffOff[i+1] += x.staffOff[i]
+	}
+	x.caseRefs = make([]ref, x.caseOff[nc])
+	x.staffRefs = make([]ref, x.staffOff[ns])
+	cfill := slices.Clone(x.caseOff[:nc])
+	sfill := slices.Clone(x.staffOff[:ns])
+	for i, ci := range evCase {
+		if ci >= 0 {
+			ev := &f.Events[i]
+			x.caseRefs[cfill[ci]] = ref{n: ev.Date.n, k: uint8(eventKindIndex(ev.Kind))}
+			cfill[ci]++
+		}
+	}
+	j := 0
+	for i := range f.Conferences {
+		k := &f.Conferences[i]
+		if k.Date.IsZero() || k.Date.After(asOf) {
+			continue
+		}
+		kind, ok := conferenceRef(k.Kind)
+		if !ok {
+			continue
+		}
+		r := ref{n: k.Date.n, k: kind}
+		for range k.Cases {
+			if ci := confCases[j]; ci >= 0 {
+				x.caseRefs[cfill[ci]] = r
+				cfill[ci]++
+			}
+			j++
+		}
+		if si := confStaff[i]; si >= 0 {
+			x.staffRefs[sfill[si]] = r
+			sfill[si]++
+		}
+	}
+	return x
+}
+
+func (x *factIndex) caseRefsOf(i int) []ref  { return x.caseRefs[x.caseOff[i]:x.caseOff[i+1]] }
+func (x *factIndex) staffRefsOf(i int) []ref { return x.staffRefs[x.staffOff[i]:x.staffOff[i+1]] }
+
+// earliest returns the earliest fact in mask dated lo..hi (zero lo or hi:
+// unbounded).
+func earliest(refs []ref, mask uint16, lo, hi Date) Date {
+	var best int32
+	for _, r := range refs {
+		if mask&(1<<r.k) == 0 || (lo.n != 0 && r.n < lo.n) || (hi.n != 0 && r.n > hi.n) {
+			continue
+		}
+		if best == 0 || r.n < best {
+			best = r.n
+		}
+	}
+	return Date{n: best}
+}
+
+// latest returns the latest fact in mask dated on or after lo.
+func latest(refs []ref, mask uint16, lo Date) Date {
+	var best int32
+	for _, r := range refs {
+		if mask&(1<<r.k) != 0 && r.n >= lo.n && r.n > best {
+			best = r.n
+		}
+	}
+	return Date{n: best}
+}
+
+// count returns the number of facts in mask dated lo..hi.
+func count(refs []ref, mask uint16, lo, hi Date) int {
+	n := 0
+	for _, r := range refs {
+		if mask&(1<<r.k) != 0 && r.n >= lo.n && r.n <= hi.n {
+			n++
+		}
+	}
+	return n
+}
+
+// caseInfo is what the rules need to know about one case as of the date.
+type caseInfo struct {
+	c       *Case
+	asOf    Date
+	refs    []ref
+	scope   Scope
+	open    bool
+	level   string // current risk level
+	run     Date   // start of the current high/very_high run
+	episode Date   // E: the later of run and assigned
+}
+
+func isHigh(level string) bool { return level == RiskHigh || level == RiskVeryHigh }
+
+func (x *factIndex) caseInfo(i int) caseInfo {
+	c := &x.f.Cases[i]
+	ci := caseInfo{c: c, asOf: x.asOf, refs: x.caseRefsOf(i)}
+	asOf := x.asOf
+	ci.open = c.Closed.IsZero() || c.Closed.After(asOf)
+	if !ci.open {
+		return ci
+	}
+	cur := -1
+	for j := range c.Risk {
+		if !c.Risk[j].From.IsZero() && !c.Risk[j].From.After(asOf) {
+			cur = j
+		}
+	}
+	if cur >= 0 {
+		ci.level = c.Risk[cur].Level
+		if isHigh(ci.level) {
+			ci.run = c.Risk[cur].From
+			for j := cur - 1; j >= 0 && isHigh(c.Risk[j].Level) && !c.Risk[j].From.IsZero(); j-- {
+				ci.run = c.Risk[j].From
+			}
+		}
+	}
+	var s Scope
+	assigned := c.Worker != "" && !c.Assigned.IsZero() && !c.Assigned.After(asOf)
+	if assigned {
+		s |= ScopeAssigned
+		if !ci.run.IsZero() {
+			s |= ScopeHighRisk
+			ci.episode = maxDate(ci.run, c.Assigned)
+		}
+	}
+	switch c.Setting {
+	case SettingInHome:
+		s |= ScopeInHome
+	case SettingOutOfHome:
+		s |= ScopeOutOfHome
+		if !c.PlacementDate.IsZero() && !c.PlacementDate.After(asOf) {
+			s |= ScopePlaced
+		}
+	}
+	if !c.Received.IsZero() && !c.Received.After(asOf) {
+		s |= ScopeReceived
+	}
+	if !c.Closing.IsZero() {
+		s |= ScopeClosing
+	}
+	if (!c.SCRAssigned.IsZero() && !c.SCRAssigned.After(asOf)) || s&ScopePlaced != 0 {
+		s |= ScopeMVR
+	}
+	ci.scope = s
+	return ci
+}
+
+// anchor returns the case's date for a, zero when absent or not yet.
+func (ci *caseInfo) anchor(a Anchor) Date {
+	c := ci.c
+	switch a {
+	case AnchorAssigned:
+		if ci.scope&ScopeAssigned != 0 {
+			return c.Assigned
+		}
+	case AnchorReceived:
+		if ci.scope&ScopeReceived != 0 {
+			return c.Received
+		}
+	case AnchorPlacement:
+		if ci.scope&ScopePlaced != 0 {
+			return c.PlacementDate
+		}
+	case AnchorSCR:
+		if !c.SCRAssigned.IsZero() && !c.SCRAssigned.After(ci.asOf) {
+			return c.SCRAssigned
+		}
+	case AnchorRiskEpisode:
+		return ci.episode
+	case AnchorClosing:
+		return c.Closing
+	}
+	return Date{}
+}
+
+type evaluator struct {
+	x    *factIndex
+	p    *Profile
+	asOf Date
+	buf  []byte
+	obs  []Obligation
+}
+
+func newEvaluator(f *Facts, asOf Date, p *Profile) *evaluator {
+	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, p)), p: p, asOf: asOf}
+}
+
+func state(due, met, asOf Date, once bool) string {
+	if once && !met.IsZero() {
+		if met.After(due) {
+			return StateMetLate
+		}
+		return StateMet
+	}
+	if due.Before(asOf) {
+		return StateOverdue
+	}
+	return StateOpen
+}
+
+// afterDays applies a once cadence's offset to its anchor.
+func (e *evaluator) offset(c *Cadence, a Date) Date {
+	d := a
+	if c.Days != 0 {
+		d = d.AddDays(c.Days)
+	}
+	if c.BusinessDays != 0 {
+		d = e.x.cal.AddBusinessDays(d, c.BusinessDays)
+	}
+	if c.Months != 0 {
+		d = d.AddMonths(c.Months)
+	}
+	return d
+}
+
+// nextMonthEnd is the calendar-month cadence: after a fact in month M, the
+// last day of M+1; with none, the last day of the anchor's month.
+func nextMonthEnd(last, anchor Date) Date {
+	if !last.IsZero() {
+		return last.StartOfMonth().AddMonths(1).EndOfMonth()
+	}
+	return anchor.EndOfMonth()
+}
+
+// why sentence helpers: appending avoids fmt in the hot path.
+func (e *evaluator) w(s string) { e.buf = append(e.buf, s...) }
+func (e *evaluator) wd(d Date)  { e.buf = d.appendTo(e.buf) }
+func (e *evaluator) why() string {
+	s := string(e.buf)
+	e.buf = e.buf[:0]
+	return s
+}
+
+func (e *evaluator) emit(r *Rule, source, subject string, due Date, st string, last, met Date) {
+	e.obs = append(e.obs, Obligation{
+		Rule: r.ID, Subject: subject, Due: due, State: st, Last: last, Met: met,
+		Why: e.why(), Source: source,
+	})
+}
+
+func (e *evaluator) run(rules []Rule) []Obligation {
+	x := e.x
+	f := x.f
+	n := 0
+	for i := range rules {
+		if rules[i].Subject == SubjectCase {
+			n++
+		}
+	}
+	e.obs = make([]Obligation, 0, len(f.Cases)*min(n, 6)+len(f.Staff)*2+16)
+	hasCases := make([]bool, len(f.Staff))
+	masks := make([]uint16, len(rules))
+	for i := range rules {
+		masks[i] = rules[i].Counts.mask()
+	}
+	for i := range f.Cases {
+		ci := x.caseInfo(i)
+		if !ci.open {
+			continue
+		}
+		if ci.scope&ScopeAssigned != 0 {
+			if si, ok := x.staffByID[ci.c.Worker]; ok {
+				hasCases[si] = true
+			}
+		}
+		for j := range rules {
+			r := &rules[j]
+			if r.Subject == SubjectCase && r.Scope&^ci.scope == 0 {
+				e.caseRule(r, masks[j], &ci)
+			}
+		}
+	}
+	for i := range f.Staff {
+		s := &f.Staff[i]
+		var scope Scope
+		if hasCases[i] {
+			scope |= ScopeWithCases
+		}
+		if !s.Since.IsZero() && !s.Since.After(e.asOf) {
+			scope |= ScopeInPost
+		}
+		for j := range rules {
+			r := &rules[j]
+			if r.Scope&^scope != 0 {
+				continue
+			}
+			switch {
+			case r.Subject == SubjectWorker && s.Role == RoleWorker:
+				e.workerRule(r, masks[j], s, x.staffRefsOf(i))
+			case r.Subject == SubjectSupervisor && s.Role == RoleSupervisor:
+				e.supervisorRule(r, masks[j], s, x.staffRefsOf(i))
+			}
+		}
+	}
+	for j := range rules {
+		if rules[j].Subject == SubjectConference {
+			e.conferenceRule(&rules[j])
+		}
+	}
+	return sortObligations(e.obs)
+}
+
+func sortObligations(obs []Obligation) []Obligation {
+	type key struct {
+		due  int32
+		rule string
+		subj string
+		i    int32
+	}
+	keys := make([]key, len(obs))
+	for i := range obs {
+		keys[i] = key{obs[i].Due.n, obs[i].Rule, obs[i].Subject, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.due != b.due {
+			return int(a.due - b.due)
+		}
+		if c := strings.Compare(a.rule, b.rule); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.subj, b.subj); c != 0 {
+			return c
+		}
+		return int(a.i - b.i)
+	})
+	out := make([]Obligation, len(obs))
+	for i, k := range keys {
+		out[i] = obs[k.i]
+	}
+	return out
+}
+
+func levelWords(l string) string {
+	if l == RiskVeryHigh {
+		return "very high"
+	}
+	return l
+}
+
+// casePrefix writes the facts that anchor a case rule.
+func (e *evaluator) casePrefix(a Anchor, ci *caseInfo) {
+	c := ci.c
+	switch a {
+	case AnchorAssigned:
+		e.w("Assigned ")
+		e.wd(c.Assigned)
+	case AnchorReceived:
+		e.w("Received ")
+		e.wd(c.Received)
+	case AnchorPlacement:
+		e.w("Placed ")
+		e.wd(c.PlacementDate)
+	case AnchorSCR:
+		e.w("SCR assigned ")
+		e.wd(c.SCRAssigned)
+	case AnchorRiskEpisode:
+		e.w("Risk ")
+		e.w(levelWords(ci.level))
+		e.w(" since ")
+		e.wd(ci.run)
+		if ci.episode != ci.run {
+			e.w(", case assigned ")
+			e.wd(c.Assigned)
+		}
+	case AnchorClosing:
+		e.w("Closing planned ")
+		e.wd(c.Closing)
+	}
+}
+
+func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
+	c := ci.c
+	cad := &r.Due
+	switch cad.Kind {
+	case Once:
+		var due Date
+		a := ci.anchor(cad.Anchor)
+		if !a.IsZero() {
+			due = e.offset(cad, a)
+		}
+		var b Date
+		if cad.Or != nil {
+			if b = ci.anchor(cad.Or.Anchor); !b.IsZero() {
+				if bd := e.offset(cad.Or, b); due.IsZero() || bd.Before(due) {
+					due = bd
+				}
+			}
+		}
+		if due.IsZero() {
+			return
+		}
+		var met, lo, hi Date
+		switch {
+		case r.Counts.Assigned:
+			if ci.scope&ScopeAssigned != 0 {
+				met = c.Assigned
+			}
+		case r.Counts.Window > 0:
+			lo, hi = a.AddDays(-r.Counts.Window), a
+			met = earliest(ci.refs, mask, lo, hi)
+		default:
+			if r.Counts.From != AnchorNone {
+				lo = ci.anchor(r.Counts.From)
+			}
+			met = earliest(ci.refs, mask, lo, Date{})
+		}
+		first := true
+		if !a.IsZero() {
+			e.casePrefix(cad.Anchor, ci)
+			first = false
+		}
+		if !b.IsZero() {
+			if !first {
+				e.w(", ")
+			}
+			e.casePrefix(cad.Or.Anchor, ci)
+		}
+		e.w(": ")
+		e.w(r.Owed)
+		if r.Counts.Window > 0 {
+			e.w(" (from ")
+			e.wd(lo)
+			e.w(")")
+		}
+		e.w(", due ")
+		e.wd(due)
+		e.w("; ")
+		if met.IsZero() {
+			e.w("not yet ")
+			e.w(r.Done)
+		} else {
+			e.w(r.Done)
+			e.w(" ")
+			e.wd(met)
+		}
+		e.w(".")
+		e.emit(r, r.Source, c.ID, due, state(due, met, e.asOf, true), Date{}, met)
+	case Interval, CalendarMonth:
+		a := ci.anchor(cad.Anchor)
+		var lo Date
+		if r.Counts.From != AnchorNone {
+			lo = ci.anchor(r.Counts.From)
+		}
+		last := latest(ci.refs, mask, lo)
+		if a.IsZero() && last.IsZero() {
+			return
+		}
+		var due Date
+		if cad.Kind == Interval {
+			due = a.AddDays(cad.Days)
+			if !last.IsZero() {
+				due = last.AddDays(cad.Days)
+			}
+		} else {
+			due = nextMonthEnd(last, a)
+		}
+		court := false
+		if cad.BeforeCourt && !c.CourtNext.IsZero() && (last.IsZero() || c.CourtNext.After(last)) {
+			if lim := c.CourtNext.AddDays(-1); lim.Before(due) {
+				due = lim
+				court = true
+			}
+		}
+		e.casePrefix(cad.Anchor, ci)
+		e.w(": ")
+		e.w(r.Owed)
+		e.w("; ")
+		if last.IsZero() {
+			e.w("not yet ")
+			e.w(r.Done)
+		} else {
+			e.w("last ")
+			e.w(r.Done)
+			e.w(" ")
+			e.wd(last)
+		}
+		if court {
+			e.w("; court date ")
+			e.wd(c.CourtNext)
+			e.w(", so due the day before")
+		}
+		e.w(".")
+		e.emit(r, r.Source, c.ID, due, state(due, Date{}, e.asOf, false), last, Date{})
+	}
+}
+
+func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
+	last := latest(refs, mask, Date{})
+	owed, cad, source := r.Owed, &r.Due, r.Source
+	exp := s.ExperienceStart
+	if exp.IsZero() {
+		exp = s.Since
+	}
+	firstYear := false
+	if r.FirstYear != nil && !exp.IsZero() && e.asOf.Before(exp.AddMonths(12)) {
+		firstYear = true
+		owed, cad, source = r.FirstYear.Owed, &r.FirstYear.Due, r.FirstYear.Source
+	}
+	if cad.Kind == YearlyCount {
+		e.yearly(r, mask, s, refs, last)
+		return
+	}
+	a := s.Since
+	if a.IsZero() && last.IsZero() {
+		return
+	}
+	var due Date
+	switch cad.Kind {
+	case Interval:
+		due = a.AddDays(cad.Days)
+		if !last.IsZero() {
+			due = last.AddDays(cad.Days)
+		}
+	case CalendarMonth:
+		due = nextMonthEnd(last, a)
+	default:
+		return
+	}
+	switch {
+	case firstYear:
+		e.w("New worker (under one year since ")
+		e.wd(exp)
+		e.w(")")
+	case r.FirstYear != nil && !exp.IsZero():
+		e.w("Experienced worker (one year or more since ")
+		e.wd(exp)
+		e.w(")")
+	default:
+		e.w("Worker")
+	}
+	e.w(": ")
+	e.w(owed)
+	e.w("; ")
+	if last.IsZero() {
+		e.w("none ")
+		e.w(r.Done)
+		e.w(" since taking the post on ")
+		e.wd(s.Since)
+	} else {
+		e.w("last ")
+		e.w(r.Done)
+		e.w(" ")
+		e.wd(last)
+	}
+	e.w(".")
+	e.emit(r, source, s.ID, due, state(due, Date{}, e.asOf, false), last, Date{})
+}
+
+// Pace is the pacing of a yearly count (see docs/rules.md, "Pacing").
+type Pace struct {
+	Year     int
+	Target   int  // conferences owed this year (prorated from since)
+	Held     int  // held this year on or before as_of
+	Due      Date // latest date for the next one that keeps the year achievable
+	OnTrack  bool // the remaining ones still fit, one per calendar month
+	MonthsIn int  // calendar months left in the year, the as_of month included
+}
+
+// YearlyPace computes the pacing of a yearly count of count conferences as
+// of asOf, for a staff member in post since since, with held conferences
+// held so far this year.
+func YearlyPace(count int, since, asOf Date, held int) Pace {
+	y, m, _ := asOf.civil()
+	p := Pace{Year: y, Held: held, MonthsIn: 13 - m, Target: count}
+	if sy, sm, _ := since.civil(); !since.IsZero() && sy == y {
+		months := 13 - sm
+		p.Target = (count*months + 11) / 12
+	}
+	rem := p.Target - held
+	if rem <= 0 {
+		// Met for the year: next year's pace, counted from January.
+		p.OnTrack = true
+		p.Due = DateOf(y+1, max(13-count, 1), 1).EndOfMonth()
+		return p
+	}
+	month := 13 - rem // the next must be held by the end of this month
+	if month < 1 {
+		month = 1
+	}
+	p.Due = DateOf(y, month, 1).EndOfMonth()
+	p.OnTrack = rem <= p.MonthsIn
+	return p
+}
+
+func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date) {
+	cad := &r.Due
+	jan1 := DateOf(e.asOf.Year(), 1, 1)
+	held := count(refs, mask, jan1, e.asOf)
+	p := YearlyPace(cad.Count, s.Since, e.asOf, held)
+	e.buf = strconv.AppendInt(e.buf, int64(p.Held), 10)
+	e.w(" of ")
+	e.buf = strconv.AppendInt(e.buf, int64(p.Target), 10)
+	e.w(" conferences in ")
+	e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
+	e.w(" by ")
+	e.wd(e.asOf)
+	if p.Target != cad.Count {
+		e.w(" (")
+		e.buf = strconv.AppendInt(e.buf, int64(cad.Count), 10)
+		e.w(" a year, prorated from taking the post on ")
+		e.wd(s.Since)
+		e.w(")")
+	}
+	rem := p.Target - p.Held
+	switch {
+	case rem <= 0:
+		e.w(", this year's count is met; next year's first by ")
+		e.wd(p.Due)
+	case p.OnTrack:
+		e.w(", on track: ")
+		e.buf = strconv.AppendInt(e.buf, int64(rem), 10)
+		e.w(" more at one a month, the next by ")
+		e.wd(p.Due)
+	default:
+		e.w(", behind: ")
+		e.buf = strconv.AppendInt(e.buf, int64(rem), 10)
+		e.w(" more needed, ")
+		e.buf = strconv.AppendInt(e.buf, int64(p.MonthsIn), 10)
+		e.w(" calendar months left")
+	}
+	if !last.IsZero() {
+		e.w("; last held ")
+		e.wd(last)
+	}
+	e.w(".")
+	e.emit(r, r.Source, s.ID, p.Due, state(p.Due, Date{}, e.asOf, false), last, Date{})
+}
+
+func (e *evaluator) supervisorRule(r *Rule, mask uint16, s *Staff, refs []ref) {
+	cad := &r.Due
+	if cad.Kind != Interval && cad.Kind != CalendarMonth {
+		return
+	}
+	last := latest(refs, mask, Date{})
+	if s.Since.IsZero() && last.IsZero() {
+		return
+	}
+	var due Date
+	if cad.Kind == Interval {
+		due = s.Since.AddDays(cad.Days)
+		if !last.IsZero() {
+			due = last.AddDays(cad.Days)
+		}
+	} else {
+		due = nextMonthEnd(last, s.Since)
+	}
+	e.w("Supervisor since ")
+	e.wd(s.Since)
+	e.w(": ")
+	e.w(r.Owed)
+	e.w("; ")
+	if last.IsZero() {
+		e.w("none ")
+		e.w(r.Done)
+		e.w(" yet")
+	} else {
+		e.w("last ")
+		e.w(r.Done)
+		e.w(" ")
+		e.wd(last)
+	}
+	e.w(".")
+	e.emit(r, r.Source, s.ID, due, state(due, Date{}, e.asOf, false), last, Date{})
+}
+
+// conferenceRule lists a once rule for every supervision conference dated
+// within the 12 months up to as_of, and for every older one still unmet.
+func (e *evaluator) conferenceRule(r *Rule) {
+	cad := &r.Due
+	if cad.Kind != Once {
+		return
+	}
+	window := e.asOf.AddMonths(-12)
+	for i := range e.x.f.Conferences {
+		k := &e.x.f.Conferences[i]
+		if k.Kind != KindSupervision || k.Date.IsZero() || k.Date.After(e.asOf) {
+			continue
+		}
+		var met Date
+		if r.Counts.Shared && !k.Shared.IsZero() && !k.Shared.After(e.asOf) {
+			met = k.Shared
+		}
+		if !k.Date.After(window) && !met.IsZero() {
+			continue
+		}
+		due := e.offset(cad, k.Date)
+		e.w("Supervision conference ")
+		e.wd(k.Date)
+		if k.Worker != "" {
+			e.w(" with ")
+			e.w(k.Worker)
+		}
+		e.w(": ")
+		e.w(r.Owed)
+		e.w(", due ")
+		e.wd(due)
+		e.w("; ")
+		if met.IsZero() {
+			e.w("not yet ")
+			e.w(r.Done)
+		} else {
+			e.w(r.Done)
+			e.w(" ")
+			e.wd(met)
+		}
+		e.w(".")
+		e.emit(r, r.Source, k.ID, due, state(due, met, e.asOf, true), Date{}, met)
+	}
+}

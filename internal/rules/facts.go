@@ -1,0 +1,152 @@
+// Package rules is the rules engine of casework: facts and a date in,
+// obligations out. It is pure: no database, no HTTP, no clock, no global
+// mutable state. The profiles (tables of rules, one per policy) are
+// package-level data that is never modified.
+//
+// The interface and the meaning of every rule are fixed by the rules contract
+// and documented rule by rule in docs/rules.md.
+package rules
+
+// Roles of staff members.
+const (
+	RoleWorker             = "worker"
+	RoleSupervisor         = "supervisor"
+	RoleCaseworkSupervisor = "casework_supervisor"
+)
+
+// Risk levels.
+const (
+	RiskLow      = "low"
+	RiskModerate = "moderate"
+	RiskHigh     = "high"
+	RiskVeryHigh = "very_high"
+)
+
+// Case settings.
+const (
+	SettingInHome    = "in_home"
+	SettingOutOfHome = "out_of_home"
+)
+
+// Conference kinds.
+const (
+	KindSupervision    = "supervision"     // a supervisor with one worker
+	KindCaseworkReview = "casework_review" // a casework supervisor with one supervisor
+)
+
+// Event kinds.
+const (
+	EventChildVisit           = "child_visit"
+	EventParentVisit          = "parent_visit"
+	EventSiblingVisit         = "sibling_visit"
+	EventProviderVisit        = "provider_visit"
+	EventCollateralContact    = "collateral_contact"
+	EventFamilyTeamMeeting    = "family_team_meeting"
+	EventRelativeNotification = "relative_notification"
+	EventCPRBNotification     = "cprb_notification"
+	EventNinetyDayStaffing    = "ninety_day_staffing"
+	EventRiskReassessment     = "risk_reassessment"
+	EventMVREstablished       = "mvr_established"
+	EventContactSheetApproved = "contact_sheet_approved"
+)
+
+// EventKinds lists every event kind, in the contract's order.
+var eventKinds = [...]string{
+	EventChildVisit, EventParentVisit, EventSiblingVisit, EventProviderVisit,
+	EventCollateralContact, EventFamilyTeamMeeting, EventRelativeNotification,
+	EventCPRBNotification, EventNinetyDayStaffing, EventRiskReassessment,
+	EventMVREstablished, EventContactSheetApproved,
+}
+
+// EventKinds returns every valid event kind.
+func EventKinds() []string { return append([]string(nil), eventKinds[:]...) }
+
+// Facts is what happened, as of a date: the input of Evaluate (facts,
+// version 1 of the contract). Absent dates are zero Dates.
+type Facts struct {
+	AsOf    Date   `json:"as_of"`
+	Profile string `json:"profile,omitempty"`
+	// Holidays, when HolidaysSet, is the complete list of non-business days
+	// besides Saturdays and Sundays (empty means none); when not set, the
+	// profile's own calendar applies.
+	Holidays    []Date       `json:"holidays,omitempty"`
+	HolidaysSet bool         `json:"-"`
+	Staff       []Staff      `json:"staff"`
+	Cases       []Case       `json:"cases"`
+	Conferences []Conference `json:"conferences"`
+	Events      []Event      `json:"events"`
+}
+
+// Staff is a worker, a supervisor or a casework supervisor.
+type Staff struct {
+	ID        string `json:"id"`
+	Role      string `json:"role"`
+	Name      string `json:"name,omitempty"`
+	ReportsTo string `json:"reports_to,omitempty"`
+	// Since is the date the person took the current post; required for
+	// workers and supervisors.
+	Since Date `json:"since"`
+	// ExperienceStart starts the count of a worker's casework experience;
+	// zero means Since.
+	ExperienceStart Date `json:"experience_start"`
+}
+
+// Case is a case with its current assignment, dates and risk history.
+type Case struct {
+	ID string `json:"id"`
+	// Worker and Assigned go together: both set (assigned to that worker on
+	// that date) or both empty (not yet assigned).
+	Worker        string      `json:"worker,omitempty"`
+	Received      Date        `json:"received"`
+	Assigned      Date        `json:"assigned"`
+	Setting       string      `json:"setting,omitempty"`
+	PlacementDate Date        `json:"placement_date"`
+	SCRAssigned   Date        `json:"scr_assigned"`
+	Risk          []RiskEntry `json:"risk,omitempty"`
+	Goal          string      `json:"goal,omitempty"`
+	CourtNext     Date        `json:"court_next"`
+	Closing       Date        `json:"closing"` // planned closing date
+	Closed        Date        `json:"closed"`  // date the case was closed
+}
+
+// RiskEntry holds from its From date until the next entry.
+type RiskEntry struct {
+	Level string `json:"level"`
+	From  Date   `json:"from"`
+}
+
+// Conference is a supervision conference (Supervisor with Worker) or a
+// casework review (CaseworkSupervisor with Supervisor). Cases lists the cases
+// discussed. Shared is the date the notes were shared with the worker.
+type Conference struct {
+	ID                 string   `json:"id"`
+	Kind               string   `json:"kind"`
+	Date               Date     `json:"date"`
+	Supervisor         string   `json:"supervisor,omitempty"`
+	Worker             string   `json:"worker,omitempty"`
+	CaseworkSupervisor string   `json:"casework_supervisor,omitempty"`
+	Cases              []string `json:"cases,omitempty"`
+	Shared             Date     `json:"shared"`
+}
+
+// Event is something that happened on a case: a visit, a contact, a
+// notification, an approval.
+type Event struct {
+	Case string `json:"case"`
+	Kind string `json:"kind"`
+	Date Date   `json:"date"`
+}
+
+// FieldError is one problem with the facts, naming the field by its path
+// (cases[3].assigned).
+type FieldError struct {
+	Path string
+	Msg  string
+}
+
+func (e FieldError) Error() string {
+	if e.Path == "" {
+		return e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
