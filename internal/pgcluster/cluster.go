@@ -89,9 +89,11 @@ func Ensure(ctx context.Context, dir string, opts Options) (*Cluster, error) {
 	}
 
 	if !exists(filepath.Join(c.dataDir(), "PG_VERSION")) {
-		// A data dir without PG_VERSION is a half-finished initdb: no
-		// user data can be in it, and initdb insists on an empty dir.
-		os.RemoveAll(c.dataDir())
+		// initdb removes what it created when it fails, so a non-empty
+		// data dir without PG_VERSION is not ours: never delete it.
+		if entries, _ := os.ReadDir(c.dataDir()); len(entries) > 0 {
+			return nil, fmt.Errorf("%s exists but is not a PostgreSQL data directory (no PG_VERSION); move it away or choose another directory", c.dataDir())
+		}
 		c.logf("creating PostgreSQL cluster in %s (as user %s)", c.dataDir(), c.acct.name)
 		if err := c.initdb(ctx); err != nil {
 			return nil, err
