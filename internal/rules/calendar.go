@@ -131,9 +131,9 @@ func easter(y int) Date {
 func federalHolidays(y int) []Date {
 	h := []Date{
 		observed(DateOf(y, 1, 1)),
-		nthWeekday(y, 1, 1, 3),  // Birthday of Martin Luther King, Jr.
-		nthWeekday(y, 2, 1, 3),  // Washington's Birthday
-		lastWeekday(y, 5, 1),    // Memorial Day
+		nthWeekday(y, 1, 1, 3), // Birthday of Martin Luther King, Jr.
+		nthWeekday(y, 2, 1, 3), // Washington's Birthday
+		lastWeekday(y, 5, 1),   // Memorial Day
 		observed(DateOf(y, 7, 4)),
 		nthWeekday(y, 9, 1, 1),  // Labor Day
 		nthWeekday(y, 10, 1, 2), // Columbus Day

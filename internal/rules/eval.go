@@ -648,10 +648,15 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 			first = false
 		}
 		if !b.IsZero() {
+			at := len(e.buf)
 			if !first {
 				e.w(", ")
+				at += 2
 			}
 			e.casePrefix(cad.Or.Anchor, ci)
+			if !first && e.buf[at] >= 'A' && e.buf[at] <= 'Z' && e.buf[at+1] >= 'a' {
+				e.buf[at] += 'a' - 'A' // "SCR assigned ..., placed ..."
+			}
 		}
 		e.w(": ")
 		e.w(r.Owed)

@@ -17,16 +17,16 @@ const (
 type Scope uint16
 
 const (
-	ScopeAssigned   Scope = 1 << iota // case assigned to a worker on or before as_of
-	ScopeInHome                       // case setting in_home
-	ScopeOutOfHome                    // case setting out_of_home
-	ScopePlaced                       // out_of_home with placement_date on or before as_of
-	ScopeHighRisk                     // current risk high or very_high
-	ScopeReceived                     // case received on or before as_of
-	ScopeClosing                      // case has a planned closing date
-	ScopeMVR                          // scr_assigned, or placement_date of an out_of_home case, on or before as_of
-	ScopeWithCases                    // worker with an assigned open case
-	ScopeInPost                       // staff member whose since is on or before as_of
+	ScopeAssigned  Scope = 1 << iota // case assigned to a worker on or before as_of
+	ScopeInHome                      // case setting in_home
+	ScopeOutOfHome                   // case setting out_of_home
+	ScopePlaced                      // out_of_home with placement_date on or before as_of
+	ScopeHighRisk                    // current risk high or very_high
+	ScopeReceived                    // case received on or before as_of
+	ScopeClosing                     // case has a planned closing date
+	ScopeMVR                         // scr_assigned, or placement_date of an out_of_home case, on or before as_of
+	ScopeWithCases                   // worker with an assigned open case
+	ScopeInPost                      // staff member whose since is on or before as_of
 )
 
 // Anchor names the date a cadence counts from.

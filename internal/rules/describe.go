@@ -1,0 +1,143 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Descriptions of rules in words, for `casework rules list`, the web app
+// and docs/rules.md.
+
+var anchorWords = map[Anchor]string{
+	AnchorSince:       "since",
+	AnchorAssigned:    "assigned",
+	AnchorReceived:    "received",
+	AnchorPlacement:   "placement_date",
+	AnchorSCR:         "scr_assigned",
+	AnchorRiskEpisode: "E (start of the current high/very_high risk episode, not before assigned)",
+	AnchorClosing:     "closing",
+	AnchorConference:  "the conference date",
+}
+
+func (a Anchor) words() string {
+	if w, ok := anchorWords[a]; ok {
+		return w
+	}
+	return string(a)
+}
+
+// Applies returns the scope in words: who or what owes the rule.
+func (r *Rule) Applies() string {
+	var parts []string
+	switch r.Subject {
+	case SubjectCase:
+		parts = append(parts, "each open case")
+	case SubjectWorker:
+		parts = append(parts, "each worker")
+	case SubjectSupervisor:
+		parts = append(parts, "each supervisor")
+	case SubjectConference:
+		return "each supervision conference dated within the 12 months up to as_of, and each older one whose notes are not shared"
+	}
+	s := r.Scope
+	add := func(flag Scope, w string) {
+		if s&flag != 0 {
+			parts = append(parts, w)
+		}
+	}
+	add(ScopeAssigned, "assigned to a worker")
+	add(ScopeInHome, "in_home")
+	add(ScopeOutOfHome, "out_of_home")
+	add(ScopePlaced, "out_of_home with placement_date on or before as_of")
+	add(ScopeHighRisk, "whose current risk is high or very_high")
+	add(ScopeReceived, "with received on or before as_of")
+	add(ScopeClosing, "with a planned closing")
+	add(ScopeMVR, "with scr_assigned, or an out_of_home placement_date, on or before as_of")
+	add(ScopeWithCases, "with an assigned open case")
+	add(ScopeInPost, "in post (since on or before as_of)")
+	return strings.Join(parts, ", ")
+}
+
+// Describe returns what satisfies the rule, in words.
+func (c Counts) Describe(subject Subject) string {
+	var b strings.Builder
+	switch {
+	case c.Assigned:
+		return "the case's assigned date (met on assigned)"
+	case c.Shared:
+		return "the conference's shared date (met on shared)"
+	case c.Conference != "":
+		b.WriteString("a " + c.Conference + " conference ")
+		switch subject {
+		case SubjectCase:
+			b.WriteString("listing the case")
+		case SubjectWorker:
+			b.WriteString("with the worker, whoever the supervisor")
+		case SubjectSupervisor:
+			b.WriteString("with the supervisor, whoever the casework supervisor")
+		}
+	case len(c.Events) > 0:
+		b.WriteString("an event of the case: " + strings.Join(c.Events, " or "))
+	}
+	switch {
+	case c.Window > 0:
+		b.WriteString(", dated from the due anchor - " + strconv.Itoa(c.Window) + " days through the due anchor")
+	case c.From != AnchorNone:
+		b.WriteString(", dated on or after " + c.From.words())
+	default:
+		b.WriteString(", any date")
+	}
+	b.WriteString(" (and on or before as_of)")
+	return b.String()
+}
+
+func (c *Cadence) offsetWords() string {
+	var parts []string
+	if c.Days != 0 {
+		parts = append(parts, plural(c.Days, "day"))
+	}
+	if c.BusinessDays != 0 {
+		parts = append(parts, plural(c.BusinessDays, "business day"))
+	}
+	if c.Months != 0 {
+		parts = append(parts, plural(c.Months, "month"))
+	}
+	if len(parts) == 0 {
+		return c.Anchor.words()
+	}
+	return c.Anchor.words() + " + " + strings.Join(parts, " + ")
+}
+
+func plural(n int, w string) string {
+	s := strconv.Itoa(n) + " " + w
+	if n != 1 {
+		s += "s"
+	}
+	return s
+}
+
+// Describe returns how the due date is computed, in words.
+func (c *Cadence) Describe() string {
+	switch c.Kind {
+	case Once:
+		s := "once: due " + c.offsetWords()
+		if c.Or != nil {
+			s = "once: due the earlier of " + c.offsetWords() + " and " + c.Or.offsetWords()
+		}
+		return s
+	case Interval:
+		return "recurring: due the last counting fact + " + plural(c.Days, "day") +
+			", or " + c.Anchor.words() + " + " + plural(c.Days, "day") + " with none"
+	case CalendarMonth:
+		s := "recurring, calendar month: after a counting fact in month M, due the last day of M+1; with none, the last day of the month of " + c.Anchor.words()
+		if c.BeforeCourt {
+			s += "; when court_next is later than the last counting fact (or there is none), due no later than court_next - 1 day"
+		}
+		return s
+	case YearlyCount:
+		return "yearly count: at least " + strconv.Itoa(c.Count) +
+			" per calendar year (prorated by calendar months in post when since falls in the year); with R still to hold, due the last day of month 13 - R of the year (one a month); when the year's count is met, due the last day of month 13 - " +
+			strconv.Itoa(c.Count) + " of the next year"
+	}
+	return string(c.Kind)
+}
