@@ -152,7 +152,7 @@ func (g *generator) conference(k store.Conference, cases []int64, worker int64) 
 			k.Status = "acknowledged"
 			k.AcknowledgedAt = k.SharedAt.AddDate(0, 0, 1+g.rng.IntN(3))
 		}
-	case age > 1 || g.pick(0.6):
+	case age > 4 || g.pick(0.4): // the last days' records are often still drafts
 		k.Status = "signed"
 		k.SignedAt = k.EnteredAt.Add(time.Hour)
 	}

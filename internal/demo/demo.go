@@ -55,21 +55,25 @@ var unitPlan = []struct {
 
 // generator carries the state of one generation.
 type generator struct {
-	rng   *rand.Rand
-	asOf  time.Time
-	start time.Time // first day of history
-	d     *store.Dataset
-	names map[string]int
+	rng *rand.Rand
+	// nameRng draws names from the seed alone, so the demo logins stay the
+	// same whatever the as-of date.
+	nameRng *rand.Rand
+	asOf    time.Time
+	start   time.Time // first day of history
+	d       *store.Dataset
+	names   map[string]int
 }
 
 // Generate builds the demo agency and the list of its logins.
 func Generate(opt Options) (*store.Dataset, []Login) {
 	asOf := dateOnly(opt.AsOf)
 	g := &generator{
-		rng:   rand.New(rand.NewPCG(opt.Seed, uint64(asOf.Unix()))),
-		asOf:  asOf,
-		start: asOf.AddDate(-1, 0, 0),
-		names: map[string]int{},
+		rng:     rand.New(rand.NewPCG(opt.Seed, uint64(asOf.Unix()))),
+		nameRng: rand.New(rand.NewPCG(opt.Seed, 0x6e616d6573)),
+		asOf:    asOf,
+		start:   asOf.AddDate(-1, 0, 0),
+		names:   map[string]int{},
 		d: &store.Dataset{
 			AgencyName:       "Demo County Division of Child Protection and Permanency",
 			TimeZone:         "America/New_York",
@@ -224,8 +228,8 @@ func roleCode(role string) string {
 }
 
 func (g *generator) name() (string, string) {
-	first := firstNames[g.rng.IntN(len(firstNames))]
-	last := lastNames[g.rng.IntN(len(lastNames))]
+	first := firstNames[g.nameRng.IntN(len(firstNames))]
+	last := lastNames[g.nameRng.IntN(len(lastNames))]
 	return first, last
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/casework/casework/internal/access"
 )
 
@@ -53,4 +55,30 @@ func (s *Store) AgencyTimeZone(ctx context.Context) (string, error) {
 	var tz string
 	err := s.pool.QueryRow(ctx, `SELECT time_zone FROM agency`).Scan(&tz)
 	return tz, notFound(err)
+}
+
+// Login is an account as the demo's login list shows it.
+type Login struct {
+	Role  string `db:"role"`
+	Email string `db:"email"`
+}
+
+// PeopleByEmailDomain lists the active accounts of one email domain in the
+// order of the hierarchy (the demo's logins).
+func (s *Store) PeopleByEmailDomain(ctx context.Context, domain string) ([]Login, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT role, email FROM people
+		WHERE active AND email LIKE '%@' || $1
+		ORDER BY array_position(ARRAY['worker', 'supervisor', 'casework_supervisor', 'administrator'], role), id`, domain)
+	if err != nil {
+		return nil, fmt.Errorf("PeopleByEmailDomain: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Login])
+}
+
+// Empty reports whether the database holds no agency yet.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	var exists bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM agency)`).Scan(&exists)
+	return !exists, err
 }

@@ -1,0 +1,58 @@
+// Command casework is the whole application in one binary:
+//
+//	casework serve                       run the web server
+//	casework migrate up|down|version     manage the database schema
+//	casework seed --demo [--seed N] [--as-of YYYY-MM-DD]
+//	casework demo                        migrate, seed once, print logins, serve (make run)
+//	casework rules eval|list ...         the rules engine on a facts file
+//
+// Settings come from environment variables (see the README). main only
+// parses arguments and wires the parts together.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+const usage = `usage: casework COMMAND [ARGS]
+
+commands:
+  serve                                  run the web server (DATABASE_URL, LISTEN_ADDR, ...)
+  migrate up|down|version                apply, revert or show the database schema
+  seed --demo [--seed N] [--as-of DATE]  load the demo agency into an empty database
+  demo                                   migrate, seed the demo agency once, print logins, serve
+  rules eval|list [ARGS]                 evaluate a facts file, or list a profile's rules
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var code int
+	switch os.Args[1] {
+	case "serve":
+		code = cmdServe(os.Args[2:])
+	case "migrate":
+		code = cmdMigrate(os.Args[2:])
+	case "seed":
+		code = cmdSeed(os.Args[2:])
+	case "demo":
+		code = cmdDemo(os.Args[2:])
+	case "rules":
+		code = cmdRules(os.Args[2:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "casework: unknown command %q\n\n%s", os.Args[1], usage)
+		code = 2
+	}
+	os.Exit(code)
+}
+
+// fail prints one line on stderr and returns the exit code for errors.
+func fail(format string, args ...any) int {
+	fmt.Fprintf(os.Stderr, "casework: "+format+"\n", args...)
+	return 1
+}

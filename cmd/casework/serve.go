@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/casework/casework/internal/config"
+	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/web"
+)
+
+func cmdServe(args []string) int {
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return fail("%v", err)
+	}
+	return serve(cfg)
+}
+
+func newLogger(cfg config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func serve(cfg config.Config) int {
+	log := newLogger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer st.Close()
+	tz, err := st.AgencyTimeZone(ctx)
+	if err != nil {
+		return fail("reading the agency's time zone (is the database migrated and seeded?): %v", err)
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return fail("agency time zone %q: %v", tz, err)
+	}
+	app, err := web.New(web.Config{
+		Store: st, Logger: log, Now: time.Now, Location: loc,
+		SecureCookies: cfg.SecureCookies, IdleTimeout: cfg.IdleTimeout,
+		SessionLifetime: cfg.SessionLifetime, RequestTimeout: cfg.RequestTimeout,
+	})
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer app.Close()
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fail("listen on %s: %v", cfg.ListenAddr, err)
+	}
+	if err := web.Serve(ctx, ln, app.Routes(), log, cfg.ShutdownTimeout); err != nil {
+		return fail("%v", err)
+	}
+	return 0
+}

@@ -1,0 +1,88 @@
+// Package config reads the server's settings from environment variables, with
+// defaults that suit a laptop and names an agency's IT team can set.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting; the README lists them.
+type Config struct {
+	DatabaseURL     string        // DATABASE_URL (required)
+	ListenAddr      string        // LISTEN_ADDR, default :8080
+	SecureCookies   bool          // SECURE_COOKIES, default false; set true behind HTTPS
+	IdleTimeout     time.Duration // SESSION_IDLE_TIMEOUT, default 30m
+	SessionLifetime time.Duration // SESSION_LIFETIME, default 12h
+	RequestTimeout  time.Duration // REQUEST_TIMEOUT, default 20s
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT, default 25s
+	LogFormat       string        // LOG_FORMAT: text (default) or json
+	LogLevel        slog.Level    // LOG_LEVEL: debug, info (default), warn, error
+}
+
+// Load reads the settings through getenv (os.Getenv in main, a map in tests)
+// and reports every bad value at once, by variable name.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL:     getenv("DATABASE_URL"),
+		ListenAddr:      or(getenv("LISTEN_ADDR"), ":8080"),
+		LogFormat:       or(getenv("LOG_FORMAT"), "text"),
+		IdleTimeout:     30 * time.Minute,
+		SessionLifetime: 12 * time.Hour,
+		RequestTimeout:  20 * time.Second,
+		ShutdownTimeout: 25 * time.Second,
+	}
+	var problems []string
+	if c.DatabaseURL == "" {
+		problems = append(problems, "DATABASE_URL: not set (want a PostgreSQL URL, e.g. postgres://user@host:5432/casework)")
+	}
+	if v := getenv("SECURE_COOKIES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("SECURE_COOKIES: %q is not true or false", v))
+		}
+		c.SecureCookies = b
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{
+		{"SESSION_IDLE_TIMEOUT", &c.IdleTimeout},
+		{"SESSION_LIFETIME", &c.SessionLifetime},
+		{"REQUEST_TIMEOUT", &c.RequestTimeout},
+		{"SHUTDOWN_TIMEOUT", &c.ShutdownTimeout},
+	} {
+		v := getenv(d.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.ParseDuration(v)
+		if err != nil || t <= 0 {
+			problems = append(problems, fmt.Sprintf("%s: %q is not a positive duration (e.g. 30m, 12h)", d.name, v))
+			continue
+		}
+		*d.dst = t
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		problems = append(problems, fmt.Sprintf("LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			problems = append(problems, fmt.Sprintf("LOG_LEVEL: %q is not debug, info, warn or error", v))
+		}
+	}
+	if len(problems) > 0 {
+		return c, fmt.Errorf("configuration:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,116 @@
+// Package web is the HTTP side of casework: the route table, middleware and
+// handlers. Handlers ask the store for data within the signed-in person's
+// reach and render templ components from web/views.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/store"
+)
+
+// Config is what the web tier needs from the outside.
+type Config struct {
+	Store  *store.Store
+	Logger *slog.Logger
+	// Now is the clock. Tests fix it; nothing else in this package reads time.
+	Now func() time.Time
+	// Location is the agency's time zone: "today" is a date there.
+	Location *time.Location
+	// SecureCookies marks the session cookie Secure: on whenever the app is
+	// served over HTTPS (behind a TLS-terminating proxy too).
+	SecureCookies bool
+	// IdleTimeout signs a person out after this long without a request;
+	// SessionLifetime after this long whatever they do.
+	IdleTimeout     time.Duration
+	SessionLifetime time.Duration
+	// RequestTimeout bounds the work of one request.
+	RequestTimeout time.Duration
+}
+
+// App holds the dependencies of every handler.
+type App struct {
+	store    *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	loc      *time.Location
+	sessions *scs.SessionManager
+	assets   *assets
+	timeout  time.Duration
+	stopGC   func()
+}
+
+// New wires the web tier. Close stops its background session cleanup.
+func New(cfg Config) (*App, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = 30 * time.Minute
+	}
+	if cfg.SessionLifetime == 0 {
+		cfg.SessionLifetime = 12 * time.Hour
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 20 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	sm := scs.New()
+	// Expired sessions are deleted every five minutes; the DELETE is safe to
+	// run from several instances at once.
+	ps := pgxstore.NewWithCleanupInterval(cfg.Store.Pool(), 5*time.Minute)
+	sm.Store = ps
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Lifetime = cfg.SessionLifetime
+	sm.HashTokenInStore = true // a copy of the sessions table yields no usable token
+	sm.Cookie.Name = "casework_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Persist = false // a browser-session cookie: closing the browser signs out
+	app := &App{
+		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
+		sessions: sm, assets: a, timeout: cfg.RequestTimeout, stopGC: ps.StopCleanup,
+	}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
+	return app, nil
+}
+
+// Close stops background work.
+func (app *App) Close() { app.stopGC() }
+
+// today is the agency's calendar date now, as a UTC midnight.
+func (app *App) today() time.Time {
+	y, m, d := app.now().In(app.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+type ctxKey int
+
+const viewerKey ctxKey = iota
+
+func withViewer(ctx context.Context, v access.Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey, v)
+}
+
+// viewerFrom returns the signed-in person, if any.
+func viewerFrom(ctx context.Context) (access.Viewer, bool) {
+	v, ok := ctx.Value(viewerKey).(access.Viewer)
+	return v, ok
+}

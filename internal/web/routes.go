@@ -1,0 +1,51 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/casework/casework/internal/access"
+)
+
+// Routes is the one route table of the app. Each group names the roles it
+// admits; the store's queries narrow further to the viewer's own scope.
+func (app *App) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(app.logRequests)
+	r.Use(app.recoverPanics)
+	r.Use(securityHeaders)
+	r.Use(limitBody(1 << 20))
+
+	// No session, no database beyond a ping: probes and assets.
+	r.Get("/healthz", app.healthz)
+	r.Get("/readyz", app.readyz)
+	r.Handle("/static/*", app.assets.handler())
+
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Timeout(app.timeout))
+		r.Use(http.NewCrossOriginProtection().Handler)
+		r.Use(app.sessions.LoadAndSave)
+		r.Use(app.authenticate)
+
+		r.Get("/login", app.loginForm)
+		r.Post("/login", app.login)
+		r.Post("/logout", app.logout)
+
+		r.Group(func(r chi.Router) {
+			r.Use(app.requireSignIn)
+			r.Get("/", app.home)
+			r.With(app.requireRole(access.Supervisor)).Get("/unit", app.unitPage)
+			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
+			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)
+			r.With(app.requireRole(access.Administrator)).Get("/admin", app.adminPage)
+		})
+	})
+	r.NotFound(app.notFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		app.errorPage(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This address does not accept that kind of request.")
+	})
+	return r
+}
