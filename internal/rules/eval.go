@@ -191,19 +191,37 @@ func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 	x.staffOff = make([]int32, ns+1)
 
 	// First pass: resolve references and count.
+	// evCase packs each counted event's case index and kind: ci<<4 | kind.
 	evCase := make([]int32, len(f.Events))
+	lastID, lastCI := "", int32(-1)
 	for i := range f.Events {
 		ev := &f.Events[i]
 		evCase[i] = -1
-		if ev.Date.IsZero() || ev.Date.After(asOf) || eventKindIndex(ev.Kind) < 0 {
+		if ev.Date.IsZero() || ev.Date.After(asOf) {
 			continue
 		}
-		if ci, ok := x.caseByID[ev.Case]; ok {
-			evCase[i] = ci
+		k := eventKindIndex(ev.Kind)
+		if k < 0 {
+			continue
+		}
+		ci := lastCI
+		if ev.Case != lastID || ci < 0 { // events often come grouped by case
+			var ok bool
+			if ci, ok = x.caseByID[ev.Case]; !ok {
+				ci = -1
+			}
+			lastID, lastCI = ev.Case, ci
+		}
+		if ci >= 0 {
+			evCase[i] = ci<<4 | int32(k)
 			x.caseOff[ci+1]++
 		}
 	}
-	var confCases []int32 // resolved case indexes of counted conferences, -1 unknown
+	listed := 0
+	for i := range f.Conferences {
+		listed += len(f.Conferences[i].Cases)
+	}
+	confCases := make([]int32, 0, listed) // resolved case indexes of counted conferences, -1 unknown
 	confStaff := make([]int32, len(f.Conferences))
 	for i := range f.Conferences {
 		k := &f.Conferences[i]
@@ -242,10 +260,10 @@ func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 	x.staffRefs = make([]ref, x.staffOff[ns])
 	cfill := slices.Clone(x.caseOff[:nc])
 	sfill := slices.Clone(x.staffOff[:ns])
-	for i, ci := range evCase {
-		if ci >= 0 {
-			ev := &f.Events[i]
-			x.caseRefs[cfill[ci]] = ref{n: ev.Date.n, k: uint8(eventKindIndex(ev.Kind))}
+	for i, p := range evCase {
+		if p >= 0 {
+			ci := p >> 4
+			x.caseRefs[cfill[ci]] = ref{n: f.Events[i].Date.n, k: uint8(p & 15)}
 			cfill[ci]++
 		}
 	}
@@ -412,28 +430,43 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 }
 
 type evaluator struct {
-	x    *factIndex
-	p    *Profile
-	asOf Date
-	buf  []byte
-	obs  []Obligation
+	x      *factIndex
+	p      *Profile
+	asOf   Date
+	buf    []byte             // the why sentence being built
+	chunk  *strings.Builder   // current chunk of why sentences
+	chunks []*strings.Builder // every chunk, the current one last
+	recs   []rec
+	// the rule and subject being evaluated
+	ri   uint16
+	kind uint8
+	subj int32
 }
 
 func newEvaluator(f *Facts, asOf Date, p *Profile) *evaluator {
 	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, p)), p: p, asOf: asOf}
 }
 
-func state(due, met, asOf Date, once bool) string {
+const (
+	stOpen uint8 = iota
+	stOverdue
+	stMet
+	stMetLate
+)
+
+var stateNames = [...]string{StateOpen, StateOverdue, StateMet, StateMetLate}
+
+func state(due, met, asOf Date, once bool) uint8 {
 	if once && !met.IsZero() {
 		if met.After(due) {
-			return StateMetLate
+			return stMetLate
 		}
-		return StateMet
+		return stMet
 	}
 	if due.Before(asOf) {
-		return StateOverdue
+		return stOverdue
 	}
-	return StateOpen
+	return stOpen
 }
 
 // afterDays applies a once cadence's offset to its anchor.
@@ -463,16 +496,47 @@ func nextMonthEnd(last, anchor Date) Date {
 // why sentence helpers: appending avoids fmt in the hot path.
 func (e *evaluator) w(s string) { e.buf = append(e.buf, s...) }
 func (e *evaluator) wd(d Date)  { e.buf = d.appendTo(e.buf) }
-func (e *evaluator) why() string {
-	s := string(e.buf)
-	e.buf = e.buf[:0]
-	return s
+
+// rec is an obligation in compact form until the output is sorted.
+type rec struct {
+	key            uint64 // sort key, set by output
+	due, last, met int32
+	subj           int32 // index of the case, staff member or conference
+	whyStart       uint32
+	whyEnd         uint32
+	whyChunk       uint16
+	rule           uint16 // index in the version's rules
+	kind           uint8  // subject kind: kindCase, kindStaff, kindConference
+	state          uint8
+	alt            bool // the rule's FirstYear source applies
 }
 
-func (e *evaluator) emit(r *Rule, source, subject string, due Date, st string, last, met Date) {
-	e.obs = append(e.obs, Obligation{
-		Rule: r.ID, Subject: subject, Due: due, State: st, Last: last, Met: met,
-		Why: e.why(), Source: source,
+const (
+	kindCase uint8 = iota
+	kindStaff
+	kindConference
+)
+
+// emit records an obligation of the current rule and subject; its why is
+// the sentence built in e.buf, kept in large shared chunks so that each
+// obligation does not allocate its own string.
+func (e *evaluator) emit(alt bool, due Date, st uint8, last, met Date) {
+	if e.chunk == nil || e.chunk.Len()+len(e.buf) > e.chunk.Cap() {
+		size := 4096
+		if e.chunk != nil {
+			size = min(2*e.chunk.Cap(), 1<<20)
+		}
+		e.chunk = new(strings.Builder)
+		e.chunk.Grow(max(size, len(e.buf)))
+		e.chunks = append(e.chunks, e.chunk)
+	}
+	start := e.chunk.Len()
+	e.chunk.Write(e.buf)
+	e.buf = e.buf[:0]
+	e.recs = append(e.recs, rec{
+		due: due.n, last: last.n, met: met.n, subj: e.subj,
+		whyStart: uint32(start), whyEnd: uint32(e.chunk.Len()), whyChunk: uint16(len(e.chunks) - 1),
+		rule: e.ri, kind: e.kind, state: st, alt: alt,
 	})
 }
 
@@ -485,12 +549,13 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 			n++
 		}
 	}
-	e.obs = make([]Obligation, 0, len(f.Cases)*min(n, 6)+len(f.Staff)*2+16)
+	e.recs = make([]rec, 0, len(f.Cases)*min(n, 8)+len(f.Staff)*2+16)
 	hasCases := make([]bool, len(f.Staff))
 	masks := make([]uint16, len(rules))
 	for i := range rules {
 		masks[i] = rules[i].Counts.mask()
 	}
+	e.kind = kindCase
 	for i := range f.Cases {
 		ci := x.caseInfo(i)
 		if !ci.open {
@@ -501,13 +566,16 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 				hasCases[si] = true
 			}
 		}
+		e.subj = int32(i)
 		for j := range rules {
 			r := &rules[j]
 			if r.Subject == SubjectCase && r.Scope&^ci.scope == 0 {
+				e.ri = uint16(j)
 				e.caseRule(r, masks[j], &ci)
 			}
 		}
 	}
+	e.kind = kindStaff
 	for i := range f.Staff {
 		s := &f.Staff[i]
 		var scope Scope
@@ -517,11 +585,13 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		if !s.Since.IsZero() && !s.Since.After(e.asOf) {
 			scope |= ScopeInPost
 		}
+		e.subj = int32(i)
 		for j := range rules {
 			r := &rules[j]
 			if r.Scope&^scope != 0 {
 				continue
 			}
+			e.ri = uint16(j)
 			switch {
 			case r.Subject == SubjectWorker && s.Role == RoleWorker:
 				e.workerRule(r, masks[j], s, x.staffRefsOf(i))
@@ -530,40 +600,93 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 			}
 		}
 	}
+	e.kind = kindConference
 	for j := range rules {
 		if rules[j].Subject == SubjectConference {
+			e.ri = uint16(j)
 			e.conferenceRule(&rules[j])
 		}
 	}
-	return sortObligations(e.obs)
+	return e.output(rules)
 }
 
-func sortObligations(obs []Obligation) []Obligation {
-	type key struct {
-		due  int32
-		rule string
-		subj string
-		i    int32
+// rankSubjects returns the rank of each subject of a kind in the order of
+// their ids.
+func (e *evaluator) rankSubjects(kind uint8) []uint32 {
+	f := e.x.f
+	var n int
+	switch kind {
+	case kindCase:
+		n = len(f.Cases)
+	case kindStaff:
+		n = len(f.Staff)
+	default:
+		n = len(f.Conferences)
 	}
-	keys := make([]key, len(obs))
-	for i := range obs {
-		keys[i] = key{obs[i].Due.n, obs[i].Rule, obs[i].Subject, int32(i)}
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.due != b.due {
-			return int(a.due - b.due)
+	id := func(i int32) string { return e.subjectID(&rec{kind: kind, subj: i}) }
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(id(a), id(b)) })
+	ranks := make([]uint32, n)
+	for r, i := range order {
+		ranks[i] = uint32(r)
+	}
+	return ranks
+}
+
+func (e *evaluator) subjectID(r *rec) string {
+	f := e.x.f
+	switch r.kind {
+	case kindCase:
+		return f.Cases[r.subj].ID
+	case kindStaff:
+		return f.Staff[r.subj].ID
+	}
+	return f.Conferences[r.subj].ID
+}
+
+// output sorts the obligations by due date, rule and subject, and builds
+// them, their why sentences sharing a few large strings.
+func (e *evaluator) output(rules []Rule) []Obligation {
+	rank := make([]int, len(rules))
+	for i := range rules {
+		for j := range rules {
+			if rules[j].ID < rules[i].ID {
+				rank[i]++
+			}
 		}
-		if c := strings.Compare(a.rule, b.rule); c != 0 {
-			return c
+	}
+	// Sort on one integer key: due date, rule rank, subject rank.
+	var subjRank [3][]uint32
+	for i := range e.recs {
+		r := &e.recs[i]
+		ranks := subjRank[r.kind]
+		if ranks == nil {
+			ranks = e.rankSubjects(r.kind)
+			subjRank[r.kind] = ranks
 		}
-		if c := strings.Compare(a.subj, b.subj); c != 0 {
-			return c
+		r.key = uint64(uint32(r.due))<<40 | uint64(rank[r.rule])<<32 | uint64(ranks[r.subj])
+	}
+	order := radixSort(e.recs)
+	whys := make([]string, len(e.chunks))
+	for i, c := range e.chunks {
+		whys[i] = c.String()
+	}
+	out := make([]Obligation, len(e.recs))
+	for i, j := range order {
+		r := &e.recs[j]
+		rule := &rules[r.rule]
+		src := rule.Source
+		if r.alt && rule.FirstYear != nil {
+			src = rule.FirstYear.Source
 		}
-		return int(a.i - b.i)
-	})
-	out := make([]Obligation, len(obs))
-	for i, k := range keys {
-		out[i] = obs[k.i]
+		out[i] = Obligation{
+			Rule: rule.ID, Subject: e.subjectID(r), Due: Date{n: r.due}, State: stateNames[r.state],
+			Last: Date{n: r.last}, Met: Date{n: r.met},
+			Why:  whys[r.whyChunk][r.whyStart:r.whyEnd], Source: src,
+		}
 	}
 	return out
 }
@@ -677,7 +800,7 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 			e.wd(met)
 		}
 		e.w(".")
-		e.emit(r, r.Source, c.ID, due, state(due, met, e.asOf, true), Date{}, met)
+		e.emit(false, due, state(due, met, e.asOf, true), Date{}, met)
 	case Interval, CalendarMonth:
 		a := ci.anchor(cad.Anchor)
 		var lo Date
@@ -723,7 +846,7 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 			e.w(", so due the day before")
 		}
 		e.w(".")
-		e.emit(r, r.Source, c.ID, due, state(due, Date{}, e.asOf, false), last, Date{})
+		e.emit(false, due, state(due, Date{}, e.asOf, false), last, Date{})
 	}
 }
 
@@ -786,7 +909,7 @@ func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 		e.wd(last)
 	}
 	e.w(".")
-	e.emit(r, source, s.ID, due, state(due, Date{}, e.asOf, false), last, Date{})
+	e.emit(source != r.Source, due, state(due, Date{}, e.asOf, false), last, Date{})
 }
 
 // Pace is the pacing of a yearly count (see docs/rules.md, "Pacing").
@@ -866,7 +989,7 @@ func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date
 		e.wd(last)
 	}
 	e.w(".")
-	e.emit(r, r.Source, s.ID, p.Due, state(p.Due, Date{}, e.asOf, false), last, Date{})
+	e.emit(false, p.Due, state(p.Due, Date{}, e.asOf, false), last, Date{})
 }
 
 func (e *evaluator) supervisorRule(r *Rule, mask uint16, s *Staff, refs []ref) {
@@ -903,7 +1026,7 @@ func (e *evaluator) supervisorRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 		e.wd(last)
 	}
 	e.w(".")
-	e.emit(r, r.Source, s.ID, due, state(due, Date{}, e.asOf, false), last, Date{})
+	e.emit(false, due, state(due, Date{}, e.asOf, false), last, Date{})
 }
 
 // conferenceRule lists a once rule for every supervision conference dated
@@ -947,6 +1070,58 @@ func (e *evaluator) conferenceRule(r *Rule) {
 			e.wd(met)
 		}
 		e.w(".")
-		e.emit(r, r.Source, k.ID, due, state(due, met, e.asOf, true), Date{}, met)
+		e.emit(false, due, state(due, met, e.asOf, true), Date{}, met)
 	}
+}
+
+// radixSort returns the indexes of recs in the order of their keys (LSD
+// radix sort on 16-bit digits, skipping digits all keys share; stable).
+func radixSort(recs []rec) []int32 {
+	type pair struct {
+		key uint64
+		i   int32
+	}
+	a := make([]pair, len(recs))
+	for i := range recs {
+		a[i] = pair{recs[i].key, int32(i)}
+	}
+	if len(a) > 64 {
+		b := make([]pair, len(a))
+		var count [1 << 16]int32
+		for shift := uint(0); shift < 64; shift += 16 {
+			clear(count[:])
+			for _, p := range a {
+				count[(p.key>>shift)&0xffff]++
+			}
+			if int(count[(a[0].key>>shift)&0xffff]) == len(a) {
+				continue // every key has this digit
+			}
+			var sum int32
+			for i, c := range count {
+				count[i] = sum
+				sum += c
+			}
+			for _, p := range a {
+				d := (p.key >> shift) & 0xffff
+				b[count[d]] = p
+				count[d]++
+			}
+			a, b = b, a
+		}
+	} else {
+		slices.SortStableFunc(a, func(x, y pair) int {
+			switch {
+			case x.key < y.key:
+				return -1
+			case x.key > y.key:
+				return 1
+			}
+			return 0
+		})
+	}
+	order := make([]int32, len(a))
+	for i, p := range a {
+		order[i] = p.i
+	}
+	return order
 }
