@@ -63,6 +63,21 @@ func (g *generator) addCase(w store.Person, since time.Time, office int, prior s
 	g.caseEvents(c, assigned, w)
 }
 
+// riskLevel draws an assessment: mostly low or moderate, about one in eight
+// high or very high, as in a permanency caseload.
+func (g *generator) riskLevel() string {
+	switch n := g.rng.IntN(100); {
+	case n < 35:
+		return "low"
+	case n < 87:
+		return "moderate"
+	case n < 97:
+		return "high"
+	default:
+		return "very_high"
+	}
+}
+
 // addUnassignedCase is a case just received from intake, not yet assigned.
 func (g *generator) addUnassignedCase(office int64) {
 	id := int64(len(g.d.Cases) + 1)
@@ -79,8 +94,7 @@ func (g *generator) addUnassignedCase(office int64) {
 // case in eight is high or very high now, some of them since the last days, so
 // the one-day report and the weekly review appear in every state.
 func (g *generator) riskHistory(c store.Case, w store.Person) {
-	levels := []string{"low", "moderate", "moderate", "high"}
-	level := levels[g.rng.IntN(len(levels))]
+	level := g.riskLevel()
 	on := c.Received
 	g.d.Risks = append(g.d.Risks, store.Risk{CaseID: c.ID, Level: level, AssessedOn: on, RecordedBy: w.ID})
 	for {
@@ -88,10 +102,7 @@ func (g *generator) riskHistory(c store.Case, w store.Person) {
 		if !on.Before(g.asOf) {
 			break
 		}
-		next := []string{"low", "moderate", "high", "very_high"}[g.rng.IntN(4)]
-		if next == "very_high" && g.pick(0.6) {
-			next = "moderate"
-		}
+		next := g.riskLevel()
 		if next == level {
 			continue
 		}

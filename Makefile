@@ -1,0 +1,76 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else
+# here serves them. Tools are pinned in go.mod (`go tool templ`), so nothing
+# but Go is needed; PostgreSQL's server binaries are found on the machine or
+# installed from Debian's packages by cmd/pgdev.
+
+SHELL := /bin/bash
+GO ?= go
+BIN := bin
+DATA := .data/pg
+PGDEV := $(BIN)/pgdev
+
+.PHONY: run build generate check-generated test test-go vet fmt-check db-reset bench-rules fuzz clean
+
+## run: build, start the private PostgreSQL (unless DATABASE_URL is set), migrate, seed once, serve on :8080
+run: build
+ifeq ($(strip $(DATABASE_URL)),)
+	$(PGDEV) run --dir $(DATA) -- $(BIN)/casework demo
+else
+	$(BIN)/casework demo
+endif
+
+## build: the casework binary and the cluster helper
+build:
+	$(GO) build -o $(BIN)/casework ./cmd/casework
+	$(GO) build -o $(PGDEV) ./cmd/pgdev
+
+## generate: regenerate the templ components' Go code (committed)
+generate:
+	$(GO) tool templ generate -path web/views
+
+## check-generated: fail when the committed templ output differs from its source
+check-generated:
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && cp -r web/views $$tmp/ && \
+	$(GO) tool templ generate -path $$tmp/views >/dev/null && \
+	if ! diff -r -q web/views $$tmp/views >/dev/null; then \
+		echo "templ output is stale: run 'make generate' and commit"; diff -r web/views $$tmp/views | head -40; exit 1; fi
+
+## vet / fmt-check: static checks that run with the tests
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## test: every test, the PostgreSQL and browser ones included, on a throwaway cluster
+## (or TEST_DATABASE_URL when set), plus vet, gofmt, the templ check and a short fuzz
+test: fmt-check vet check-generated build
+ifeq ($(strip $(TEST_DATABASE_URL)),)
+	CASEWORK_REQUIRE_DB=1 $(PGDEV) test -- $(MAKE) --no-print-directory test-go
+else
+	CASEWORK_REQUIRE_DB=1 $(MAKE) --no-print-directory test-go
+endif
+
+# test-go runs with TEST_DATABASE_URL set. Packages run two at a time on the
+# two-core machines; each database test makes and drops its own database.
+test-go:
+	$(GO) test -p 2 -count=1 -timeout 20m ./...
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/rules/
+	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime 10s ./internal/rules/
+
+## db-reset: delete the private cluster; the next `make run` starts over
+db-reset: build
+	$(PGDEV) reset --dir $(DATA)
+
+## bench-rules: the rules engine over a generated state-sized agency, at 1/4, 1/2 and full size
+bench-rules:
+	$(GO) test -run '^$$' -bench 'EvaluateState' -benchtime 3x -cpu 1 -benchmem ./internal/rules/
+
+## fuzz: longer fuzzing of the facts decoder and the evaluator
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5m ./internal/rules/
+	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime 5m ./internal/rules/
+
+clean:
+	rm -rf $(BIN)
