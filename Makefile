@@ -9,7 +9,7 @@ BIN := bin
 DATA := .data/pg
 PGDEV := $(BIN)/pgdev
 
-.PHONY: run build generate check-generated test test-go vet fmt-check db-reset bench-rules fuzz clean
+.PHONY: run build generate check-generated test test-go vet fmt-check chromium db-reset bench-rules fuzz clean
 
 ## run: build, start the private PostgreSQL (unless DATABASE_URL is set), migrate, seed once, serve on :8080
 run: build
@@ -45,12 +45,28 @@ fmt-check:
 
 ## test: every test, the PostgreSQL and browser ones included, on a throwaway cluster
 ## (or TEST_DATABASE_URL when set), plus vet, gofmt, the templ check and a short fuzz
-test: fmt-check vet check-generated build
+test: fmt-check vet check-generated build chromium
 ifeq ($(strip $(TEST_DATABASE_URL)),)
-	CASEWORK_REQUIRE_DB=1 $(PGDEV) test -- $(MAKE) --no-print-directory test-go
+	CASEWORK_REQUIRE_DB=1 $(BROWSER_ENV) $(PGDEV) test -- $(MAKE) --no-print-directory test-go
 else
-	CASEWORK_REQUIRE_DB=1 $(MAKE) --no-print-directory test-go
+	CASEWORK_REQUIRE_DB=1 $(BROWSER_ENV) $(MAKE) --no-print-directory test-go
 endif
+
+# Once Chromium is on the machine, a browser test that cannot run it fails
+# rather than skips.
+BROWSER_ENV = $(if $(shell command -v chromium 2>/dev/null),CASEWORK_REQUIRE_BROWSER=1,)
+
+## chromium: the browser tests use Debian's chromium; install it when missing and possible
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+				|| echo "could not install chromium: the browser tests will be skipped"; \
+		else \
+			echo "chromium not found and not installable here (needs root and apt-get): the browser tests will be skipped"; \
+		fi; \
+	fi
 
 # test-go runs with TEST_DATABASE_URL set. Packages run two at a time on the
 # two-core machines; each database test makes and drops its own database.

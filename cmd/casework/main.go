@@ -13,6 +13,7 @@ package main
 import (
 	"fmt"
 	"os"
+	_ "time/tzdata" // the agency's zone resolves on any host, with or without zoneinfo files
 )
 
 const usage = `usage: casework COMMAND [ARGS]
