@@ -685,7 +685,7 @@ func (e *evaluator) output(rules []Rule) []Obligation {
 		out[i] = Obligation{
 			Rule: rule.ID, Subject: e.subjectID(r), Due: Date{n: r.due}, State: stateNames[r.state],
 			Last: Date{n: r.last}, Met: Date{n: r.met},
-			Why:  whys[r.whyChunk][r.whyStart:r.whyEnd], Source: src,
+			Why: whys[r.whyChunk][r.whyStart:r.whyEnd], Source: src,
 		}
 	}
 	return out
@@ -1050,6 +1050,7 @@ func (e *evaluator) conferenceRule(r *Rule) {
 			continue
 		}
 		due := e.offset(cad, k.Date)
+		e.subj = int32(i)
 		e.w("Supervision conference ")
 		e.wd(k.Date)
 		if k.Worker != "" {

@@ -1,0 +1,913 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The policy, rule by rule. Each test builds a small unit (casework
+// supervisor cws-1, supervisor sup-1, experienced worker w-1 and new
+// worker w-new), adds what the policy talks about, and checks the one
+// obligation the rule produces for the subject, or that there is none.
+
+func unit() Facts {
+	return Facts{
+		HolidaysSet: true, Holidays: []Date{},
+		Staff: []Staff{
+			{ID: "cws-1", Role: RoleCaseworkSupervisor},
+			{ID: "cws-2", Role: RoleCaseworkSupervisor},
+			{ID: "sup-1", Role: RoleSupervisor, ReportsTo: "cws-1", Since: d("2025-01-06")},
+			{ID: "sup-2", Role: RoleSupervisor, ReportsTo: "cws-2", Since: d("2020-01-06")},
+			{ID: "w-1", Role: RoleWorker, ReportsTo: "sup-1", Since: d("2020-01-06")},
+			{ID: "w-new", Role: RoleWorker, ReportsTo: "sup-1", Since: d("2026-03-02")},
+		},
+	}
+}
+
+// assigned is an open case of w-1 assigned on the date.
+func assigned(id, on string) Case { return Case{ID: id, Worker: "w-1", Assigned: d(on)} }
+
+func sup(id, date, worker string, cases ...string) Conference {
+	return Conference{ID: id, Kind: KindSupervision, Date: d(date), Supervisor: "sup-1", Worker: worker, Cases: cases}
+}
+
+func review(id, date string, cases ...string) Conference {
+	return Conference{ID: id, Kind: KindCaseworkReview, Date: d(date), CaseworkSupervisor: "cws-1", Supervisor: "sup-1", Cases: cases}
+}
+
+func ev(c, kind, date string) Event { return Event{Case: c, Kind: kind, Date: d(date)} }
+
+// got is the part of an obligation a policy test checks.
+type got struct {
+	Due   string
+	State string
+	Last  string
+	Met   string
+}
+
+type policyTest struct {
+	name    string
+	profile string
+	asOf    string
+	facts   func(f *Facts)
+	rule    string
+	subject string
+	want    *got // nil: the rule owes nothing for the subject
+}
+
+func runPolicyTests(t *testing.T, tests []policyTest) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := unit()
+			f.Profile = tt.profile
+			f.AsOf = d(tt.asOf)
+			if tt.facts != nil {
+				tt.facts(&f)
+			}
+			if errs := Validate(f); len(errs) > 0 {
+				t.Fatalf("invalid test facts: %v", errs)
+			}
+			res, err := Evaluate(f, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found []got
+			for _, o := range res.Obligations {
+				if o.Rule == tt.rule && o.Subject == tt.subject {
+					found = append(found, got{o.Due.String(), o.State, o.Last.String(), o.Met.String()})
+					if o.Why == "" || o.Source == "" {
+						t.Errorf("%s %s: empty why or source: %+v", o.Rule, o.Subject, o)
+					}
+				}
+			}
+			var want []got
+			if tt.want != nil {
+				want = []got{*tt.want}
+			}
+			if diff := cmp.Diff(want, found); diff != "" {
+				t.Errorf("%s for %s as of %s (-want +got):\n%s", tt.rule, tt.subject, tt.asOf, diff)
+			}
+		})
+	}
+}
+
+func TestSupervisionWorker(t *testing.T) {
+	runPolicyTests(t, []policyTest{
+		{
+			name: "new worker: weekly, last conference + 7 days",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2026-11-03")}}
+				f.Conferences = []Conference{sup("k-1", "2026-11-09", "w-new"), sup("k-2", "2026-11-16", "w-new")}
+			},
+			want: &got{Due: "2026-11-23", State: "open", Last: "2026-11-16"},
+		},
+		{
+			name: "new worker with no conference yet: since + 7 days, overdue",
+			asOf: "2026-03-10", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2026-03-03")}}
+			},
+			want: &got{Due: "2026-03-09", State: "overdue"},
+		},
+		{
+			name: "experienced worker: calendar month after the last conference",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-01-05")}
+				f.Conferences = []Conference{sup("k-1", "2026-10-02", "w-1")}
+			},
+			want: &got{Due: "2026-11-30", State: "open", Last: "2026-10-02"},
+		},
+		{
+			name: "experienced worker: a conference in September leaves October overdue",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-01-05")}
+				f.Conferences = []Conference{sup("k-1", "2026-09-30", "w-1")}
+			},
+			want: &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-30"},
+		},
+		{
+			name: "experienced worker with none: the last day of the month of since",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-1",
+			facts: func(f *Facts) {
+				f.Staff[4].Since = d("2026-11-10")
+				f.Staff[4].ExperienceStart = d("2019-05-01")
+				f.Cases = []Case{assigned("c-1", "2026-11-12")}
+			},
+			want: &got{Due: "2026-11-30", State: "open"},
+		},
+		{
+			name: "transfer: a conference with the previous supervisor, before since, counts",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Staff[5].Since = d("2026-11-16")
+				f.Staff[5].ExperienceStart = d("2026-03-02")
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2026-11-16")}}
+				k := sup("k-1", "2026-11-13", "w-new")
+				k.Supervisor = "sup-2"
+				f.Conferences = []Conference{k}
+			},
+			want: &got{Due: "2026-11-20", State: "overdue", Last: "2026-11-13"},
+		},
+		{
+			name: "future-dated conference is ignored",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2026-11-03")}}
+				f.Conferences = []Conference{sup("k-1", "2026-11-16", "w-new"), sup("k-2", "2026-11-23", "w-new")}
+			},
+			want: &got{Due: "2026-11-23", State: "open", Last: "2026-11-16"},
+		},
+		{
+			name: "a worker without an open case owes nothing",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-1",
+			facts: func(f *Facts) {
+				c := assigned("c-1", "2026-01-05")
+				c.Closed = d("2026-11-20")
+				f.Cases = []Case{c, {ID: "c-2", Worker: "w-1", Assigned: d("2026-11-23")}}
+			},
+		},
+		{
+			name: "one-year boundary: from 2024-02-29 the first year ends on 2025-02-28 (still new on the 27th)",
+			asOf: "2025-02-27", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Staff[5].Since = d("2024-02-29")
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2024-03-01")}}
+				f.Conferences = []Conference{sup("k-1", "2025-02-20", "w-new")}
+			},
+			want: &got{Due: "2025-02-27", State: "open", Last: "2025-02-20"},
+		},
+		{
+			name: "one-year boundary: experienced on 2025-02-28",
+			asOf: "2025-02-28", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Staff[5].Since = d("2024-02-29")
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2024-03-01")}}
+				f.Conferences = []Conference{sup("k-1", "2025-02-20", "w-new")}
+			},
+			want: &got{Due: "2025-03-31", State: "open", Last: "2025-02-20"},
+		},
+		{
+			name: "experience_start before since: a transferred worker is experienced",
+			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Staff[5].ExperienceStart = d("2024-06-01")
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2026-11-03")}}
+				f.Conferences = []Conference{sup("k-1", "2026-11-16", "w-new")}
+			},
+			want: &got{Due: "2026-12-31", State: "open", Last: "2026-11-16"},
+		},
+	})
+}
+
+func TestSupervisionCase(t *testing.T) {
+	runPolicyTests(t, []policyTest{
+		{
+			name: "discussed in November: due the last day of December",
+			asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-11-03")}
+				f.Conferences = []Conference{sup("k-1", "2026-11-16", "w-1", "c-1")}
+			},
+			want: &got{Due: "2026-12-31", State: "open", Last: "2026-11-16"},
+		},
+		{
+			name: "not yet discussed: the last day of the month of assigned",
+			asOf: "2026-12-01", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-11-03")}
+				f.Conferences = []Conference{sup("k-1", "2026-11-16", "w-1")} // case not listed
+			},
+			want: &got{Due: "2026-11-30", State: "overdue"},
+		},
+		{
+			name: "a discussion before assigned (previous assignment) does not count",
+			asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-11-10")}
+				f.Conferences = []Conference{sup("k-1", "2026-10-20", "w-new", "c-1")}
+			},
+			want: &got{Due: "2026-11-30", State: "open"},
+		},
+		{
+			name: "a discussion with another worker after assigned counts",
+			asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-10-01")}
+				f.Conferences = []Conference{sup("k-1", "2026-10-20", "w-new", "c-1")}
+			},
+			want: &got{Due: "2026-11-30", State: "open", Last: "2026-10-20"},
+		},
+		{
+			name: "a case discussed on 2026-12-31 is next due 2027-01-31",
+			asOf: "2027-01-02", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-10-01")}
+				f.Conferences = []Conference{sup("k-1", "2026-12-31", "w-1", "c-1")}
+			},
+			want: &got{Due: "2027-01-31", State: "open", Last: "2026-12-31"},
+		},
+		{
+			name: "an unassigned case owes no discussion",
+			asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Received: d("2026-11-20")}}
+			},
+		},
+		{
+			name: "a case assigned after as_of is not yet assigned",
+			asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-11-23")}
+			},
+		},
+		{
+			name: "a closed case owes nothing",
+			asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				c := assigned("c-1", "2026-01-05")
+				c.Closed = d("2026-11-22")
+				f.Cases = []Case{c}
+			},
+		},
+		{
+			name: "a case closed after as_of is still open",
+			asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				c := assigned("c-1", "2026-11-05")
+				c.Closed = d("2026-11-23")
+				f.Cases = []Case{c}
+			},
+			want: &got{Due: "2026-11-30", State: "open"},
+		},
+	})
+}
+
+func TestCaseworkSupervisor(t *testing.T) {
+	runPolicyTests(t, []policyTest{
+		{
+			name: "every two weeks: last review + 14 days",
+			asOf: "2026-11-22", rule: "casework.supervisor", subject: "sup-1",
+			facts: func(f *Facts) { f.Conferences = []Conference{review("k-1", "2026-11-05")} },
+			want: &got{Due: "2026-11-19", State: "overdue", Last: "2026-11-05"},
+		},
+		{
+			name: "none yet: since + 14 days",
+			asOf: "2025-01-10", rule: "casework.supervisor", subject: "sup-1",
+			want: &got{Due: "2025-01-20", State: "open"},
+		},
+		{
+			name: "a review with another casework supervisor counts",
+			asOf: "2026-11-22", rule: "casework.supervisor", subject: "sup-1",
+			facts: func(f *Facts) {
+				k := review("k-1", "2026-11-20")
+				k.CaseworkSupervisor = "cws-2"
+				f.Conferences = []Conference{k}
+			},
+			want: &got{Due: "2026-12-04", State: "open", Last: "2026-11-20"},
+		},
+		{
+			name: "a supervisor not yet in post owes nothing",
+			asOf: "2025-01-05", rule: "casework.supervisor", subject: "sup-1",
+		},
+	})
+}
+
+// highCase is an open case of w-1 with the given risk history.
+func highCase(assignedOn string, risk ...string) Case {
+	c := assigned("c-1", assignedOn)
+	for i := 0; i+1 < len(risk); i += 2 {
+		c.Risk = append(c.Risk, RiskEntry{Level: risk[i], From: d(risk[i+1])})
+	}
+	return c
+}
+
+func TestRisk(t *testing.T) {
+	runPolicyTests(t, []policyTest{
+		{
+			name: "report within one business day: Friday's high risk is due Monday",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-11-03", "moderate", "2026-11-03", "high", "2026-11-20")} },
+			want:  &got{Due: "2026-11-23", State: "open"},
+		},
+		{
+			name: "holiday: high on Wed 2026-11-25, Thanksgiving 26th, due Fri 27th",
+			asOf: "2026-11-25", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Holidays = []Date{d("2026-11-26")}
+				f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-25")}
+			},
+			want: &got{Due: "2026-11-27", State: "open"},
+		},
+		{
+			name: "profile calendar (no holidays key): nj-cpp knows Thanksgiving",
+			asOf: "2026-11-25", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) {
+				f.HolidaysSet, f.Holidays = false, nil
+				f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-25")}
+			},
+			want: &got{Due: "2026-11-27", State: "open"},
+		},
+		{
+			name: "reported the next day: met",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-16")}
+				f.Conferences = []Conference{review("k-1", "2026-11-17", "c-1")}
+			},
+			want: &got{Due: "2026-11-17", State: "met", Met: "2026-11-17"},
+		},
+		{
+			name: "assigned after the risk began: E is assigned",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-11-18", "very_high", "2026-10-01")} },
+			want:  &got{Due: "2026-11-19", State: "overdue"},
+		},
+		{
+			name: "high to very high is one episode: E is the first high",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-11-02", "low", "2026-11-02", "high", "2026-11-09", "very_high", "2026-11-16")}
+				f.Conferences = []Conference{review("k-1", "2026-11-10", "c-1")}
+			},
+			want: &got{Due: "2026-11-10", State: "met", Met: "2026-11-10"},
+		},
+		{
+			name: "high, down, high again: a new episode; the first episode's review does not count",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-10-01", "high", "2026-10-01", "moderate", "2026-10-20", "high", "2026-11-18")}
+				f.Conferences = []Conference{review("k-1", "2026-10-02", "c-1"), review("k-2", "2026-11-20", "c-1")}
+			},
+			want: &got{Due: "2026-11-19", State: "met_late", Met: "2026-11-20"},
+		},
+		{
+			name: "risk down to moderate: no report owed",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-10-01", "high", "2026-10-01", "moderate", "2026-11-20")} },
+		},
+		{
+			name: "a future-dated high entry is ignored",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-10-01", "low", "2026-10-01", "high", "2026-11-23")} },
+		},
+		{
+			name: "an unassigned high-risk case: the rule starts when assigned",
+			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Risk: []RiskEntry{{Level: RiskHigh, From: d("2026-11-10")}}}}
+			},
+		},
+		{
+			name: "weekly while high: none yet, E + 7",
+			asOf: "2026-11-22", rule: "risk.weekly", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-16")} },
+			want:  &got{Due: "2026-11-23", State: "open"},
+		},
+		{
+			name: "weekly while high: last review + 7",
+			asOf: "2026-11-22", rule: "risk.weekly", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-03")}
+				f.Conferences = []Conference{review("k-1", "2026-11-04", "c-1"), review("k-2", "2026-11-12", "c-1")}
+			},
+			want: &got{Due: "2026-11-19", State: "overdue", Last: "2026-11-12"},
+		},
+		{
+			name: "weekly, high again: counted from the new episode",
+			asOf: "2026-11-22", rule: "risk.weekly", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-10-01", "high", "2026-10-01", "low", "2026-10-20", "very_high", "2026-11-18")}
+				f.Conferences = []Conference{review("k-1", "2026-10-15", "c-1")}
+			},
+			want: &got{Due: "2026-11-25", State: "open"},
+		},
+		{
+			name: "a future-dated review is ignored",
+			asOf: "2026-11-22", rule: "risk.weekly", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-16")}
+				f.Conferences = []Conference{review("k-1", "2026-11-24", "c-1")}
+			},
+			want: &got{Due: "2026-11-23", State: "open"},
+		},
+	})
+}
+
+func TestAssignment(t *testing.T) {
+	received := func(recv, on string) func(f *Facts) {
+		return func(f *Facts) {
+			c := Case{ID: "c-1", Received: d(recv)}
+			if on != "" {
+				c.Worker, c.Assigned = "w-1", d(on)
+			}
+			f.Cases = []Case{c}
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "received Friday: two business days, due Tuesday",
+			asOf: "2026-11-22", rule: "case.assignment", subject: "c-1",
+			facts: received("2026-11-20", ""),
+			want:  &got{Due: "2026-11-24", State: "open"},
+		},
+		{
+			name: "assigned Monday: met",
+			asOf: "2026-11-24", rule: "case.assignment", subject: "c-1",
+			facts: received("2026-11-20", "2026-11-23"),
+			want:  &got{Due: "2026-11-24", State: "met", Met: "2026-11-23"},
+		},
+		{
+			name: "assigned Wednesday: met late",
+			asOf: "2026-11-30", rule: "case.assignment", subject: "c-1",
+			facts: received("2026-11-20", "2026-11-25"),
+			want:  &got{Due: "2026-11-24", State: "met_late", Met: "2026-11-25"},
+		},
+		{
+			name: "assigned before received (data order): met on assigned",
+			asOf: "2026-11-30", rule: "case.assignment", subject: "c-1",
+			facts: received("2026-11-20", "2026-11-19"),
+			want:  &got{Due: "2026-11-24", State: "met", Met: "2026-11-19"},
+		},
+		{
+			name: "assignment dated after as_of: not yet met, overdue",
+			asOf: "2026-11-25", rule: "case.assignment", subject: "c-1",
+			facts: received("2026-11-20", "2026-11-26"),
+			want:  &got{Due: "2026-11-24", State: "overdue"},
+		},
+		{
+			name: "received after as_of: not yet owed",
+			asOf: "2026-11-19", rule: "case.assignment", subject: "c-1",
+			facts: received("2026-11-20", ""),
+		},
+		{
+			name: "in-home family seen within 10 working days of assignment",
+			asOf: "2026-11-22", rule: "assignment.family_seen", subject: "c-1",
+			facts: func(f *Facts) {
+				c := assigned("c-1", "2026-11-03")
+				c.Setting = SettingInHome
+				f.Cases = []Case{c}
+				f.Events = []Event{ev("c-1", EventChildVisit, "2026-11-01"), ev("c-1", EventParentVisit, "2026-11-12")}
+			},
+			want: &got{Due: "2026-11-17", State: "met", Met: "2026-11-12"},
+		},
+		{
+			name: "in-home, Veterans Day in the facts' holidays moves the due date",
+			asOf: "2026-11-22", rule: "assignment.family_seen", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Holidays = []Date{d("2026-11-11")}
+				c := assigned("c-1", "2026-11-03")
+				c.Setting = SettingInHome
+				f.Cases = []Case{c}
+			},
+			want: &got{Due: "2026-11-18", State: "overdue"},
+		},
+		{
+			name: "out-of-home cases do not owe the in-home rule",
+			asOf: "2026-11-22", rule: "assignment.family_seen", subject: "c-1",
+			facts: func(f *Facts) {
+				c := assigned("c-1", "2026-11-03")
+				c.Setting = SettingOutOfHome
+				f.Cases = []Case{c}
+			},
+		},
+	})
+}
+
+func placed(on string) func(f *Facts) {
+	return func(f *Facts) {
+		c := assigned("c-1", "2026-09-01")
+		c.Setting, c.PlacementDate = SettingOutOfHome, d(on)
+		f.Cases = []Case{c}
+	}
+}
+
+func withEvents(base func(f *Facts), evs ...Event) func(f *Facts) {
+	return func(f *Facts) { base(f); f.Events = append(f.Events, evs...) }
+}
+
+func TestPlacement(t *testing.T) {
+	runPolicyTests(t, []policyTest{
+		{
+			name: "child seen within 5 days of placement",
+			asOf: "2026-11-22", rule: "placement.child_seen", subject: "c-1",
+			facts: withEvents(placed("2026-10-01"), ev("c-1", EventChildVisit, "2026-09-29"), ev("c-1", EventChildVisit, "2026-10-06")),
+			want:  &got{Due: "2026-10-06", State: "met", Met: "2026-10-06"},
+		},
+		{
+			name: "a visit before the placement does not count",
+			asOf: "2026-10-20", rule: "placement.child_seen", subject: "c-1",
+			facts: withEvents(placed("2026-10-01"), ev("c-1", EventChildVisit, "2026-09-30")),
+			want:  &got{Due: "2026-10-06", State: "overdue"},
+		},
+		{
+			name: "CPRB notified within 5 days, late",
+			asOf: "2026-11-22", rule: "placement.cprb_notice", subject: "c-1",
+			facts: withEvents(placed("2026-10-01"), ev("c-1", EventCPRBNotification, "2026-10-08")),
+			want:  &got{Due: "2026-10-06", State: "met_late", Met: "2026-10-08"},
+		},
+		{
+			name: "relatives notified within 30 days",
+			asOf: "2026-10-15", rule: "placement.relatives", subject: "c-1",
+			facts: placed("2026-10-01"),
+			want:  &got{Due: "2026-10-31", State: "open"},
+		},
+		{
+			name: "Family Team Meeting within 30 days",
+			asOf: "2026-11-22", rule: "placement.ftm", subject: "c-1",
+			facts: withEvents(placed("2026-10-01"), ev("c-1", EventFamilyTeamMeeting, "2026-10-30")),
+			want:  &got{Due: "2026-10-31", State: "met", Met: "2026-10-30"},
+		},
+		{
+			name: "90-day staffing: 3 months, clamped to the month end (2026-11-30 + 3 months = 2027-02-28)",
+			asOf: "2026-12-01", rule: "placement.staffing_90", subject: "c-1",
+			facts: placed("2026-11-30"),
+			want:  &got{Due: "2027-02-28", State: "open"},
+		},
+		{
+			name: "a placement dated after as_of is ignored",
+			asOf: "2026-11-22", rule: "placement.child_seen", subject: "c-1",
+			facts: placed("2026-11-23"),
+		},
+		{
+			name: "an in-home case's placement_date is history",
+			asOf: "2026-11-22", rule: "placement.ftm", subject: "c-1",
+			facts: func(f *Facts) {
+				placed("2026-10-01")(f)
+				f.Cases[0].Setting = SettingInHome
+			},
+		},
+		{
+			name: "an unassigned placed case still owes the placement rules",
+			asOf: "2026-10-03", rule: "placement.child_seen", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Setting: SettingOutOfHome, PlacementDate: d("2026-10-01")}}
+			},
+			want: &got{Due: "2026-10-06", State: "open"},
+		},
+	})
+}
+
+func TestMVR(t *testing.T) {
+	runPolicyTests(t, []policyTest{
+		{
+			name: "the earlier of SCR + 60 days and placement + 30 days",
+			asOf: "2026-10-15", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) {
+				placed("2026-10-01")(f)
+				f.Cases[0].SCRAssigned = d("2026-08-20")
+			},
+			want: &got{Due: "2026-10-19", State: "open"},
+		},
+		{
+			name: "placement first",
+			asOf: "2026-10-15", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) {
+				placed("2026-10-01")(f)
+				f.Cases[0].SCRAssigned = d("2026-09-28")
+			},
+			want: &got{Due: "2026-10-31", State: "open"},
+		},
+		{
+			name: "SCR only, and any mvr_established event counts",
+			asOf: "2026-11-22", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Setting: SettingInHome, SCRAssigned: d("2026-09-01"), PlacementDate: d("2026-09-15")}}
+				f.Events = []Event{ev("c-1", EventMVREstablished, "2026-08-30")}
+			},
+			want: &got{Due: "2026-10-31", State: "met", Met: "2026-08-30"},
+		},
+		{
+			name: "neither date: no MVR obligation",
+			asOf: "2026-11-22", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{assigned("c-1", "2026-11-02")} },
+		},
+	})
+}
+
+func TestContactsApproval(t *testing.T) {
+	court := func(next string, approvals ...string) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", "2026-09-01")
+			if next != "" {
+				c.CourtNext = d(next)
+			}
+			f.Cases = []Case{c}
+			for _, a := range approvals {
+				f.Events = append(f.Events, ev("c-1", EventContactSheetApproved, a))
+			}
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "monthly: approved in October, due the end of November",
+			asOf: "2026-11-22", rule: "contacts.approval", subject: "c-1",
+			facts: court("", "2026-09-20", "2026-10-14"),
+			want:  &got{Due: "2026-11-30", State: "open", Last: "2026-10-14"},
+		},
+		{
+			name: "court-involved: no later than the day before court_next",
+			asOf: "2026-11-22", rule: "contacts.approval", subject: "c-1",
+			facts: court("2026-11-25", "2026-11-02"),
+			want:  &got{Due: "2026-11-24", State: "open", Last: "2026-11-02"},
+		},
+		{
+			name: "court date passed without approval: overdue",
+			asOf: "2026-11-22", rule: "contacts.approval", subject: "c-1",
+			facts: court("2026-11-10", "2026-11-02"),
+			want:  &got{Due: "2026-11-09", State: "overdue", Last: "2026-11-02"},
+		},
+		{
+			name: "approved after the court date was set but before it: the monthly cadence applies",
+			asOf: "2026-11-22", rule: "contacts.approval", subject: "c-1",
+			facts: court("2026-11-10", "2026-11-12"),
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-11-12"},
+		},
+		{
+			name: "no approval yet: the end of the month of assigned, or before court",
+			asOf: "2026-09-05", rule: "contacts.approval", subject: "c-1",
+			facts: court("2026-09-15"),
+			want:  &got{Due: "2026-09-14", State: "open"},
+		},
+	})
+}
+
+func TestClosure(t *testing.T) {
+	closing := func(on string, evs ...Event) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", "2026-01-05")
+			c.Closing = d(on)
+			f.Cases = []Case{c}
+			f.Events = evs
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "risk reassessment within the 30 days before closing: the first day counts",
+			asOf: "2026-11-22", rule: "closure.reassessment", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventRiskReassessment, "2026-11-15")),
+			want:  &got{Due: "2026-12-15", State: "met", Met: "2026-11-15"},
+		},
+		{
+			name: "31 days before closing is too early",
+			asOf: "2026-11-22", rule: "closure.reassessment", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventRiskReassessment, "2026-11-14")),
+			want:  &got{Due: "2026-12-15", State: "open"},
+		},
+		{
+			name: "the closing day itself counts",
+			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-12-15")),
+			want:  &got{Due: "2026-12-15", State: "met", Met: "2026-12-15"},
+		},
+		{
+			name: "planned closing passed, child not seen: overdue",
+			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-12-16"), ev("c-1", EventParentVisit, "2026-12-01")),
+			want:  &got{Due: "2026-12-15", State: "overdue"},
+		},
+		{
+			name: "a case closed on its planned date owes nothing",
+			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
+			facts: func(f *Facts) {
+				closing("2026-12-15")(f)
+				f.Cases[0].Closed = d("2026-12-15")
+			},
+		},
+	})
+}
+
+func TestTexas(t *testing.T) {
+	held := func(worker string, dates ...string) func(f *Facts) {
+		return func(f *Facts) {
+			for i, dt := range dates {
+				k := sup("k-"+dt+"-"+worker, dt, worker)
+				k.Shared = k.Date.AddDays(3)
+				_ = i
+				f.Conferences = append(f.Conferences, k)
+			}
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "7 of 10 by September: on track, the next by the end of October",
+			profile: "tx-dfps", asOf: "2026-09-15", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2025-12-10", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
+			want:  &got{Due: "2026-10-31", State: "open", Last: "2026-09-02"},
+		},
+		{
+			name: "7 of 10 by 2026-11-22: behind, overdue since the end of October",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
+			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-02"},
+		},
+		{
+			name: "none yet on January 2: the first by the end of March",
+			profile: "tx-dfps", asOf: "2027-01-02", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-12-20"),
+			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-12-20"},
+		},
+		{
+			name: "10 of 10: met for the year, next year's pace",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-07-10", "2026-08-10", "2026-09-10", "2026-10-10"),
+			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-10-10"},
+		},
+		{
+			name: "joined in March: ceil(10 x 10/12) = 9 owed, 0 held: the first by the end of April",
+			profile: "tx-dfps", asOf: "2026-03-20", rule: "supervision.yearly", subject: "w-new",
+			want: &got{Due: "2026-04-30", State: "open"},
+		},
+		{
+			name: "a worker not yet in post owes nothing",
+			profile: "tx-dfps", asOf: "2026-03-01", rule: "supervision.yearly", subject: "w-new",
+		},
+		{
+			name: "notes shared within two weeks: met",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
+			facts: func(f *Facts) {
+				k := sup("k-1", "2026-11-02", "w-1")
+				k.Shared = d("2026-11-16")
+				f.Conferences = []Conference{k}
+			},
+			want: &got{Due: "2026-11-16", State: "met", Met: "2026-11-16"},
+		},
+		{
+			name: "notes shared a day late",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
+			facts: func(f *Facts) {
+				k := sup("k-1", "2026-11-02", "w-1")
+				k.Shared = d("2026-11-17")
+				f.Conferences = []Conference{k}
+			},
+			want: &got{Due: "2026-11-16", State: "met_late", Met: "2026-11-17"},
+		},
+		{
+			name: "notes not shared yet; a shared date after as_of is ignored",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
+			facts: func(f *Facts) {
+				k := sup("k-1", "2026-11-12", "w-1")
+				k.Shared = d("2026-11-23")
+				f.Conferences = []Conference{k}
+			},
+			want: &got{Due: "2026-11-26", State: "open"},
+		},
+		{
+			name: "older than 12 months and shared: no longer listed",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
+			facts: func(f *Facts) {
+				k := sup("k-1", "2025-11-22", "w-1")
+				k.Shared = d("2025-11-23")
+				f.Conferences = []Conference{k}
+			},
+		},
+		{
+			name: "older than 12 months and never shared: still overdue",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
+			facts: func(f *Facts) { f.Conferences = []Conference{sup("k-1", "2025-06-02", "w-1")} },
+			want:  &got{Due: "2025-06-16", State: "overdue"},
+		},
+		{
+			name: "tx-dfps has no nj-cpp rules",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{assigned("c-1", "2026-11-03")} },
+		},
+	})
+}
+
+func TestPolicy46100(t *testing.T) {
+	runPolicyTests(t, []policyTest{
+		{
+			name: "monthly review with each worker, new or not",
+			profile: "policy-46100", asOf: "2026-11-22", rule: "supervision.worker", subject: "w-new",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2026-11-03")}}
+				f.Conferences = []Conference{sup("k-1", "2026-11-16", "w-new")}
+			},
+			want: &got{Due: "2026-12-31", State: "open", Last: "2026-11-16"},
+		},
+		{
+			name: "100% of cases reviewed monthly",
+			profile: "policy-46100", asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-08-03")}
+				f.Conferences = []Conference{sup("k-1", "2026-09-16", "w-1", "c-1")}
+			},
+			want: &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-16"},
+		},
+		{
+			name: "no risk escalation rule in policy-46100",
+			profile: "policy-46100", asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
+			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-16")} },
+		},
+	})
+}
+
+func TestVersions(t *testing.T) {
+	p, _ := LookupProfile("nj-cpp")
+	if v, ok := p.VersionAt(d("2016-06-25")); !ok || v.Effective != d("2012-05-21") {
+		t.Errorf("VersionAt(2016-06-25) = %v, %v; want the 2012-05-21 version", v, ok)
+	}
+	if v, ok := p.VersionAt(d("2016-06-26")); !ok || v.Effective != d("2016-06-26") {
+		t.Errorf("VersionAt(2016-06-26) = %v, %v; want the 2016-06-26 version", v, ok)
+	}
+	f := unit()
+	_, err := Evaluate(f, Options{AsOf: d("2012-05-20")})
+	if err == nil || err.Error() != "as_of: 2012-05-20 is before profile nj-cpp took effect (2012-05-21)" {
+		t.Errorf("Evaluate before the first version: %v", err)
+	}
+	if _, err := Evaluate(f, Options{AsOf: d("2012-05-20"), Profile: "policy-46100"}); err != nil {
+		t.Errorf("policy-46100 has no effective date, want no error: %v", err)
+	}
+	if _, err := Evaluate(f, Options{AsOf: d("2026-11-22"), Profile: "ca-cdss"}); err == nil ||
+		err.Error() != `profile: unknown profile "ca-cdss" (known: nj-cpp, policy-46100, tx-dfps)` {
+		t.Errorf("unknown profile: %v", err)
+	}
+	if _, err := Evaluate(f, Options{}); err == nil || err.Error() != "as_of: required (in the facts or with --as-of)" {
+		t.Errorf("no as_of: %v", err)
+	}
+}
+
+// Every rule of every profile is exercised by the tests above.
+func TestEveryRuleTested(t *testing.T) {
+	tested := map[string]bool{
+		"nj-cpp supervision.worker": true, "nj-cpp supervision.case": true, "nj-cpp casework.supervisor": true,
+		"nj-cpp risk.report": true, "nj-cpp risk.weekly": true, "nj-cpp case.assignment": true,
+		"nj-cpp assignment.family_seen": true, "nj-cpp placement.child_seen": true, "nj-cpp placement.cprb_notice": true,
+		"nj-cpp placement.relatives": true, "nj-cpp placement.ftm": true, "nj-cpp placement.staffing_90": true,
+		"nj-cpp mvr.established": true, "nj-cpp contacts.approval": true, "nj-cpp closure.reassessment": true,
+		"nj-cpp closure.family_seen": true,
+		"tx-dfps supervision.yearly": true, "tx-dfps notes.shared": true,
+		"policy-46100 supervision.worker": true, "policy-46100 supervision.case": true,
+	}
+	for _, p := range Profiles() {
+		for _, v := range p.Versions {
+			for _, r := range v.Rules {
+				if !tested[p.ID+" "+r.ID] {
+					t.Errorf("rule %s of %s has no policy test", r.ID, p.ID)
+				}
+			}
+		}
+	}
+}
+
+func TestSorted(t *testing.T) {
+	f := stateFacts(0.01)
+	res, err := Evaluate(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(res.Obligations); i++ {
+		a, b := res.Obligations[i-1], res.Obligations[i]
+		if a.Due.After(b.Due) || (a.Due == b.Due && (a.Rule > b.Rule || (a.Rule == b.Rule && a.Subject >= b.Subject))) {
+			t.Fatalf("not sorted at %d: %+v then %+v", i, a, b)
+		}
+	}
+	if len(res.Obligations) < 100 {
+		t.Fatalf("only %d obligations", len(res.Obligations))
+	}
+}
