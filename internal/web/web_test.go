@@ -325,3 +325,31 @@ func TestUnknownPathsAnswer404(t *testing.T) {
 		t.Fatalf("unknown path: %d", r.StatusCode)
 	}
 }
+
+// An idle session ends: after the idle timeout the person must sign in again.
+func TestIdleSessionsEnd(t *testing.T) {
+	_, pool := testdb.New(t)
+	st := store.New(pool)
+	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
+	if err := st.LoadDataset(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	app, err := web.New(web.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return fixedNow }, IdleTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	srv := httptest.NewServer(app.Routes())
+	defer srv.Close()
+	h := &harness{srv: srv, pool: pool}
+	c := h.client(t)
+	h.signIn(t, c, h.email(t, "worker"))
+	if r, _ := h.get(t, c, "/caseload"); r.StatusCode != http.StatusOK {
+		t.Fatalf("fresh session: %d", r.StatusCode)
+	}
+	time.Sleep(1500 * time.Millisecond) // scs measures idleness on its own clock
+	if r, _ := h.get(t, c, "/caseload"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after the idle timeout: %d, want 303 to sign-in", r.StatusCode)
+	}
+}
