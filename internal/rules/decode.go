@@ -24,10 +24,10 @@ func Decode(data []byte) (Facts, []FieldError) {
 	if err := json.Unmarshal(data, &top); err != nil {
 		var se *json.SyntaxError
 		switch {
+		case strings.TrimSpace(string(data)) == "":
+			d.add("facts", "empty input (want a JSON object)")
 		case errors.As(err, &se):
 			d.add("facts", "not valid JSON at byte "+strconv.FormatInt(se.Offset, 10)+": "+se.Error())
-		case len(data) == 0 || strings.TrimSpace(string(data)) == "":
-			d.add("facts", "empty input (want a JSON object)")
 		default:
 			d.add("facts", "want a JSON object")
 		}

@@ -293,7 +293,7 @@ func TestCaseworkSupervisor(t *testing.T) {
 			name: "every two weeks: last review + 14 days",
 			asOf: "2026-11-22", rule: "casework.supervisor", subject: "sup-1",
 			facts: func(f *Facts) { f.Conferences = []Conference{review("k-1", "2026-11-05")} },
-			want: &got{Due: "2026-11-19", State: "overdue", Last: "2026-11-05"},
+			want:  &got{Due: "2026-11-19", State: "overdue", Last: "2026-11-05"},
 		},
 		{
 			name: "none yet: since + 14 days",
@@ -331,8 +331,10 @@ func TestRisk(t *testing.T) {
 		{
 			name: "report within one business day: Friday's high risk is due Monday",
 			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
-			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-11-03", "moderate", "2026-11-03", "high", "2026-11-20")} },
-			want:  &got{Due: "2026-11-23", State: "open"},
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-11-03", "moderate", "2026-11-03", "high", "2026-11-20")}
+			},
+			want: &got{Due: "2026-11-23", State: "open"},
 		},
 		{
 			name: "holiday: high on Wed 2026-11-25, Thanksgiving 26th, due Fri 27th",
@@ -388,7 +390,9 @@ func TestRisk(t *testing.T) {
 		{
 			name: "risk down to moderate: no report owed",
 			asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
-			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-10-01", "high", "2026-10-01", "moderate", "2026-11-20")} },
+			facts: func(f *Facts) {
+				f.Cases = []Case{highCase("2026-10-01", "high", "2026-10-01", "moderate", "2026-11-20")}
+			},
 		},
 		{
 			name: "a future-dated high entry is ignored",
@@ -734,40 +738,40 @@ func TestTexas(t *testing.T) {
 	}
 	runPolicyTests(t, []policyTest{
 		{
-			name: "7 of 10 by September: on track, the next by the end of October",
+			name:    "7 of 10 by September: on track, the next by the end of October",
 			profile: "tx-dfps", asOf: "2026-09-15", rule: "supervision.yearly", subject: "w-1",
 			facts: held("w-1", "2025-12-10", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
 			want:  &got{Due: "2026-10-31", State: "open", Last: "2026-09-02"},
 		},
 		{
-			name: "7 of 10 by 2026-11-22: behind, overdue since the end of October",
+			name:    "7 of 10 by 2026-11-22: behind, overdue since the end of October",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
 			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
 			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-02"},
 		},
 		{
-			name: "none yet on January 2: the first by the end of March",
+			name:    "none yet on January 2: the first by the end of March",
 			profile: "tx-dfps", asOf: "2027-01-02", rule: "supervision.yearly", subject: "w-1",
 			facts: held("w-1", "2026-12-20"),
 			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-12-20"},
 		},
 		{
-			name: "10 of 10: met for the year, next year's pace",
+			name:    "10 of 10: met for the year, next year's pace",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
 			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-07-10", "2026-08-10", "2026-09-10", "2026-10-10"),
 			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-10-10"},
 		},
 		{
-			name: "joined in March: ceil(10 x 10/12) = 9 owed, 0 held: the first by the end of April",
+			name:    "joined in March: ceil(10 x 10/12) = 9 owed, 0 held: the first by the end of April",
 			profile: "tx-dfps", asOf: "2026-03-20", rule: "supervision.yearly", subject: "w-new",
 			want: &got{Due: "2026-04-30", State: "open"},
 		},
 		{
-			name: "a worker not yet in post owes nothing",
+			name:    "a worker not yet in post owes nothing",
 			profile: "tx-dfps", asOf: "2026-03-01", rule: "supervision.yearly", subject: "w-new",
 		},
 		{
-			name: "notes shared within two weeks: met",
+			name:    "notes shared within two weeks: met",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
 			facts: func(f *Facts) {
 				k := sup("k-1", "2026-11-02", "w-1")
@@ -777,7 +781,7 @@ func TestTexas(t *testing.T) {
 			want: &got{Due: "2026-11-16", State: "met", Met: "2026-11-16"},
 		},
 		{
-			name: "notes shared a day late",
+			name:    "notes shared a day late",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
 			facts: func(f *Facts) {
 				k := sup("k-1", "2026-11-02", "w-1")
@@ -787,7 +791,7 @@ func TestTexas(t *testing.T) {
 			want: &got{Due: "2026-11-16", State: "met_late", Met: "2026-11-17"},
 		},
 		{
-			name: "notes not shared yet; a shared date after as_of is ignored",
+			name:    "notes not shared yet; a shared date after as_of is ignored",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
 			facts: func(f *Facts) {
 				k := sup("k-1", "2026-11-12", "w-1")
@@ -797,7 +801,7 @@ func TestTexas(t *testing.T) {
 			want: &got{Due: "2026-11-26", State: "open"},
 		},
 		{
-			name: "older than 12 months and shared: no longer listed",
+			name:    "older than 12 months and shared: no longer listed",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
 			facts: func(f *Facts) {
 				k := sup("k-1", "2025-11-22", "w-1")
@@ -806,13 +810,13 @@ func TestTexas(t *testing.T) {
 			},
 		},
 		{
-			name: "older than 12 months and never shared: still overdue",
+			name:    "older than 12 months and never shared: still overdue",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "notes.shared", subject: "k-1",
 			facts: func(f *Facts) { f.Conferences = []Conference{sup("k-1", "2025-06-02", "w-1")} },
 			want:  &got{Due: "2025-06-16", State: "overdue"},
 		},
 		{
-			name: "tx-dfps has no nj-cpp rules",
+			name:    "tx-dfps has no nj-cpp rules",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
 			facts: func(f *Facts) { f.Cases = []Case{assigned("c-1", "2026-11-03")} },
 		},
@@ -822,7 +826,7 @@ func TestTexas(t *testing.T) {
 func TestPolicy46100(t *testing.T) {
 	runPolicyTests(t, []policyTest{
 		{
-			name: "monthly review with each worker, new or not",
+			name:    "monthly review with each worker, new or not",
 			profile: "policy-46100", asOf: "2026-11-22", rule: "supervision.worker", subject: "w-new",
 			facts: func(f *Facts) {
 				f.Cases = []Case{{ID: "c-1", Worker: "w-new", Assigned: d("2026-11-03")}}
@@ -831,7 +835,7 @@ func TestPolicy46100(t *testing.T) {
 			want: &got{Due: "2026-12-31", State: "open", Last: "2026-11-16"},
 		},
 		{
-			name: "100% of cases reviewed monthly",
+			name:    "100% of cases reviewed monthly",
 			profile: "policy-46100", asOf: "2026-11-22", rule: "supervision.case", subject: "c-1",
 			facts: func(f *Facts) {
 				f.Cases = []Case{assigned("c-1", "2026-08-03")}
@@ -840,7 +844,7 @@ func TestPolicy46100(t *testing.T) {
 			want: &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-16"},
 		},
 		{
-			name: "no risk escalation rule in policy-46100",
+			name:    "no risk escalation rule in policy-46100",
 			profile: "policy-46100", asOf: "2026-11-22", rule: "risk.report", subject: "c-1",
 			facts: func(f *Facts) { f.Cases = []Case{highCase("2026-11-03", "high", "2026-11-16")} },
 		},
