@@ -355,21 +355,7 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if !ci.open {
 		return ci
 	}
-	cur := -1
-	for j := range c.Risk {
-		if !c.Risk[j].From.IsZero() && !c.Risk[j].From.After(asOf) {
-			cur = j
-		}
-	}
-	if cur >= 0 {
-		ci.level = c.Risk[cur].Level
-		if isHigh(ci.level) {
-			ci.run = c.Risk[cur].From
-			for j := cur - 1; j >= 0 && isHigh(c.Risk[j].Level) && !c.Risk[j].From.IsZero(); j-- {
-				ci.run = c.Risk[j].From
-			}
-		}
-	}
+	ci.level, ci.run = currentRisk(c, asOf)
 	var s Scope
 	assigned := c.Worker != "" && !c.Assigned.IsZero() && !c.Assigned.After(asOf)
 	if assigned {
