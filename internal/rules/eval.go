@@ -1062,7 +1062,8 @@ func (e *evaluator) conferenceRule(r *Rule) {
 }
 
 // radixSort returns the indexes of recs in the order of their keys (LSD
-// radix sort on 16-bit digits, skipping digits all keys share; stable).
+// radix sort on 16-bit digits, skipping digits all keys share; keys are
+// unique: due, rule rank, subject rank).
 func radixSort(recs []rec) []int32 {
 	type pair struct {
 		key uint64
@@ -1072,7 +1073,7 @@ func radixSort(recs []rec) []int32 {
 	for i := range recs {
 		a[i] = pair{recs[i].key, int32(i)}
 	}
-	if len(a) > 64 {
+	if len(a) > 4096 {
 		b := make([]pair, len(a))
 		var count [1 << 16]int32
 		for shift := uint(0); shift < 64; shift += 16 {
@@ -1096,7 +1097,7 @@ func radixSort(recs []rec) []int32 {
 			a, b = b, a
 		}
 	} else {
-		slices.SortStableFunc(a, func(x, y pair) int {
+		slices.SortFunc(a, func(x, y pair) int { // keys are unique
 			switch {
 			case x.key < y.key:
 				return -1
