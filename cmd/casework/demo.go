@@ -12,16 +12,18 @@ import (
 
 // cmdDemo is what `make run` starts: bring the schema up, load the demo
 // agency if the database has none, print the demo logins, and serve.
+// DATABASE_URL here is the schema owner's (the private cluster's superuser);
+// the server itself connects as the least-privileged login casework_web.
 func cmdDemo(args []string) int {
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
 		return fail("%v", err)
 	}
-	if err := store.MigrateUp(cfg.DatabaseURL); err != nil {
+	if err := store.MigrateUp(cfg.MigrationURL); err != nil {
 		return fail("%v", err)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := store.Open(ctx, cfg.MigrationURL)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -44,6 +46,11 @@ func cmdDemo(args []string) int {
 		return code
 	}
 	st.Close()
+	appURL, err := store.EnsureAppLogin(ctx, cfg.MigrationURL, "casework_web")
+	if err != nil {
+		return fail("%v (the demo needs a DATABASE_URL whose role may create roles)", err)
+	}
+	cfg.DatabaseURL = appURL
 	fmt.Printf("\nDemo logins (ROLE EMAIL PASSWORD):\n%s\nOpen http://localhost%s and sign in with one of them.\n\n", b.String(), displayAddr(cfg.ListenAddr))
 	return serve(cfg)
 }

@@ -5,6 +5,7 @@
 //	casework seed --demo [--seed N] [--as-of YYYY-MM-DD]
 //	casework demo                        migrate, seed once, print logins, serve (make run)
 //	casework rules eval|list ...         the rules engine on a facts file
+//	casework audit verify                check the audit log's hash chain
 //
 // Settings come from environment variables (see the README). main only
 // parses arguments and wires the parts together.
@@ -24,6 +25,7 @@ commands:
   seed --demo [--seed N] [--as-of DATE]  load the demo agency into an empty database
   demo                                   migrate, seed the demo agency once, print logins, serve
   rules eval|list [ARGS]                 evaluate a facts file, or list a profile's rules
+  audit verify                           check the audit log's hash chain
 `
 
 func main() {
@@ -43,6 +45,8 @@ func main() {
 		code = cmdDemo(os.Args[2:])
 	case "rules":
 		code = cmdRules(os.Args[2:])
+	case "audit":
+		code = cmdAudit(os.Args[2:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -12,9 +12,9 @@ func cmdMigrate(args []string) int {
 		fmt.Fprintln(os.Stderr, "usage: casework migrate up|down|version")
 		return 2
 	}
-	url := os.Getenv("DATABASE_URL")
+	url := migrationURL()
 	if url == "" {
-		return fail("DATABASE_URL: not set")
+		return fail("MIGRATION_DATABASE_URL (or DATABASE_URL): not set")
 	}
 	m, err := store.NewMigration(url)
 	if err != nil {
@@ -40,4 +40,13 @@ func cmdMigrate(args []string) int {
 	}
 	fmt.Println()
 	return 0
+}
+
+// migrationURL is the schema owner's connection: MIGRATION_DATABASE_URL, or
+// DATABASE_URL where one role does both (development).
+func migrationURL() string {
+	if u := os.Getenv("MIGRATION_DATABASE_URL"); u != "" {
+		return u
+	}
+	return os.Getenv("DATABASE_URL")
 }

@@ -60,9 +60,9 @@ func cmdSeed(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	url := os.Getenv("DATABASE_URL")
+	url := migrationURL() // seeding writes ids and sequences: the owner's work
 	if url == "" {
-		return fail("DATABASE_URL: not set")
+		return fail("MIGRATION_DATABASE_URL (or DATABASE_URL): not set")
 	}
 	ctx := context.Background()
 	st, err := store.Open(ctx, url)

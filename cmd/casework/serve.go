@@ -39,6 +39,9 @@ func serve(cfg config.Config) int {
 		return fail("%v", err)
 	}
 	defer st.Close()
+	if err := st.CheckLeastPrivilege(ctx); err != nil {
+		return fail("%v", err)
+	}
 	tz, err := st.AgencyTimeZone(ctx)
 	if err != nil {
 		return fail("reading the agency's time zone (is the database migrated and seeded?): %v", err)

@@ -54,6 +54,9 @@ type Viewer struct {
 	// MustChangePassword is set for a temporary password: the person may do
 	// nothing else until they choose their own.
 	MustChangePassword bool
+	// Addr and RequestID say where a request came from, for the audit log.
+	Addr      string
+	RequestID string
 }
 
 // Is reports whether the viewer holds one of the roles.

@@ -12,7 +12,8 @@ import (
 
 // Config holds every setting; the README lists them.
 type Config struct {
-	DatabaseURL     string        // DATABASE_URL (required)
+	DatabaseURL     string        // DATABASE_URL (required): the app's least-privileged login
+	MigrationURL    string        // MIGRATION_DATABASE_URL: the schema owner's, for migrations; default DATABASE_URL
 	ListenAddr      string        // LISTEN_ADDR, default :8080
 	SecureCookies   bool          // SECURE_COOKIES, default false; set true behind HTTPS
 	IdleTimeout     time.Duration // SESSION_IDLE_TIMEOUT, default 30m
@@ -28,6 +29,7 @@ type Config struct {
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL:     getenv("DATABASE_URL"),
+		MigrationURL:    or(getenv("MIGRATION_DATABASE_URL"), getenv("DATABASE_URL")),
 		ListenAddr:      or(getenv("LISTEN_ADDR"), ":8080"),
 		LogFormat:       or(getenv("LOG_FORMAT"), "text"),
 		IdleTimeout:     30 * time.Minute,

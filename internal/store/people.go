@@ -82,3 +82,32 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM agency)`).Scan(&exists)
 	return !exists, err
 }
+
+// SetPassword stores a new password hash the person chose, clears the
+// temporary-password flag, and records the change (never the hash) in the
+// audit log, in one transaction.
+func (s *Store) SetPassword(ctx context.Context, v access.Viewer, hash string) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE people SET password_hash = $2, must_change_password = false WHERE id = $1 AND active`, v.PersonID, hash)
+		if err != nil {
+			return fmt.Errorf("SetPassword: %w", err)
+		}
+		if tag.RowsAffected() != 1 {
+			return ErrNotFound
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: "password_changed", Entity: "person", EntityID: fmt.Sprint(v.PersonID)})
+	})
+}
+
+// PasswordHash returns the viewer's current hash, to check the old password
+// before a change.
+func (s *Store) PasswordHash(ctx context.Context, v access.Viewer) (string, error) {
+	var h *string
+	if err := s.pool.QueryRow(ctx, `SELECT password_hash FROM people WHERE id = $1 AND active`, v.PersonID).Scan(&h); err != nil {
+		return "", notFound(err)
+	}
+	if h == nil {
+		return "", nil
+	}
+	return *h, nil
+}

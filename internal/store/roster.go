@@ -82,24 +82,27 @@ func (s *Store) SupervisorUnit(ctx context.Context, v access.Viewer, on time.Tim
 		return UnitRoster{}, ErrNotFound
 	}
 	var r UnitRoster
-	err := s.pool.QueryRow(ctx, `
+	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
+		err := tx.QueryRow(ctx, `
 		SELECT u.id, u.name, o.name
 		FROM unit_supervisors s
 		JOIN units u ON u.id = s.unit_id
 		JOIN offices o ON o.id = u.office_id
 		WHERE s.supervisor_id = $1 AND s.during @> $2::date`, v.PersonID, on).Scan(&r.UnitID, &r.UnitName, &r.OfficeName)
-	if err != nil {
-		return UnitRoster{}, notFound(err)
-	}
-	rows, err := s.pool.Query(ctx, unitWorkersSQL, r.UnitID, on)
-	if err != nil {
-		return UnitRoster{}, fmt.Errorf("SupervisorUnit: %w", err)
-	}
-	r.Workers, err = pgx.CollectRows(rows, pgx.RowToStructByName[RosterWorker])
-	if err != nil {
-		return UnitRoster{}, fmt.Errorf("SupervisorUnit: %w", err)
-	}
-	return r, nil
+		if err != nil {
+			return AuditEntry{}, notFound(err)
+		}
+		rows, err := tx.Query(ctx, unitWorkersSQL, r.UnitID, on)
+		if err != nil {
+			return AuditEntry{}, fmt.Errorf("SupervisorUnit: %w", err)
+		}
+		r.Workers, err = pgx.CollectRows(rows, pgx.RowToStructByName[RosterWorker])
+		if err != nil {
+			return AuditEntry{}, fmt.Errorf("SupervisorUnit: %w", err)
+		}
+		return AuditEntry{Action: "viewed", Entity: "unit", EntityID: fmt.Sprint(r.UnitID)}, nil
+	})
+	return r, err
 }
 
 // AreaUnit is one unit of a casework supervisor's area.
@@ -118,7 +121,9 @@ func (s *Store) AreaUnits(ctx context.Context, v access.Viewer, on time.Time) ([
 	if !v.Is(access.CaseworkSupervisor) {
 		return nil, ErrNotFound
 	}
-	rows, err := s.pool.Query(ctx, `
+	var units []AreaUnit
+	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
+		rows, err := tx.Query(ctx, `
 		SELECT u.id AS unit_id, u.name AS unit_name, o.name AS office_name, p.full_name AS supervisor_name,
 		       (SELECT count(*) FROM unit_members m WHERE m.unit_id = u.id AND m.during @> $2::date) AS workers,
 		       coalesce(load.open_cases, 0) AS open_cases, coalesce(load.high_risk, 0) AS high_risk
@@ -142,10 +147,19 @@ func (s *Store) AreaUnits(ctx context.Context, v access.Viewer, on time.Time) ([
 		) load ON true
 		WHERE rep.casework_supervisor_id = $1 AND rep.during @> $2::date
 		ORDER BY o.name, u.name`, v.PersonID, on)
-	if err != nil {
-		return nil, fmt.Errorf("AreaUnits: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[AreaUnit])
+		if err != nil {
+			return AuditEntry{}, fmt.Errorf("AreaUnits: %w", err)
+		}
+		if units, err = pgx.CollectRows(rows, pgx.RowToStructByName[AreaUnit]); err != nil {
+			return AuditEntry{}, fmt.Errorf("AreaUnits: %w", err)
+		}
+		ids := make([]int64, len(units))
+		for i, u := range units {
+			ids[i] = u.UnitID
+		}
+		return AuditEntry{Action: "viewed", Entity: "area", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"units": ids}}, nil
+	})
+	return units, err
 }
 
 // CaseSummary is one open case in a caseload list.
@@ -165,7 +179,9 @@ func (s *Store) WorkerCaseload(ctx context.Context, v access.Viewer, on time.Tim
 	if !v.Is(access.Worker) {
 		return nil, ErrNotFound
 	}
-	rows, err := s.pool.Query(ctx, `
+	var cases []CaseSummary
+	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
+		rows, err := tx.Query(ctx, `
 		SELECT c.id, c.case_number, c.family_name, c.setting, c.goal, lower(a.during) AS assigned,
 		       r.level AS risk, c.court_next
 		FROM case_assignments a
@@ -177,10 +193,23 @@ func (s *Store) WorkerCaseload(ctx context.Context, v access.Viewer, on time.Tim
 		) r ON true
 		WHERE a.worker_id = $1 AND a.during @> $2::date
 		ORDER BY c.family_name, c.case_number`, v.PersonID, on)
-	if err != nil {
-		return nil, fmt.Errorf("WorkerCaseload: %w", err)
+		if err != nil {
+			return AuditEntry{}, fmt.Errorf("WorkerCaseload: %w", err)
+		}
+		if cases, err = pgx.CollectRows(rows, pgx.RowToStructByName[CaseSummary]); err != nil {
+			return AuditEntry{}, fmt.Errorf("WorkerCaseload: %w", err)
+		}
+		return AuditEntry{Action: "viewed", Entity: "caseload", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"cases": caseIDs(cases)}}, nil
+	})
+	return cases, err
+}
+
+func caseIDs(cs []CaseSummary) []int64 {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.CaseID
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[CaseSummary])
+	return ids
 }
 
 // AgencyOverview is the administrator's first page: the structure, no content.

@@ -90,9 +90,30 @@ func New(t testing.TB) (string, *pgxpool.Pool) {
 	return u, pool
 }
 
+// AppLogin is the login role tests connect as: a member of casework_app with
+// exactly the app's rights, as in production.
+const AppLogin = "casework_test_app"
+
+// App creates a fresh migrated database and returns a pool on it as the
+// schema's owner (for fixtures) and a store connected as the app's
+// least-privileged role (for the code under test).
+func App(t testing.TB) (owner *pgxpool.Pool, app *store.Store) {
+	t.Helper()
+	u, owner := New(t)
+	appURL, err := store.EnsureAppLogin(context.Background(), u, AppLogin)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	pool, err := pgxpool.New(context.Background(), appURL)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return owner, store.New(pool)
+}
+
 // Must is New for tests that want a *store.Store.
 func Must(t testing.TB) (string, *store.Store) {
 	u, pool := New(t)
 	return u, store.New(pool)
 }
-

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/auth"
 	"github.com/casework/casework/internal/store"
 )
 
@@ -33,6 +34,10 @@ type Config struct {
 	SessionLifetime time.Duration
 	// RequestTimeout bounds the work of one request.
 	RequestTimeout time.Duration
+	// Throttle is the sign-in lockout policy; Sleep waits before answering a
+	// repeated failure (tests replace it so they need not wait).
+	Throttle *auth.Throttle
+	Sleep    func(time.Duration)
 }
 
 // App holds the dependencies of every handler.
@@ -45,6 +50,8 @@ type App struct {
 	assets   *assets
 	timeout  time.Duration
 	stopGC   func()
+	throttle auth.Throttle
+	sleep    func(time.Duration)
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -63,6 +70,12 @@ func New(cfg Config) (*App, error) {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 20 * time.Second
+	}
+	if cfg.Throttle == nil {
+		cfg.Throttle = &auth.DefaultThrottle
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = time.Sleep
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -87,6 +100,7 @@ func New(cfg Config) (*App, error) {
 	app := &App{
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout, stopGC: ps.StopCleanup,
+		throttle: *cfg.Throttle, sleep: cfg.Sleep,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	return app, nil

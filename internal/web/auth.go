@@ -2,8 +2,11 @@ package web
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"strings"
+
+	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/auth"
@@ -11,11 +14,19 @@ import (
 	"github.com/casework/casework/web/views"
 )
 
-const sessionPersonKey = "person_id"
+// Session keys: who signed in, and the role they had then (a change of role
+// renews the session token).
+const (
+	sessionPersonKey = "person_id"
+	sessionRoleKey   = "role"
+)
 
 // The one message for a failed sign-in: it must not tell whether the email
 // has an account.
 const signInProblem = "That email and password do not match an account. Check both and try again."
+
+// The lockout message is the same for every email typed, account or not.
+const lockedProblem = "Too many failed attempts. Wait 15 minutes and try again, or ask your administrator to reset your password."
 
 func (app *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := viewerFrom(r.Context()); ok {
@@ -23,6 +34,20 @@ func (app *App) loginForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	app.render(w, r, http.StatusOK, views.LoginPage(app.chrome(r, "Sign in", ""), views.LoginForm{}))
+}
+
+// clientAddr is the address the request came from, without the port.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// origin is the anonymous viewer of a signed-out request, for the audit log.
+func origin(r *http.Request) access.Viewer {
+	return access.Viewer{Addr: clientAddr(r), RequestID: middleware.GetReqID(r.Context())}
 }
 
 func (app *App) login(w http.ResponseWriter, r *http.Request) {
@@ -33,9 +58,27 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	password := r.PostForm.Get("password")
 	form := views.LoginForm{Email: email}
+	show := func(status int, problem string) {
+		form.Problem = problem
+		app.render(w, r, status, views.LoginPage(app.chrome(r, "Sign in", ""), form))
+	}
 	if email == "" || password == "" {
-		form.Problem = "Enter both your email and your password."
-		app.render(w, r, http.StatusUnprocessableEntity, views.LoginPage(app.chrome(r, "Sign in", ""), form))
+		show(http.StatusUnprocessableEntity, "Enter both your email and your password.")
+		return
+	}
+	if len(password) > auth.MaxPasswordLength {
+		password = password[:auth.MaxPasswordLength] // bounded work; such a password cannot match
+	}
+	addr := clientAddr(r)
+	since := app.now().Add(-app.throttle.Window)
+	byEmail, byAddr, err := app.store.LoginFailures(r.Context(), email, addr, since)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if app.throttle.Locked(byEmail, byAddr) {
+		auth.CheckNoAccount(password) // same cost as any other answer
+		show(http.StatusTooManyRequests, lockedProblem)
 		return
 	}
 	cred, err := app.store.CredentialsByEmail(r.Context(), email)
@@ -47,15 +90,19 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	default:
-		ok, err = auth.CheckPassword(cred.PasswordHash, password)
-		if err != nil {
+		if ok, err = auth.CheckPassword(cred.PasswordHash, password); err != nil {
 			app.serverError(w, r, err)
 			return
 		}
 	}
 	if !ok {
-		form.Problem = signInProblem
-		app.render(w, r, http.StatusUnauthorized, views.LoginPage(app.chrome(r, "Sign in", ""), form))
+		if err := app.store.RecordLoginFailure(r.Context(), email, addr, app.now()); err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		_ = app.store.Audit(r.Context(), origin(r), store.AuditEntry{Action: "sign_in_failed", Entity: "session", Detail: map[string]any{"email": strings.ToLower(email)}})
+		app.sleep(app.throttle.Delay(max(byEmail, byAddr)))
+		show(http.StatusUnauthorized, signInProblem)
 		return
 	}
 	// A new token at sign-in: a token planted before sign-in is worthless.
@@ -63,11 +110,32 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	v, err := app.store.ViewerByID(r.Context(), cred.PersonID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	app.sessions.Put(r.Context(), sessionPersonKey, cred.PersonID)
+	app.sessions.Put(r.Context(), sessionRoleKey, string(v.Role))
+	if err := app.store.ClearLoginFailures(r.Context(), email); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	v.Addr, v.RequestID = origin(r).Addr, origin(r).RequestID
+	if err := app.store.Audit(r.Context(), v, store.AuditEntry{Action: "signed_in", Entity: "session"}); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
 func (app *App) logout(w http.ResponseWriter, r *http.Request) {
+	if v, ok := viewerFrom(r.Context()); ok {
+		if err := app.store.Audit(r.Context(), v, store.AuditEntry{Action: "signed_out", Entity: "session"}); err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+	}
 	if err := app.sessions.Destroy(r.Context()); err != nil {
 		app.serverError(w, r, err)
 		return
@@ -77,7 +145,8 @@ func (app *App) logout(w http.ResponseWriter, r *http.Request) {
 
 // authenticate puts the signed-in person, if any, into the request context.
 // The person is read from the database on every request, so a deactivated
-// account or a changed role takes effect at once.
+// account or a changed role takes effect at once; a changed role also gets a
+// new session token.
 func (app *App) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := app.sessions.GetInt64(r.Context(), sessionPersonKey)
@@ -95,14 +164,25 @@ func (app *App) authenticate(next http.Handler) http.Handler {
 			app.serverError(w, r, err)
 			return
 		}
+		if string(v.Role) != app.sessions.GetString(r.Context(), sessionRoleKey) {
+			if err := app.sessions.RenewToken(r.Context()); err != nil {
+				app.serverError(w, r, err)
+				return
+			}
+			app.sessions.Put(r.Context(), sessionRoleKey, string(v.Role))
+		}
+		o := origin(r)
+		v.Addr, v.RequestID = o.Addr, o.RequestID
 		next.ServeHTTP(w, r.WithContext(withViewer(r.Context(), v)))
 	})
 }
 
-// requireSignIn sends a signed-out person to the sign-in page.
+// requireSignIn sends a signed-out person to the sign-in page, and a person
+// with a temporary password to the page where they choose their own.
 func (app *App) requireSignIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := viewerFrom(r.Context()); !ok {
+		v, ok := viewerFrom(r.Context())
+		if !ok {
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				http.Redirect(w, r, "/login", http.StatusSeeOther)
 				return
@@ -111,6 +191,10 @@ func (app *App) requireSignIn(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		if v.MustChangePassword && r.URL.Path != "/password" {
+			http.Redirect(w, r, "/password", http.StatusSeeOther)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

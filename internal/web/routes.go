@@ -37,6 +37,8 @@ func (app *App) Routes() http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(app.requireSignIn)
 			r.Get("/", app.home)
+			r.Get("/password", app.passwordForm)
+			r.Post("/password", app.changePassword)
 			r.With(app.requireRole(access.Supervisor)).Get("/unit", app.unitPage)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)

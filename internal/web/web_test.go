@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,15 +26,18 @@ var fixedNow = time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC)
 
 type harness struct {
 	srv  *httptest.Server
-	pool *pgxpool.Pool
+	pool *pgxpool.Pool // the schema owner's, for fixtures and checks
+
+	mu    sync.Mutex
+	slept []time.Duration // what the sign-in throttle asked to wait
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	_, pool := testdb.New(t)
-	st := store.New(pool)
+	h := &harness{}
+	pool, st := testdb.App(t)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
-	if err := st.LoadDataset(context.Background(), d); err != nil {
+	if err := store.New(pool).LoadDataset(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
 	loc, err := time.LoadLocation("America/New_York")
@@ -43,14 +47,16 @@ func newHarness(t *testing.T) *harness {
 	app, err := web.New(web.Config{
 		Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return fixedNow }, Location: loc,
+		Sleep: func(d time.Duration) { h.mu.Lock(); h.slept = append(h.slept, d); h.mu.Unlock() },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Close)
-	srv := httptest.NewServer(app.Routes())
-	t.Cleanup(srv.Close)
-	return &harness{srv: srv, pool: pool}
+	h.srv = httptest.NewServer(app.Routes())
+	t.Cleanup(h.srv.Close)
+	h.pool = pool
+	return h
 }
 
 // client is a browser-like client: a cookie jar, and no automatic redirects so
@@ -328,10 +334,9 @@ func TestUnknownPathsAnswer404(t *testing.T) {
 
 // An idle session ends: after the idle timeout the person must sign in again.
 func TestIdleSessionsEnd(t *testing.T) {
-	_, pool := testdb.New(t)
-	st := store.New(pool)
+	pool, st := testdb.App(t)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
-	if err := st.LoadDataset(context.Background(), d); err != nil {
+	if err := store.New(pool).LoadDataset(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
 	app, err := web.New(web.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

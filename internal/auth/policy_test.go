@@ -1,0 +1,29 @@
+package auth
+
+import "testing"
+
+func TestCheckNewPassword(t *testing.T) {
+	cases := []struct {
+		password string
+		ok       bool
+	}{
+		{"short", false},
+		{"elevenchars", false},
+		{"password1234", false},        // on the common list
+		{"PASSWORD1234", false},        // case does not help
+		{"jordan.lee-2026!", false},    // contains the email's name
+		{"aaaaaaaaaaaaaaa", false},     // one character repeated
+		{"river-lantern-oak-47", true}, // a passphrase
+		{"casework-demo-2026", true},   // the demo password passes its own rules
+		{"Ünïcödé-pässwörd-ok", true},  // counted in characters, not bytes
+	}
+	for _, c := range cases {
+		msg := CheckNewPassword(c.password, "jordan.lee@agency.example")
+		if (msg == "") != c.ok {
+			t.Errorf("CheckNewPassword(%q) = %q, want ok=%v", c.password, msg, c.ok)
+		}
+	}
+	if len(commonPasswords) < 500 {
+		t.Fatalf("common password list has %d entries", len(commonPasswords))
+	}
+}

@@ -1,0 +1,151 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/testdb"
+)
+
+// writeEntries appends n entries from `workers` goroutines at once.
+func writeEntries(t *testing.T, st *store.Store, n, workers int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				errs <- st.Audit(context.Background(), access.Viewer{Addr: "10.0.0.1", RequestID: fmt.Sprint("r", i)},
+					store.AuditEntry{Action: "viewed", Entity: "case", EntityID: fmt.Sprint(i), Detail: map[string]any{"n": i}})
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func verify(t *testing.T, st *store.Store) store.AuditCheck {
+	t.Helper()
+	c, err := st.VerifyAudit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestAuditChainHoldsUnderConcurrentWriters(t *testing.T) {
+	_, st := testdb.App(t)
+	writeEntries(t, st, 200, 8)
+	c := verify(t, st)
+	if c.FirstBad != 0 || c.Entries != 200 {
+		t.Fatalf("after concurrent writes: %+v", c)
+	}
+}
+
+// tamper runs SQL as the schema's owner with the append-only trigger off: what
+// someone with the database's keys could do behind the app's back.
+func tamper(t *testing.T, owner *pgxpool.Pool, sql string) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := owner.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	for _, q := range []string{`ALTER TABLE audit_log DISABLE TRIGGER USER`, sql, `ALTER TABLE audit_log ENABLE TRIGGER USER`} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAuditVerifyNamesTheFirstTamperedEntry(t *testing.T) {
+	for _, tc := range []struct {
+		name, sql string
+		firstBad  int64
+		problem   string
+	}{
+		{"altered", `UPDATE audit_log SET entity_id = 'someone else' WHERE seq = 7`, 7, "altered"},
+		{"altered detail", `UPDATE audit_log SET detail = '{"n": 99}' WHERE seq = 12`, 12, "altered"},
+		{"removed", `DELETE FROM audit_log WHERE seq = 5`, 5, "missing"},
+		{"removed last-but-one and renumbered", `DELETE FROM audit_log WHERE seq = 19; UPDATE audit_log SET seq = 19 WHERE seq = 20`, 19, "does not link"},
+		{"inserted", `UPDATE audit_log SET seq = -seq WHERE seq >= 10;
+			UPDATE audit_log SET seq = -seq + 1 WHERE seq < 0;
+			INSERT INTO audit_log (at, action, entity, seq, prev_hash, hash)
+			SELECT now(), 'viewed', 'case', 10, hash, sha256(hash) FROM audit_log WHERE seq = 9`, 10, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			owner, st := testdb.App(t)
+			writeEntries(t, st, 20, 1)
+			if c := verify(t, st); c.FirstBad != 0 {
+				t.Fatalf("chain broken before tampering: %+v", c)
+			}
+			tamper(t, owner, tc.sql)
+			c := verify(t, st)
+			if c.FirstBad != tc.firstBad || !strings.Contains(c.Problem, tc.problem) {
+				t.Fatalf("verify after %s: %+v, want entry %d (%s)", tc.name, c, tc.firstBad, tc.problem)
+			}
+		})
+	}
+}
+
+func TestTheAppRoleCannotRewriteTheAuditLog(t *testing.T) {
+	owner, st := testdb.App(t)
+	writeEntries(t, st, 3, 1)
+	u, err := store.EnsureAppLogin(context.Background(), testdbURL(t, owner), testdb.AppLogin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := pgxpool.New(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	for _, q := range []string{
+		`UPDATE audit_log SET action = 'x'`,
+		`DELETE FROM audit_log`,
+		`TRUNCATE audit_log`,
+		`ALTER TABLE audit_log DISABLE TRIGGER USER`,
+		`DROP TABLE audit_log`,
+		`CREATE TABLE sneaky (id int)`,
+	} {
+		if _, err := app.Exec(context.Background(), q); err == nil {
+			t.Errorf("the app's role could run %q", q)
+		}
+	}
+	if c := verify(t, st); c.FirstBad != 0 || c.Entries != 3 {
+		t.Fatalf("log changed: %+v", c)
+	}
+}
+
+func TestServeRefusesPrivilegedConnections(t *testing.T) {
+	owner, app := testdb.App(t)
+	if err := app.CheckLeastPrivilege(context.Background()); err != nil {
+		t.Fatalf("the app's role refused: %v", err)
+	}
+	if err := store.New(owner).CheckLeastPrivilege(context.Background()); err == nil {
+		t.Fatal("a superuser connection was accepted for serving")
+	}
+}
+
+// testdbURL is the owner pool's connection string.
+func testdbURL(t *testing.T, p *pgxpool.Pool) string {
+	return p.Config().ConnString()
+}
