@@ -877,6 +877,9 @@ func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 		e.w("Experienced worker (one year or more since ")
 		e.wd(exp)
 		e.w(")")
+	case !s.Since.IsZero():
+		e.w("Worker since ")
+		e.wd(s.Since)
 	default:
 		e.w("Worker")
 	}
