@@ -206,8 +206,9 @@ func digits(s string) (int, bool) {
 // appendDate appends YYYY-MM-DD to b.
 func (d Date) appendTo(b []byte) []byte {
 	y, m, day := d.civil()
-	if y < 0 || y > 9999 {
-		return strconv.AppendInt(b, int64(y), 10) // out of range: still readable
+	if y < 0 || y > 9999 { // outside ParseDate's range: still readable
+		b = strconv.AppendInt(b, int64(y), 10)
+		return append(b, '-', byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
 	}
 	return append(b,
 		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',

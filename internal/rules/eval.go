@@ -86,9 +86,10 @@ func Evaluate(f Facts, opts Options) (Result, error) {
 	return Result{AsOf: asOf, Profile: p.ID, Obligations: obs}, nil
 }
 
-// calendarFor returns the facts' holidays when given, else the profile's.
+// calendarFor returns the facts' holidays when given (HolidaysSet, or any
+// holiday listed), else the profile's.
 func calendarFor(f *Facts, p *Profile) Calendar {
-	if f.HolidaysSet {
+	if f.HolidaysSet || len(f.Holidays) > 0 {
 		return NewCalendar(f.Holidays)
 	}
 	return p.Calendar

@@ -66,9 +66,10 @@ func EventKinds() []string { return append([]string(nil), eventKinds[:]...) }
 type Facts struct {
 	AsOf    Date   `json:"as_of"`
 	Profile string `json:"profile,omitempty"`
-	// Holidays, when HolidaysSet, is the complete list of non-business days
-	// besides Saturdays and Sundays (empty means none); when not set, the
-	// profile's own calendar applies.
+	// Holidays, when HolidaysSet (or when it lists any date), is the
+	// complete list of non-business days besides Saturdays and Sundays
+	// (empty with HolidaysSet means none); otherwise the profile's own
+	// calendar applies.
 	Holidays    []Date       `json:"holidays,omitempty"`
 	HolidaysSet bool         `json:"-"`
 	Staff       []Staff      `json:"staff"`
