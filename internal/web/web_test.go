@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/casework/casework/internal/demo"
@@ -25,8 +26,9 @@ import (
 var fixedNow = time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC)
 
 type harness struct {
-	srv  *httptest.Server
-	pool *pgxpool.Pool // the schema owner's, for fixtures and checks
+	srv    *httptest.Server
+	router chi.Router
+	pool   *pgxpool.Pool // the schema owner's, for fixtures and checks
 
 	mu    sync.Mutex
 	slept []time.Duration // what the sign-in throttle asked to wait
@@ -53,7 +55,8 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(app.Close)
-	h.srv = httptest.NewServer(app.Routes())
+	h.router = app.Router()
+	h.srv = httptest.NewServer(h.router)
 	t.Cleanup(h.srv.Close)
 	h.pool = pool
 	return h
