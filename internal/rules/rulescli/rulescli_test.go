@@ -79,6 +79,14 @@ func TestEvalOutputShape(t *testing.T) {
 	}
 }
 
+func TestEvalNothingOwed(t *testing.T) {
+	code, out, errs := run(`{"as_of":"2026-11-22"}`, "eval")
+	want := "{\n  \"as_of\": \"2026-11-22\",\n  \"profile\": \"nj-cpp\",\n  \"obligations\": []\n}\n"
+	if code != 0 || errs != "" || out != want {
+		t.Errorf("exit %d, stderr %q, stdout %q", code, errs, out)
+	}
+}
+
 func TestEvalErrors(t *testing.T) {
 	tests := []struct {
 		name   string
