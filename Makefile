@@ -72,8 +72,9 @@ chromium:
 # two-core machines; each database test makes and drops its own database.
 test-go:
 	$(GO) test -p 2 -count=1 -timeout 20m ./...
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 10s ./internal/rules/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5s ./internal/rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime 10s ./internal/rules/
+	$(GO) test -run '^$$' -fuzz '^FuzzMain$$' -fuzztime 5s ./internal/rules/rulescli/
 
 ## db-reset: delete the private cluster; the next `make run` starts over
 db-reset: build
@@ -87,6 +88,7 @@ bench-rules:
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5m ./internal/rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime 5m ./internal/rules/
+	$(GO) test -run '^$$' -fuzz '^FuzzMain$$' -fuzztime 5m ./internal/rules/rulescli/
 
 clean:
 	rm -rf $(BIN)
