@@ -125,8 +125,8 @@ func (g *generator) riskHistory(c store.Case, w store.Person) {
 func (g *generator) caseEvents(c store.Case, assigned time.Time, w store.Person) {
 	from := maxDate(assigned, g.start)
 	add := func(kind string, on time.Time, approval string) {
-		if on.Before(from.AddDate(0, 0, -60)) || !on.Before(g.asOf) {
-			return
+		if !on.Before(g.asOf) {
+			return // the history ends the day before the as-of date
 		}
 		e := store.Event{CaseID: c.ID, Kind: kind, OccurredOn: on, RecordedBy: w.ID, Approval: approval}
 		if approval != "not_required" {

@@ -87,8 +87,10 @@ func (g *generator) supervisionConferences(w, sup store.Person, from, until time
 	}
 }
 
-// caseworkReviews: about every two weeks, the casework supervisor and the
-// supervisor review the unit's high and very high risk cases.
+// caseworkReviews: about weekly, the casework supervisor and the supervisor
+// review the unit's high and very high risk cases (the weekly high-risk
+// review; every other one doubles as the biweekly review, seed 001). Now and
+// then one is skipped.
 func (g *generator) caseworkReviews(cws, sup store.Person, since time.Time) {
 	var unit int64
 	for _, u := range g.d.UnitSupervisors {
@@ -96,9 +98,9 @@ func (g *generator) caseworkReviews(cws, sup store.Person, since time.Time) {
 			unit = u.A
 		}
 	}
-	for d := maxDate(since, g.start).AddDate(0, 0, g.rng.IntN(7)); d.Before(g.asOf); d = d.AddDate(0, 0, 12+g.rng.IntN(5)) {
+	for d := maxDate(since, g.start).AddDate(0, 0, g.rng.IntN(7)); d.Before(g.asOf); d = d.AddDate(0, 0, 6+g.rng.IntN(3)) {
 		on := weekday(d)
-		if !on.Before(g.asOf) || g.pick(0.07) {
+		if !on.Before(g.asOf) || g.pick(0.1) {
 			continue
 		}
 		var cases []int64
@@ -176,4 +178,45 @@ func (g *generator) conference(k store.Conference, cases []int64, worker int64) 
 		}
 		g.d.NextSteps = append(g.d.NextSteps, step)
 	}
+}
+
+// escalationReviews: when a case's risk becomes high or very high, the
+// supervisor usually reports it to the casework supervisor the next business
+// day (a casework review listing the case); sometimes the report waits for the
+// weekly review, so the one-day report shows late and overdue too.
+func (g *generator) escalationReviews(above func(unit int64) (cws, sup store.Person)) {
+	prev := map[int64]string{}
+	for _, r := range g.d.Risks {
+		was := prev[r.CaseID]
+		prev[r.CaseID] = r.Level
+		high := r.Level == "high" || r.Level == "very_high"
+		if !high || was == "high" || was == "very_high" || r.AssessedOn.Before(g.start) || !g.pick(0.65) {
+			continue
+		}
+		on := weekday(r.AssessedOn.AddDate(0, 0, 1))
+		if !on.Before(g.asOf) {
+			continue
+		}
+		unit := g.unitOfCase(r.CaseID, on)
+		if unit == 0 {
+			continue
+		}
+		cws, sup := above(unit)
+		g.conference(store.Conference{Kind: "casework_review", HeldOn: on, SupervisorID: sup.ID, CaseworkSupervisorID: cws.ID}, []int64{r.CaseID}, 0)
+	}
+}
+
+// unitOfCase is the unit of the worker who held the case on the date, or 0.
+func (g *generator) unitOfCase(caseID int64, on time.Time) int64 {
+	for _, a := range g.d.Assignments {
+		if a.A != caseID || on.Before(a.Since) || (!a.Until.IsZero() && !on.Before(a.Until)) {
+			continue
+		}
+		for _, m := range g.d.UnitMembers {
+			if m.B == a.B && !on.Before(m.Since) && (m.Until.IsZero() || on.Before(m.Until)) {
+				return m.A
+			}
+		}
+	}
+	return 0
 }

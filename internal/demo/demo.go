@@ -206,6 +206,9 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 	for ui := range unitPlan {
 		g.caseworkReviews(cws[unitPlan[ui].cws], supervisors[ui], g.d.UnitSupervisors[ui].Since)
 	}
+	g.escalationReviews(func(unit int64) (store.Person, store.Person) {
+		return cws[unitPlan[unit-1].cws], supervisors[unit-1]
+	})
 	slices.SortStableFunc(g.d.Events, func(a, b store.Event) int {
 		if c := a.CaseID - b.CaseID; c != 0 {
 			return int(c)

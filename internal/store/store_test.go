@@ -85,7 +85,7 @@ func TestDemoAgencyShape(t *testing.T) {
 		{"court dates ahead", "SELECT count(*) FROM cases WHERE court_next >= DATE '2026-11-23'", 100, 600},
 		{"contacts awaiting approval", "SELECT count(*) FROM events WHERE approval = 'pending'", 20, 5000},
 		{"supervision conferences", "SELECT count(*) FROM conferences WHERE kind = 'supervision'", 400, 2000},
-		{"casework reviews", "SELECT count(*) FROM conferences WHERE kind = 'casework_review'", 100, 300},
+		{"casework reviews", "SELECT count(*) FROM conferences WHERE kind = 'casework_review'", 250, 500},
 		{"drafts", "SELECT count(*) FROM conferences WHERE status = 'draft'", 1, 100},
 		{"acknowledged", "SELECT count(*) FROM conferences WHERE status = 'acknowledged'", 100, 2000},
 		{"a worker moved between units", "SELECT count(*) FROM (SELECT worker_id FROM unit_members GROUP BY worker_id HAVING count(*) > 1) m", 1, 3},

@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/rules"
+)
+
+// Facts ids: the source system's id where there is one (staff), the case
+// number for cases, "k<id>" for conferences. FactIDs maps them back to rows.
+type FactIDs struct {
+	People map[string]int64 // staff fact id -> people.id
+	Cases  map[string]int64 // case fact id (case number) -> cases.id
+}
+
+// Only conferences whose record is signed count as held: a draft is a record
+// still being written, and may yet be discarded (docs/rules.md, "The app's
+// facts").
+const heldStatuses = `('signed', 'shared', 'acknowledged')`
+
+// UnitFacts loads the facts the rules engine needs for one unit on a date:
+// its workers, their supervisor and casework supervisor, the workers' open
+// cases with their risk history and events, and the conferences that count
+// for them. It answers ErrNotFound unless the viewer supervises the unit or
+// is the casework supervisor over it on that date. A fixed number of queries,
+// whatever the unit's size.
+func (s *Store) UnitFacts(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (rules.Facts, FactIDs, error) {
+	var f rules.Facts
+	var ids FactIDs
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
+			return err
+		}
+		var workers []int64
+		rows, err := tx.Query(ctx, `SELECT worker_id FROM unit_members WHERE unit_id = $1 AND during @> $2::date ORDER BY worker_id`, unitID, on)
+		if err != nil {
+			return err
+		}
+		if workers, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return err
+		}
+		f, ids, err = loadFacts(ctx, tx, workers, on)
+		return err
+	})
+	if err != nil {
+		return rules.Facts{}, FactIDs{}, fmt.Errorf("UnitFacts(%d): %w", unitID, err)
+	}
+	return f, ids, nil
+}
+
+// unitInReach is the access rule for a unit's data, in SQL: the viewer is its
+// supervisor on the date, or the casework supervisor its supervisor reports to.
+func unitInReach(ctx context.Context, tx pgx.Tx, v access.Viewer, unitID int64, on time.Time) error {
+	var ok bool
+	err := tx.QueryRow(ctx, `
+		SELECT EXISTS (
+		    SELECT 1 FROM unit_supervisors s
+		    WHERE s.unit_id = $1 AND s.during @> $3::date
+		      AND (s.supervisor_id = $2 OR EXISTS (
+		          SELECT 1 FROM supervisor_reports r
+		          WHERE r.supervisor_id = s.supervisor_id AND r.casework_supervisor_id = $2 AND r.during @> $3::date)))`,
+		unitID, v.PersonID, on).Scan(&ok)
+	if err != nil {
+		return err
+	}
+	if !ok || !v.Is(access.Supervisor, access.CaseworkSupervisor) {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// loadFacts builds the facts of the given workers as of a date. Staff named by
+// the conferences that count (a former supervisor, another casework
+// supervisor) are included, so the facts validate on their own.
+func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (rules.Facts, FactIDs, error) {
+	f := rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
+	ids := FactIDs{People: map[string]int64{}, Cases: map[string]int64{}}
+	if err := tx.QueryRow(ctx, `SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1`, on).Scan(&f.Profile); err != nil {
+		return f, ids, fmt.Errorf("profile in force: %w", notFound(err))
+	}
+
+	// Cases: the workers' open cases on the date, with the current assignment.
+	type caseRow struct {
+		id     int64
+		worker int64
+		c      rules.Case
+	}
+	var cases []caseRow
+	caseIdx := map[int64]int{}
+	rows, err := tx.Query(ctx, `
+		SELECT c.id, a.worker_id, c.case_number, lower(a.during), c.received, c.setting, c.placement_date,
+		       c.scr_assigned, c.goal, c.court_next, c.closing, c.closed
+		FROM case_assignments a
+		JOIN cases c ON c.id = a.case_id
+		WHERE a.worker_id = ANY($1) AND a.during @> $2::date AND (c.closed IS NULL OR c.closed > $2)
+		ORDER BY c.id`, workers, on)
+	if err != nil {
+		return f, ids, err
+	}
+	for rows.Next() {
+		var r caseRow
+		var assigned pgtype.Date
+		var received, placement, scr, court, closing, closed pgtype.Date
+		if err := rows.Scan(&r.id, &r.worker, &r.c.ID, &assigned, &received, &r.c.Setting, &placement, &scr, &r.c.Goal, &court, &closing, &closed); err != nil {
+			rows.Close()
+			return f, ids, err
+		}
+		r.c.Assigned, r.c.Received, r.c.PlacementDate, r.c.SCRAssigned = pgDate(assigned), pgDate(received), pgDate(placement), pgDate(scr)
+		r.c.CourtNext, r.c.Closing, r.c.Closed = pgDate(court), pgDate(closing), pgDate(closed)
+		caseIdx[r.id] = len(cases)
+		cases = append(cases, r)
+	}
+	if err := rows.Err(); err != nil {
+		return f, ids, err
+	}
+	caseIDs := make([]int64, len(cases))
+	for i, c := range cases {
+		caseIDs[i] = c.id
+		ids.Cases[c.c.ID] = c.id
+	}
+
+	// Risk history, chronological.
+	rows, err = tx.Query(ctx, `
+		SELECT case_id, level, assessed_on FROM risk_assessments
+		WHERE case_id = ANY($1) AND assessed_on <= $2 ORDER BY case_id, assessed_on`, caseIDs, on)
+	if err != nil {
+		return f, ids, err
+	}
+	for rows.Next() {
+		var id int64
+		var e rules.RiskEntry
+		var from pgtype.Date
+		if err := rows.Scan(&id, &e.Level, &from); err != nil {
+			rows.Close()
+			return f, ids, err
+		}
+		e.From = pgDate(from)
+		c := &cases[caseIdx[id]].c
+		c.Risk = append(c.Risk, e)
+	}
+	if err := rows.Err(); err != nil {
+		return f, ids, err
+	}
+
+	// Events on those cases, up to the date.
+	rows, err = tx.Query(ctx, `
+		SELECT c.case_number, e.kind, e.occurred_on FROM events e JOIN cases c ON c.id = e.case_id
+		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 ORDER BY e.case_id, e.occurred_on, e.id`, caseIDs, on)
+	if err != nil {
+		return f, ids, err
+	}
+	for rows.Next() {
+		var e rules.Event
+		var d pgtype.Date
+		if err := rows.Scan(&e.Case, &e.Kind, &d); err != nil {
+			rows.Close()
+			return f, ids, err
+		}
+		e.Date = pgDate(d)
+		f.Events = append(f.Events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return f, ids, err
+	}
+
+	// Conferences that count: signed supervision conferences with the
+	// workers, and signed casework reviews with their supervisors or listing
+	// their cases; each with the cases discussed that are in these facts.
+	rows, err = tx.Query(ctx, `
+		WITH sups AS (
+		    SELECT DISTINCT s.supervisor_id FROM unit_members m
+		    JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $3::date
+		    WHERE m.worker_id = ANY($1) AND m.during @> $3::date
+		), held AS (
+		    SELECT k.* FROM conferences k
+		    WHERE k.status IN `+heldStatuses+` AND k.held_on <= $3
+		      AND ((k.kind = 'supervision' AND k.worker_id = ANY($1))
+		        OR (k.kind = 'casework_review' AND (k.supervisor_id IN (SELECT supervisor_id FROM sups)
+		            OR EXISTS (SELECT 1 FROM conference_cases cc WHERE cc.conference_id = k.id AND cc.case_id = ANY($2)))))
+		)
+		SELECT h.id, h.kind, h.held_on, h.supervisor_id, h.worker_id, h.casework_supervisor_id,
+		       (h.shared_at AT TIME ZONE (SELECT time_zone FROM agency))::date,
+		       coalesce(array_agg(c.case_number ORDER BY cc.position, c.case_number) FILTER (WHERE c.id IS NOT NULL), '{}')
+		FROM held h
+		LEFT JOIN conference_cases cc ON cc.conference_id = h.id AND cc.case_id = ANY($2)
+		LEFT JOIN cases c ON c.id = cc.case_id
+		GROUP BY h.id, h.kind, h.held_on, h.supervisor_id, h.worker_id, h.casework_supervisor_id, h.shared_at
+		ORDER BY h.held_on, h.id`, workers, caseIDs, on)
+	if err != nil {
+		return f, ids, err
+	}
+	staffNeeded := map[int64]bool{}
+	for _, w := range workers {
+		staffNeeded[w] = true
+	}
+	type confPeople struct{ sup, worker, cws *int64 }
+	var confRefs []confPeople
+	for rows.Next() {
+		var id int64
+		var k rules.Conference
+		var held, shared pgtype.Date
+		var p confPeople
+		var sup int64
+		if err := rows.Scan(&id, &k.Kind, &held, &sup, &p.worker, &p.cws, &shared, &k.Cases); err != nil {
+			rows.Close()
+			return f, ids, err
+		}
+		p.sup = &sup
+		k.ID, k.Date, k.Shared = fmt.Sprintf("k%d", id), pgDate(held), pgDate(shared)
+		staffNeeded[sup] = true
+		if p.cws != nil {
+			staffNeeded[*p.cws] = true
+		}
+		f.Conferences = append(f.Conferences, k)
+		confRefs = append(confRefs, p)
+	}
+	if err := rows.Err(); err != nil {
+		return f, ids, err
+	}
+
+	// Staff: the workers, every supervisor and casework supervisor above them
+	// today, and everyone the conferences name; each with the post they hold
+	// on the date (or their last one).
+	rows, err = tx.Query(ctx, `
+		WITH above AS (
+		    SELECT s.supervisor_id AS id FROM unit_members m
+		    JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $2::date
+		    WHERE m.worker_id = ANY($1) AND m.during @> $2::date
+		), want AS (
+		    SELECT unnest($1::bigint[]) AS id
+		    UNION SELECT id FROM above
+		    UNION SELECT r.casework_supervisor_id FROM supervisor_reports r WHERE r.supervisor_id IN (SELECT id FROM above) AND r.during @> $2::date
+		)
+		SELECT p.id, coalesce(p.source_id, 'p' || p.id), p.role, p.full_name, p.experience_start,
+		       CASE p.role
+		         WHEN 'worker' THEN (SELECT lower(during) FROM unit_members m WHERE m.worker_id = p.id AND lower(during) <= $2 ORDER BY lower(during) DESC LIMIT 1)
+		         WHEN 'supervisor' THEN (SELECT lower(during) FROM unit_supervisors s WHERE s.supervisor_id = p.id AND lower(during) <= $2 ORDER BY lower(during) DESC LIMIT 1)
+		       END AS since,
+		       CASE p.role
+		         WHEN 'worker' THEN (SELECT s.supervisor_id FROM unit_members m JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $2::date
+		                             WHERE m.worker_id = p.id AND m.during @> $2::date)
+		         WHEN 'supervisor' THEN (SELECT r.casework_supervisor_id FROM supervisor_reports r WHERE r.supervisor_id = p.id AND r.during @> $2::date)
+		       END AS reports_to
+		FROM people p
+		WHERE p.id IN (SELECT id FROM want) OR p.id = ANY($3)
+		ORDER BY p.id`, workers, on, keys(staffNeeded))
+	if err != nil {
+		return f, ids, err
+	}
+	factID := map[int64]string{}
+	type staffRow struct {
+		s         rules.Staff
+		reportsTo *int64
+	}
+	var staff []staffRow
+	for rows.Next() {
+		var id int64
+		var r staffRow
+		var exp, since pgtype.Date
+		if err := rows.Scan(&id, &r.s.ID, &r.s.Role, &r.s.Name, &exp, &since, &r.reportsTo); err != nil {
+			rows.Close()
+			return f, ids, err
+		}
+		if r.s.Role == string(access.Administrator) {
+			continue
+		}
+		r.s.ExperienceStart, r.s.Since = pgDate(exp), pgDate(since)
+		factID[id] = r.s.ID
+		ids.People[r.s.ID] = id
+		staff = append(staff, r)
+	}
+	if err := rows.Err(); err != nil {
+		return f, ids, err
+	}
+	for _, r := range staff {
+		if r.reportsTo != nil {
+			r.s.ReportsTo = factID[*r.reportsTo]
+		}
+		f.Staff = append(f.Staff, r.s)
+	}
+	for i, p := range confRefs {
+		k := &f.Conferences[i]
+		k.Supervisor = factID[*p.sup]
+		if p.worker != nil {
+			k.Worker = factID[*p.worker]
+		}
+		if p.cws != nil {
+			k.CaseworkSupervisor = factID[*p.cws]
+		}
+	}
+	for _, c := range cases {
+		c.c.Worker = factID[c.worker]
+		f.Cases = append(f.Cases, c.c)
+	}
+	return f, ids, nil
+}
+
+func keys(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// dateOf turns a UTC-midnight time (how the store carries calendar dates)
+// into a rules.Date.
+func dateOf(t time.Time) rules.Date {
+	if t.IsZero() {
+		return rules.Date{}
+	}
+	return rules.DateOf(t.Year(), int(t.Month()), t.Day())
+}
+
+func pgDate(d pgtype.Date) rules.Date {
+	if !d.Valid {
+		return rules.Date{}
+	}
+	return dateOf(d.Time)
+}
