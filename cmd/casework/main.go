@@ -26,6 +26,8 @@ commands:
   demo                                   migrate, seed the demo agency once, print logins, serve
   rules eval|list [ARGS]                 evaluate a facts file, or list a profile's rules
   audit verify                           check the audit log's hash chain
+  import facts|KIND FILE                 load a facts file or a CSV file from the system of record
+  export facts [--as-of DATE] [--profile ID]   write the agency's facts (rules contract JSON)
 `
 
 func main() {
@@ -47,6 +49,10 @@ func main() {
 		code = cmdRules(os.Args[2:])
 	case "audit":
 		code = cmdAudit(os.Args[2:])
+	case "import":
+		code = cmdImport(os.Args[2:])
+	case "export":
+		code = cmdExport(os.Args[2:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -40,6 +40,17 @@ var matrix = map[string]reach{
 	"GET /admin":     {roles: []access.Role{access.Administrator}},
 }
 
+// addMatrix lets the tests of another part of the app (admin_matrix_test.go,
+// for instance) add the rows of its routes.
+func addMatrix(rows map[string]reach) {
+	for k, v := range rows {
+		if _, dup := matrix[k]; dup {
+			panic("access matrix: two rows for " + k)
+		}
+		matrix[k] = v
+	}
+}
+
 // requestPath turns a route pattern into a concrete request path.
 func requestPath(pattern string) string {
 	if strings.HasSuffix(pattern, "/*") {

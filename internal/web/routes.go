@@ -48,8 +48,18 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)
 			r.With(app.requireRole(access.Administrator)).Get("/admin", app.adminPage)
+
+			// Administration: offices, units, people, assignments, imports.
+			r.Group(func(r chi.Router) {
+				r.Use(app.requireRole(access.Administrator))
+				app.adminRoutes(r)
+			})
 		})
 	})
+
+	// The read-only integration API: its own authentication (tokens), no
+	// session, no cross-origin check (not a browser surface).
+	r.Route("/api/v1", app.apiRoutes)
 	r.NotFound(app.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		app.errorPage(w, r, http.StatusMethodNotAllowed, "Method not allowed", "This address does not accept that kind of request.")

