@@ -21,10 +21,9 @@ import (
 // serveDemo starts the app on the demo agency as of Mon 23 Nov 2026.
 func serveDemo(t *testing.T) (string, *pgxpool.Pool) {
 	t.Helper()
-	_, pool := testdb.New(t)
-	st := store.New(pool)
+	pool, st := testdb.App(t)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
-	if err := st.LoadDataset(context.Background(), d); err != nil {
+	if err := store.New(pool).LoadDataset(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("America/New_York")

@@ -28,6 +28,7 @@ type RosterWorker struct {
 	Caseload        int        `db:"caseload"`
 	HighRisk        int        `db:"high_risk"`
 	LastConference  *time.Time `db:"last_conference"`
+	PendingContacts int        `db:"pending_contacts"`
 }
 
 // FirstYear reports whether the worker has under one year of experience on
@@ -53,7 +54,7 @@ func addMonthsClamped(d time.Time, months int) time.Time {
 const unitWorkersSQL = `
 SELECT p.id, p.full_name, p.email, p.experience_start, lower(m.during) AS since,
        coalesce(load.caseload, 0) AS caseload, coalesce(load.high_risk, 0) AS high_risk,
-       last.held_on AS last_conference
+       last.held_on AS last_conference, coalesce(pending.n, 0) AS pending_contacts
 FROM unit_members m
 JOIN people p ON p.id = m.worker_id
 LEFT JOIN LATERAL (
@@ -72,33 +73,56 @@ LEFT JOIN LATERAL (
     SELECT max(k.held_on) AS held_on FROM conferences k
     WHERE k.kind = 'supervision' AND k.worker_id = p.id AND k.held_on <= $2
 ) last ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS n
+    FROM case_assignments a
+    JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
+    JOIN events e ON e.case_id = c.id AND e.approval = 'pending'
+    WHERE a.worker_id = p.id AND a.during @> $2::date
+) pending ON true
 WHERE m.unit_id = $1 AND m.during @> $2::date
 ORDER BY p.full_name, p.id`
 
-// SupervisorUnit returns the unit the viewer supervises on the date. A viewer
-// who supervises no unit then gets ErrNotFound.
-func (s *Store) SupervisorUnit(ctx context.Context, v access.Viewer, on time.Time) (UnitRoster, error) {
+// SupervisorUnitID returns the unit the viewer supervises on the date, or
+// ErrNotFound.
+func (s *Store) SupervisorUnitID(ctx context.Context, v access.Viewer, on time.Time) (int64, error) {
 	if !v.Is(access.Supervisor) {
-		return UnitRoster{}, ErrNotFound
+		return 0, ErrNotFound
 	}
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT unit_id FROM unit_supervisors WHERE supervisor_id = $1 AND during @> $2::date`, v.PersonID, on).Scan(&id)
+	return id, notFound(err)
+}
+
+// SupervisorUnit returns the roster of the unit the viewer supervises.
+func (s *Store) SupervisorUnit(ctx context.Context, v access.Viewer, on time.Time) (UnitRoster, error) {
+	id, err := s.SupervisorUnitID(ctx, v, on)
+	if err != nil {
+		return UnitRoster{}, err
+	}
+	return s.UnitRoster(ctx, v, id, on)
+}
+
+// UnitRoster returns a unit's workers on the date, for its supervisor or the
+// casework supervisor over it, and records the view.
+func (s *Store) UnitRoster(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
 	var r UnitRoster
 	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
+		if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
+			return AuditEntry{}, err
+		}
 		err := tx.QueryRow(ctx, `
-		SELECT u.id, u.name, o.name
-		FROM unit_supervisors s
-		JOIN units u ON u.id = s.unit_id
-		JOIN offices o ON o.id = u.office_id
-		WHERE s.supervisor_id = $1 AND s.during @> $2::date`, v.PersonID, on).Scan(&r.UnitID, &r.UnitName, &r.OfficeName)
+			SELECT u.id, u.name, o.name FROM units u JOIN offices o ON o.id = u.office_id WHERE u.id = $1`,
+			unitID).Scan(&r.UnitID, &r.UnitName, &r.OfficeName)
 		if err != nil {
 			return AuditEntry{}, notFound(err)
 		}
 		rows, err := tx.Query(ctx, unitWorkersSQL, r.UnitID, on)
 		if err != nil {
-			return AuditEntry{}, fmt.Errorf("SupervisorUnit: %w", err)
+			return AuditEntry{}, fmt.Errorf("UnitRoster: %w", err)
 		}
-		r.Workers, err = pgx.CollectRows(rows, pgx.RowToStructByName[RosterWorker])
-		if err != nil {
-			return AuditEntry{}, fmt.Errorf("SupervisorUnit: %w", err)
+		if r.Workers, err = pgx.CollectRows(rows, pgx.RowToStructByName[RosterWorker]); err != nil {
+			return AuditEntry{}, fmt.Errorf("UnitRoster: %w", err)
 		}
 		return AuditEntry{Action: "viewed", Entity: "unit", EntityID: fmt.Sprint(r.UnitID)}, nil
 	})

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,9 +37,20 @@ var matrix = map[string]reach{
 	"GET /password":  {signedIn: true},
 	"POST /password": {signedIn: true},
 	"GET /unit":      {roles: []access.Role{access.Supervisor}},
-	"GET /area":      {roles: []access.Role{access.CaseworkSupervisor}},
-	"GET /caseload":  {roles: []access.Role{access.Worker}},
-	"GET /admin":     {roles: []access.Role{access.Administrator}},
+
+	// Routes on one object: the roles that reach an object of the first
+	// unit (supervised by the first supervisor, in the first casework
+	// supervisor's area, held by the first worker). An object of a unit in
+	// another area is out of everyone's reach; the test checks both.
+	"GET /units/{unitID}":         {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
+	"GET /units/{unitID}/cases":   {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
+	"GET /workers/{workerID}":     {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
+	"GET /cases/{caseID}":         {roles: []access.Role{access.Worker, access.Supervisor, access.CaseworkSupervisor}},
+	"POST /cases/{caseID}/events": {roles: []access.Role{access.Supervisor}},
+	"POST /cases/{caseID}/risk":   {roles: []access.Role{access.Supervisor}},
+	"GET /area":                   {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /caseload":               {roles: []access.Role{access.Worker}},
+	"GET /admin":                  {roles: []access.Role{access.Administrator}},
 }
 
 // addMatrix lets the tests of another part of the app (admin_matrix_test.go,
@@ -51,12 +64,61 @@ func addMatrix(rows map[string]reach) {
 	}
 }
 
+// fixture holds the ids a route's parameters take.
+type fixture map[string]int64
+
 // requestPath turns a route pattern into a concrete request path.
-func requestPath(pattern string) string {
+func requestPath(pattern string, f fixture) string {
 	if strings.HasSuffix(pattern, "/*") {
 		return strings.TrimSuffix(pattern, "*") + "anything"
 	}
+	q := queries[pattern]
+	for name, id := range f {
+		pattern = strings.ReplaceAll(pattern, "{"+name+"}", strconv.FormatInt(id, 10))
+	}
+	if q != "" {
+		pattern += "?" + q
+	}
 	return pattern
+}
+
+// queries are the query strings a route needs to answer at all.
+var queries = map[string]string{"/units/{unitID}/cases": "show=all"}
+
+// fixtures: "mine" are objects of the first unit, reached by the first
+// supervisor, worker and casework supervisor; "other" are objects of a unit
+// in another casework supervisor's area.
+func (h *harness) fixtures(t *testing.T) (mine, other fixture) {
+	t.Helper()
+	q := func(sql string, args ...any) int64 {
+		var id int64
+		if err := h.pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return id
+	}
+	const day = "2026-11-23"
+	unitOf := func(supervisorRank int) int64 {
+		return q(`SELECT s.unit_id FROM unit_supervisors s WHERE s.during @> $1::date AND s.supervisor_id =
+			(SELECT id FROM people WHERE role = 'supervisor' ORDER BY id OFFSET $2 LIMIT 1)`, day, supervisorRank)
+	}
+	build := func(unit, worker int64) fixture {
+		return fixture{"unitID": unit, "workerID": worker,
+			"caseID": q(`SELECT case_id FROM case_assignments WHERE worker_id = $1 AND during @> $2::date ORDER BY case_id LIMIT 1`, worker, day)}
+	}
+	mineUnit := unitOf(0)
+	firstWorker := q(`SELECT id FROM people WHERE role = 'worker' ORDER BY id LIMIT 1`)
+	if q(`SELECT unit_id FROM unit_members WHERE worker_id = $1 AND during @> $2::date`, firstWorker, day) != mineUnit {
+		t.Fatal("fixture: the first worker is not in the first supervisor's unit")
+	}
+	// The last supervisor's unit reports to another casework supervisor.
+	otherUnit := unitOf(7)
+	if q(`SELECT count(DISTINCT casework_supervisor_id) FROM supervisor_reports r JOIN unit_supervisors s ON s.supervisor_id = r.supervisor_id
+		WHERE s.unit_id IN ($1, $2) AND r.during @> $3::date AND s.during @> $3::date`, mineUnit, otherUnit, day) != 2 {
+		t.Fatal("fixture: the two units are in one area")
+	}
+	otherWorker := q(`SELECT worker_id FROM unit_members WHERE unit_id = $1 AND during @> $2::date ORDER BY worker_id LIMIT 1`, otherUnit, day)
+	return build(mineUnit, firstWorker), build(otherUnit, otherWorker)
 }
 
 func TestAccessMatrixCoversEveryRoute(t *testing.T) {
@@ -92,9 +154,20 @@ func TestAccessMatrix(t *testing.T) {
 		h.signIn(t, c, h.email(t, string(role)))
 		clients[string(role)] = c
 	}
+	mine, other := h.fixtures(t)
 	for route, want := range matrix {
 		method, pattern, _ := strings.Cut(route, " ")
-		path := requestPath(pattern)
+		h.checkReach(t, route, method, requestPath(pattern, mine), want, clients)
+		if strings.Contains(pattern, "{") {
+			// Out of everyone's reach: the same answer as for nothing there.
+			h.checkReach(t, route+" (another area's)", method, requestPath(pattern, other), reach{}, clients)
+		}
+	}
+}
+
+func (h *harness) checkReach(t *testing.T, route, method, path string, want reach, clients map[string]*http.Client) {
+	t.Helper()
+	{
 		for who, c := range clients {
 			if method == http.MethodPost && (path == "/logout" || path == "/login") {
 				continue // these change the session under test; covered in web_test.go
@@ -114,7 +187,7 @@ func TestAccessMatrix(t *testing.T) {
 				denied = false // no such file answers 404 to everyone; reach is all that is tested
 			}
 			if allowed == denied {
-				t.Errorf("%s as %s: %d %s, want allowed=%v", route, who, got, resp.Header.Get("Location"), allowed)
+				t.Errorf("%s %s as %s: %d %s, want allowed=%v", route, path, who, got, resp.Header.Get("Location"), allowed)
 			}
 		}
 	}

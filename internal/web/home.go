@@ -17,16 +17,6 @@ func (app *App) home(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, nav[0].Path, http.StatusSeeOther)
 }
 
-func (app *App) unitPage(w http.ResponseWriter, r *http.Request) {
-	v, _ := viewerFrom(r.Context())
-	roster, err := app.store.SupervisorUnit(r.Context(), v, app.today())
-	if err != nil {
-		app.storeError(w, r, err)
-		return
-	}
-	app.render(w, r, http.StatusOK, views.UnitPage(app.chrome(r, roster.UnitName, "/unit"), roster))
-}
-
 func (app *App) areaPage(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	units, err := app.store.AreaUnits(r.Context(), v, app.today())

@@ -44,7 +44,20 @@ func (app *App) Router() chi.Router {
 			r.Get("/", app.home)
 			r.Get("/password", app.passwordForm)
 			r.Post("/password", app.changePassword)
-			r.With(app.requireRole(access.Supervisor)).Get("/unit", app.unitPage)
+			r.With(app.requireRole(access.Supervisor)).Get("/unit", app.myUnit)
+
+			// The unit workspace: its supervisor, and the casework supervisor
+			// above (read-only); the queries check which unit is whose.
+			r.Group(func(r chi.Router) {
+				r.Use(app.requireRole(access.Supervisor, access.CaseworkSupervisor))
+				r.Get("/units/{unitID}", app.unitByID)
+				r.Get("/units/{unitID}/cases", app.unitCases)
+				r.Get("/workers/{workerID}", app.workerPage)
+			})
+			// A case: its worker, their supervisor, the casework supervisor above.
+			r.Get("/cases/{caseID}", app.casePage)
+			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/events", app.recordEvent)
+			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/risk", app.recordRisk)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)
 			r.With(app.requireRole(access.Administrator)).Get("/admin", app.adminPage)

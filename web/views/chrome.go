@@ -67,3 +67,18 @@ func Words(code string) string {
 	}
 	return string(b)
 }
+
+// roleTitle is a role's plural as a heading: "Casework supervisors".
+func roleTitle(role string) string {
+	switch role {
+	case "worker":
+		return "Workers"
+	case "supervisor":
+		return "Supervisors"
+	case "casework_supervisor":
+		return "Casework supervisors"
+	case "administrator":
+		return "Administrators"
+	}
+	return role
+}

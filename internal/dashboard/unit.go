@@ -1,0 +1,183 @@
+// Package dashboard turns the rules engine's answer for a unit into what the
+// supervisor's dashboard shows: one row per worker, most urgent first, and the
+// unit's totals. It is pure: facts and obligations in, rows out, so the
+// dashboard's arithmetic is tested without a database or a browser.
+package dashboard
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/casework/casework/internal/rules"
+)
+
+// Worker is what the caller knows of a unit member beyond the facts.
+type Worker struct {
+	PersonID        int64
+	FactID          string // the worker's id in the facts
+	Name            string
+	PendingContacts int // contacts recorded and awaiting the supervisor's approval
+}
+
+// Row is one worker's line on the unit dashboard.
+type Row struct {
+	Worker
+	FirstYear bool
+	Caseload  int
+	// NextConference is the worker's supervision.worker obligation; nil when
+	// the worker owes none (no assigned open case).
+	NextConference *rules.Obligation
+	// Coverage is how much of the caseload has been discussed this month.
+	Coverage rules.MonthCoverage
+	// Undiscussed: caseload cases not yet discussed this month.
+	Undiscussed []string
+	// RiskAwaiting: high and very high risk cases whose one-day report is not
+	// yet made, or whose weekly review is overdue.
+	RiskAwaiting []string
+	// OverdueMilestones: overdue placement, visit, visit-plan and closure
+	// obligations of the worker's cases.
+	OverdueMilestones []rules.Obligation
+	// Overdue counts every overdue obligation of the worker and their cases.
+	Overdue int
+}
+
+// Totals sums the unit's rows.
+type Totals struct {
+	Workers, FirstYear, Caseload                          int
+	ConferencesOverdue, ConferencesDueThisWeek            int
+	Undiscussed, RiskAwaiting, PendingContacts, Milestone int
+}
+
+// Unit is the dashboard of one unit.
+type Unit struct {
+	Rows   []Row
+	Totals Totals
+	// ByCase holds every obligation of each case of the unit, in the
+	// engine's order, for the lists the numbers link to.
+	ByCase map[string][]rules.Obligation
+	// CaseWorker maps each case to its worker's fact id.
+	CaseWorker map[string]string
+}
+
+// milestoneRules are the case obligations the "overdue milestones" column
+// counts: placement steps, first visits, the visit plan and closure steps.
+func isMilestone(rule string) bool {
+	return strings.HasPrefix(rule, "placement.") || strings.HasPrefix(rule, "closure.") ||
+		rule == "assignment.family_seen" || rule == "mvr.established"
+}
+
+// Build computes the dashboard from the unit's facts and the engine's result
+// for them, evaluated once for the whole unit.
+func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
+	u := Unit{ByCase: map[string][]rules.Obligation{}, CaseWorker: map[string]string{}}
+	byStaff := map[string][]rules.Obligation{}
+	for _, c := range f.Cases {
+		if c.Worker != "" {
+			u.CaseWorker[c.ID] = c.Worker
+		}
+	}
+	for _, o := range res.Obligations {
+		if _, isCase := u.CaseWorker[o.Subject]; isCase {
+			u.ByCase[o.Subject] = append(u.ByCase[o.Subject], o)
+		} else {
+			byStaff[o.Subject] = append(byStaff[o.Subject], o)
+		}
+	}
+	rowOf := map[string]int{}
+	for _, w := range workers {
+		cov := rules.Coverage(f, w.FactID, res.AsOf)
+		r := Row{Worker: w, FirstYear: cov.FirstYear, Caseload: cov.Caseload, Coverage: cov, Undiscussed: cov.Uncovered}
+		for _, o := range byStaff[w.FactID] {
+			if o.Rule == "supervision.worker" || o.Rule == "supervision.yearly" { // nj-cpp and policy-46100; tx-dfps paces a yearly count
+				o := o
+				r.NextConference = &o
+			}
+			if o.State == rules.StateOverdue {
+				r.Overdue++
+			}
+		}
+		rowOf[w.FactID] = len(u.Rows)
+		u.Rows = append(u.Rows, r)
+	}
+	// Case obligations, visited in a stable order of cases.
+	cases := make([]string, 0, len(u.ByCase))
+	for id := range u.ByCase {
+		cases = append(cases, id)
+	}
+	sort.Strings(cases)
+	for _, id := range cases {
+		i, ok := rowOf[u.CaseWorker[id]]
+		if !ok {
+			continue
+		}
+		r := &u.Rows[i]
+		awaiting := false
+		for _, o := range u.ByCase[id] {
+			if o.State == rules.StateOverdue {
+				r.Overdue++
+				if isMilestone(o.Rule) {
+					r.OverdueMilestones = append(r.OverdueMilestones, o)
+				}
+			}
+			if (o.Rule == "risk.report" && (o.State == rules.StateOpen || o.State == rules.StateOverdue)) ||
+				(o.Rule == "risk.weekly" && o.State == rules.StateOverdue) {
+				awaiting = true
+			}
+		}
+		if awaiting {
+			r.RiskAwaiting = append(r.RiskAwaiting, id)
+		}
+	}
+	sort.SliceStable(u.Rows, func(i, j int) bool { return moreUrgent(u.Rows[i], u.Rows[j]) })
+	weekEnd := res.AsOf.AddDays(7)
+	for _, r := range u.Rows {
+		t := &u.Totals
+		t.Workers++
+		t.Caseload += r.Caseload
+		t.Undiscussed += len(r.Undiscussed)
+		t.RiskAwaiting += len(r.RiskAwaiting)
+		t.PendingContacts += r.PendingContacts
+		t.Milestone += len(r.OverdueMilestones)
+		if r.FirstYear {
+			t.FirstYear++
+		}
+		if r.NextConference != nil {
+			switch {
+			case r.NextConference.State == rules.StateOverdue:
+				t.ConferencesOverdue++
+			case !r.NextConference.Due.After(weekEnd):
+				t.ConferencesDueThisWeek++
+			}
+		}
+	}
+	return u
+}
+
+// moreUrgent orders the rows: an overdue conference first, then cases at high
+// risk awaiting their report or review, then the count of everything
+// overdue, then the nearest conference due, then the name.
+func moreUrgent(a, b Row) bool {
+	ao, bo := a.NextConference != nil && a.NextConference.State == rules.StateOverdue, b.NextConference != nil && b.NextConference.State == rules.StateOverdue
+	if ao != bo {
+		return ao
+	}
+	if len(a.RiskAwaiting) != len(b.RiskAwaiting) {
+		return len(a.RiskAwaiting) > len(b.RiskAwaiting)
+	}
+	if a.Overdue != b.Overdue {
+		return a.Overdue > b.Overdue
+	}
+	ad, bd := dueOf(a), dueOf(b)
+	if c := ad.Compare(bd); c != 0 {
+		return c < 0
+	}
+	return a.Name < b.Name
+}
+
+// dueOf is the next conference's due date; a worker who owes none sorts last.
+func dueOf(r Row) rules.Date {
+	if r.NextConference == nil {
+		return rules.MustDate("9999-12-31")
+	}
+	return r.NextConference.Due
+}

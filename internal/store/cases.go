@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/casework/casework/internal/access"
+)
+
+// CaseDetail is everything the case page shows beside the obligations.
+type CaseDetail struct {
+	ID            int64      `db:"id"`
+	Number        string     `db:"case_number"`
+	FamilyName    string     `db:"family_name"`
+	Setting       string     `db:"setting"`
+	Goal          string     `db:"goal"`
+	CourtInvolved bool       `db:"court_involved"`
+	CourtNext     *time.Time `db:"court_next"`
+	PlacementDate *time.Time `db:"placement_date"`
+	SCRAssigned   *time.Time `db:"scr_assigned"`
+	Received      *time.Time `db:"received"`
+	Closing       *time.Time `db:"closing"`
+	Closed        *time.Time `db:"closed"`
+	WorkerID      int64      `db:"worker_id"`
+	WorkerName    string     `db:"worker_name"`
+	Assigned      time.Time  `db:"assigned"`
+	UnitID        int64      `db:"unit_id"`
+
+	Risks    []RiskRow
+	Timeline []TimelineItem
+}
+
+// RiskRow is one risk assessment.
+type RiskRow struct {
+	Level      string    `db:"level"`
+	AssessedOn time.Time `db:"assessed_on"`
+	RecordedBy string    `db:"recorded_by"`
+}
+
+// TimelineItem is one dated line of a case's history.
+type TimelineItem struct {
+	On           time.Time `db:"on_date"`
+	Kind         string    `db:"kind"` // assignment, event, conference, risk
+	What         string    `db:"what"`
+	Detail       string    `db:"detail"`
+	ConferenceID *int64    `db:"conference_id"`
+}
+
+// TimelineLimit bounds the case history shown on one page.
+const TimelineLimit = 200
+
+// Case returns a case within the viewer's reach (its worker, their
+// supervisor, the casework supervisor above), with its risk history and
+// latest history, and records the view in the audit log. Performance notes
+// are never part of it: they have no link to a case.
+func (s *Store) Case(ctx context.Context, v access.Viewer, caseID int64, on time.Time) (CaseDetail, error) {
+	var c CaseDetail
+	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
+		rows, err := tx.Query(ctx, `
+			SELECT c.id, c.case_number, c.family_name, c.setting, c.goal, c.court_involved, c.court_next,
+			       c.placement_date, c.scr_assigned, c.received, c.closing, c.closed,
+			       a.worker_id, w.full_name AS worker_name, lower(a.during) AS assigned, m.unit_id
+			FROM cases c
+			JOIN case_assignments a ON a.case_id = c.id AND a.during @> $3::date
+			JOIN people w ON w.id = a.worker_id
+			JOIN unit_members m ON m.worker_id = a.worker_id AND m.during @> $3::date
+			WHERE c.id = $1 AND `+reach("a.worker_id", "$2", "$3"), caseID, v.PersonID, on)
+		if err != nil {
+			return AuditEntry{}, err
+		}
+		if c, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByNameLax[CaseDetail]); err != nil {
+			return AuditEntry{}, notFound(err)
+		}
+		rows, err = tx.Query(ctx, `
+			SELECT r.level, r.assessed_on, coalesce(p.full_name, 'system of record') AS recorded_by
+			FROM risk_assessments r LEFT JOIN people p ON p.id = r.recorded_by
+			WHERE r.case_id = $1 AND r.assessed_on <= $2 ORDER BY r.assessed_on DESC`, caseID, on)
+		if err != nil {
+			return AuditEntry{}, err
+		}
+		if c.Risks, err = pgx.CollectRows(rows, pgx.RowToStructByName[RiskRow]); err != nil {
+			return AuditEntry{}, err
+		}
+		// A worker sees the conferences shared with them, never a draft.
+		workerView := v.Role == access.Worker
+		rows, err = tx.Query(ctx, `
+			SELECT * FROM (
+			    SELECT lower(a.during) AS on_date, 'assignment' AS kind, 'Assigned to ' || p.full_name AS what,
+			           CASE WHEN upper(a.during) IS NULL THEN 'current' ELSE 'until ' || upper(a.during)::text END AS detail,
+			           NULL::bigint AS conference_id
+			    FROM case_assignments a JOIN people p ON p.id = a.worker_id WHERE a.case_id = $1
+			    UNION ALL
+			    SELECT e.occurred_on, 'event', replace(e.kind, '_', ' '),
+			           CASE e.approval WHEN 'pending' THEN 'awaiting approval' WHEN 'approved' THEN 'approved' ELSE '' END, NULL
+			    FROM events e WHERE e.case_id = $1 AND e.occurred_on <= $2
+			    UNION ALL
+			    SELECT k.held_on, 'conference',
+			           CASE k.kind WHEN 'supervision' THEN 'Supervision conference' ELSE 'Casework review' END,
+			           k.status, k.id
+			    FROM conference_cases cc JOIN conferences k ON k.id = cc.conference_id
+			    WHERE cc.case_id = $1 AND (NOT $3 OR (k.status IN ('shared', 'acknowledged') AND k.kind = 'supervision'))
+			    UNION ALL
+			    SELECT r.assessed_on, 'risk', 'Risk ' || replace(r.level, '_', ' '), '', NULL
+			    FROM risk_assessments r WHERE r.case_id = $1 AND r.assessed_on <= $2
+			) t ORDER BY on_date DESC, kind LIMIT $4`, caseID, on, workerView, TimelineLimit)
+		if err != nil {
+			return AuditEntry{}, err
+		}
+		if c.Timeline, err = pgx.CollectRows(rows, pgx.RowToStructByName[TimelineItem]); err != nil {
+			return AuditEntry{}, err
+		}
+		return AuditEntry{Action: "viewed", Entity: "case", EntityID: fmt.Sprint(caseID)}, nil
+	})
+	if err != nil {
+		return CaseDetail{}, fmt.Errorf("Case(%d): %w", caseID, err)
+	}
+	return c, nil
+}

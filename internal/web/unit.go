@@ -1,0 +1,204 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/dashboard"
+	"github.com/casework/casework/internal/rules"
+	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/web/views"
+)
+
+// unitState is a unit's dashboard with what its lists need: the rules
+// evaluated once for the whole unit.
+type unitState struct {
+	roster  store.UnitRoster
+	facts   rules.Facts
+	ids     store.FactIDs
+	unit    dashboard.Unit
+	byFact  map[string]store.RosterWorker // worker fact id -> roster row
+	factOf  map[int64]string              // person id -> fact id
+	caseRef map[string]store.CaseRef
+}
+
+// loadUnit runs the unit's fixed set of queries and one evaluation.
+func (app *App) loadUnit(r *http.Request, unitID int64) (*unitState, error) {
+	v, _ := viewerFrom(r.Context())
+	today := app.today()
+	roster, err := app.store.UnitRoster(r.Context(), v, unitID, today)
+	if err != nil {
+		return nil, err
+	}
+	f, ids, err := app.store.UnitFacts(r.Context(), v, unitID, today)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := app.store.UnitCases(r.Context(), v, unitID, today)
+	if err != nil {
+		return nil, err
+	}
+	res, err := rules.Evaluate(f, rules.Options{})
+	if err != nil {
+		return nil, err
+	}
+	st := &unitState{roster: roster, facts: f, ids: ids, caseRef: refs, byFact: map[string]store.RosterWorker{}, factOf: map[int64]string{}}
+	for fid, pid := range ids.People {
+		st.factOf[pid] = fid
+	}
+	workers := make([]dashboard.Worker, 0, len(roster.Workers))
+	for _, w := range roster.Workers {
+		fid := st.factOf[w.PersonID]
+		st.byFact[fid] = w
+		workers = append(workers, dashboard.Worker{PersonID: w.PersonID, FactID: fid, Name: w.Name, PendingContacts: w.PendingContacts})
+	}
+	st.unit = dashboard.Build(f, res, workers)
+	return st, nil
+}
+
+func urlID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// myUnit is the supervisor's own dashboard.
+func (app *App) myUnit(w http.ResponseWriter, r *http.Request) {
+	v, _ := viewerFrom(r.Context())
+	id, err := app.store.SupervisorUnitID(r.Context(), v, app.today())
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	app.renderUnit(w, r, id, "/unit")
+}
+
+// unitByID is a unit's dashboard for its supervisor or the casework
+// supervisor over it (read-only for them).
+func (app *App) unitByID(w http.ResponseWriter, r *http.Request) {
+	id, ok := urlID(r, "unitID")
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	active := ""
+	if v, _ := viewerFrom(r.Context()); v.Role == access.CaseworkSupervisor {
+		active = "/area"
+	}
+	app.renderUnit(w, r, id, active)
+}
+
+func (app *App) renderUnit(w http.ResponseWriter, r *http.Request, unitID int64, active string) {
+	st, err := app.loadUnit(r, unitID)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	d := views.UnitDashboard{
+		UnitID: unitID, UnitName: st.roster.UnitName, OfficeName: st.roster.OfficeName,
+		Supervisor: v.Role == access.Supervisor, Unit: st.unit,
+	}
+	app.render(w, r, http.StatusOK, views.UnitPage(app.chrome(r, st.roster.UnitName, active), d))
+}
+
+// The lists behind the dashboard's numbers.
+var listTitles = map[string]string{
+	"conferences": "Conferences due and overdue",
+	"undiscussed": "Cases not yet discussed this month",
+	"risk":        "High and very high risk cases awaiting the one-day report or the weekly review",
+	"contacts":    "Cases with contacts awaiting approval",
+	"milestones":  "Overdue placement and visit milestones",
+	"all":         "Every open case",
+}
+
+// unitCases lists the cases behind one of the unit's totals.
+func (app *App) unitCases(w http.ResponseWriter, r *http.Request) {
+	id, ok := urlID(r, "unitID")
+	show := r.URL.Query().Get("show")
+	if _, known := listTitles[show]; !ok || !known {
+		app.notFound(w, r)
+		return
+	}
+	st, err := app.loadUnit(r, id)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	l := views.CaseList{Title: listTitles[show] + " — " + st.roster.UnitName, Back: "/units/" + strconv.FormatInt(id, 10), BackTo: st.roster.UnitName}
+	for _, row := range st.unit.Rows {
+		l.Entries = append(l.Entries, st.entries(row, show)...)
+	}
+	app.render(w, r, http.StatusOK, views.CaseListPage(app.chrome(r, listTitles[show], ""), l))
+}
+
+// entries are one worker's cases for a list, with the obligations that put
+// each case there.
+func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEntry {
+	var out []views.CaseListEntry
+	add := func(caseID string, os []rules.Obligation, note string) {
+		ref, ok := st.caseRef[caseID]
+		if !ok {
+			return
+		}
+		out = append(out, views.CaseListEntry{Case: ref, WorkerName: row.Name, WorkerID: row.PersonID, Obligations: os, Note: note})
+	}
+	pick := func(caseID string, keep func(rules.Obligation) bool) []rules.Obligation {
+		var os []rules.Obligation
+		for _, o := range st.unit.ByCase[caseID] {
+			if keep(o) {
+				os = append(os, o)
+			}
+		}
+		return os
+	}
+	switch show {
+	case "conferences":
+		if row.NextConference != nil {
+			out = append(out, views.CaseListEntry{WorkerName: row.Name, WorkerID: row.PersonID, Obligations: []rules.Obligation{*row.NextConference}})
+		}
+	case "undiscussed":
+		for _, id := range row.Undiscussed {
+			add(id, pick(id, func(o rules.Obligation) bool { return o.Rule == "supervision.case" }), "")
+		}
+	case "risk":
+		for _, id := range row.RiskAwaiting {
+			add(id, pick(id, func(o rules.Obligation) bool { return o.Rule == "risk.report" || o.Rule == "risk.weekly" }), "")
+		}
+	case "milestones":
+		seen := map[string]bool{}
+		for _, o := range row.OverdueMilestones {
+			if !seen[o.Subject] {
+				seen[o.Subject] = true
+				id := o.Subject
+				add(id, pick(id, func(x rules.Obligation) bool { return x.State == rules.StateOverdue && x.Rule != "supervision.case" }), "")
+			}
+		}
+	case "contacts", "all":
+		for _, id := range st.casesOf(row.FactID) {
+			if show == "contacts" {
+				if n := st.caseRef[id].PendingContacts; n > 0 {
+					add(id, pick(id, func(o rules.Obligation) bool { return o.Rule == "contacts.approval" }), strconv.Itoa(n)+" contacts awaiting approval")
+				}
+			} else {
+				add(id, pick(id, func(o rules.Obligation) bool { return o.State == rules.StateOpen || o.State == rules.StateOverdue }), "")
+			}
+		}
+	}
+	return out
+}
+
+// casesOf lists a worker's cases in case-number order.
+func (st *unitState) casesOf(workerFact string) []string {
+	var ids []string
+	for _, c := range st.facts.Cases {
+		if c.Worker == workerFact {
+			ids = append(ids, c.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
