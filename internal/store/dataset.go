@@ -198,15 +198,12 @@ func (s *Store) LoadDataset(ctx context.Context, d *Dataset) error {
 				}
 				return []any{e.CaseID, e.Kind, e.OccurredOn, nullID(e.RecordedBy), endOfDay(e.OccurredOn), nullDate(e.DocumentedOn), approval}
 			}},
-			{"conferences", []string{"id", "kind", "held_on", "supervisor_id", "worker_id", "casework_supervisor_id", "status", "created_by", "entered_at", "updated_at", "signed_at", "signed_by", "shared_at", "shared_by", "acknowledged_at", "acknowledged_by"}, len(d.Conferences), func(i int) []any {
+			// Conferences go in as drafts: a signed record's cases cannot be
+			// added afterwards (migration 000003). Their lifecycle is applied
+			// below, once their cases and next steps are in.
+			{"conferences", []string{"id", "kind", "held_on", "supervisor_id", "worker_id", "casework_supervisor_id", "status", "created_by", "entered_at", "updated_at"}, len(d.Conferences), func(i int) []any {
 				k := d.Conferences[i]
-				author := k.SupervisorID
-				if k.Kind == "casework_review" {
-					author = k.CaseworkSupervisorID
-				}
-				return []any{k.ID, k.Kind, k.HeldOn, k.SupervisorID, nullID(k.WorkerID), nullID(k.CaseworkSupervisorID), k.Status, author, k.EnteredAt, k.EnteredAt,
-					nullTime(k.SignedAt), idIf(author, !k.SignedAt.IsZero()), nullTime(k.SharedAt), idIf(author, !k.SharedAt.IsZero()),
-					nullTime(k.AcknowledgedAt), idIf(k.WorkerID, !k.AcknowledgedAt.IsZero())}
+				return []any{k.ID, k.Kind, k.HeldOn, k.SupervisorID, nullID(k.WorkerID), nullID(k.CaseworkSupervisorID), "draft", conferenceAuthor(k), k.EnteredAt, k.EnteredAt}
 			}},
 			{"conference_cases", []string{"conference_id", "case_id", "position", "progress", "notes"}, len(d.ConferenceCases), func(i int) []any {
 				c := d.ConferenceCases[i]
@@ -222,6 +219,9 @@ func (s *Store) LoadDataset(ctx context.Context, d *Dataset) error {
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, src); err != nil {
 				return fmt.Errorf("LoadDataset: copy %s: %w", c.table, err)
 			}
+		}
+		if err := applyLifecycle(ctx, tx, d.Conferences); err != nil {
+			return fmt.Errorf("LoadDataset: %w", err)
 		}
 		// COPY fires row triggers, so the role and hierarchy checks of the schema
 		// held for every row above. Now move each identity past the ids the dataset chose.
@@ -289,4 +289,39 @@ func dateRange(since, until time.Time) pgtype.Range[pgtype.Date] {
 		r.UpperType = pgtype.Exclusive
 	}
 	return r
+}
+
+func conferenceAuthor(k Conference) int64 {
+	if k.Kind == "casework_review" {
+		return k.CaseworkSupervisorID
+	}
+	return k.SupervisorID
+}
+
+// applyLifecycle moves bulk-loaded conferences from draft to their status,
+// through a staging table, in one set-based UPDATE.
+func applyLifecycle(ctx context.Context, tx pgx.Tx, ks []Conference) error {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE lifecycle (id bigint PRIMARY KEY, status text, signed_at timestamptz,
+		signed_by bigint, shared_at timestamptz, shared_by bigint, acknowledged_at timestamptz, acknowledged_by bigint) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("lifecycle: %w", err)
+	}
+	var rows [][]any
+	for _, k := range ks {
+		if k.Status == "draft" || k.Status == "" {
+			continue
+		}
+		author := conferenceAuthor(k)
+		rows = append(rows, []any{k.ID, k.Status, nullTime(k.SignedAt), idIf(author, !k.SignedAt.IsZero()),
+			nullTime(k.SharedAt), idIf(author, !k.SharedAt.IsZero()), nullTime(k.AcknowledgedAt), idIf(k.WorkerID, !k.AcknowledgedAt.IsZero())})
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lifecycle"}, []string{"id", "status", "signed_at", "signed_by", "shared_at", "shared_by", "acknowledged_at", "acknowledged_by"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("lifecycle: %w", err)
+	}
+	_, err := tx.Exec(ctx, `UPDATE conferences k SET status = l.status, signed_at = l.signed_at, signed_by = l.signed_by,
+		shared_at = l.shared_at, shared_by = l.shared_by, acknowledged_at = l.acknowledged_at, acknowledged_by = l.acknowledged_by
+		FROM lifecycle l WHERE l.id = k.id`)
+	if err != nil {
+		return fmt.Errorf("lifecycle: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,12 @@
+DROP INDEX IF EXISTS next_steps_conference_idx;
+DROP INDEX IF EXISTS conference_addenda_conference_idx;
+ALTER TABLE conferences DROP CONSTRAINT IF EXISTS conferences_not_future;
+DROP TRIGGER IF EXISTS conferences_frozen ON conferences;
+DROP FUNCTION IF EXISTS conferences_frozen();
+DROP TRIGGER IF EXISTS next_steps_frozen ON next_steps;
+DROP FUNCTION IF EXISTS next_steps_frozen();
+DROP TRIGGER IF EXISTS conference_cases_frozen ON conference_cases;
+DROP FUNCTION IF EXISTS conference_cases_frozen();
+DROP FUNCTION IF EXISTS conference_is_draft(bigint);
+ALTER TABLE next_steps DROP COLUMN IF EXISTS position;
+ALTER TABLE conference_cases DROP COLUMN IF EXISTS risk_level;
