@@ -1,0 +1,535 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/casework/casework/internal/access"
+)
+
+// ErrSigned means the record is signed and cannot change (add an addendum).
+var ErrSigned = errors.New("the conference record is signed")
+
+// ErrInvalid means the change names something it may not (a case not on the
+// worker's caseload, an owner outside the conference).
+var ErrInvalid = errors.New("invalid")
+
+// ConferenceRecord is one conference as its page shows it.
+type ConferenceRecord struct {
+	ID                   int64
+	Kind                 string
+	HeldOn               time.Time
+	Status               string
+	Version              int
+	SupervisorID         int64
+	SupervisorName       string
+	WorkerID             int64 // supervision
+	WorkerName           string
+	CaseworkSupervisorID int64 // casework review
+	CaseworkSupervisor   string
+	EnteredAt, UpdatedAt time.Time
+	SignedAt, SharedAt   *time.Time
+	AcknowledgedAt       *time.Time
+	Profile              string // in force on the day held: its checklist applies
+	Cases                []DiscussedCase
+	Steps                []NextStepRow
+	Addenda              []Addendum
+}
+
+// DiscussedCase is one case of a conference with its structured discussion.
+type DiscussedCase struct {
+	CaseID      int64
+	Number      string
+	FamilyName  string
+	Items       map[string]string // checklist item id -> what was discussed
+	Progress    string
+	Notes       string
+	RiskLevel   string // a new level recorded in this discussion, applied at signing
+	CurrentRisk string
+}
+
+// NextStepRow is one next step of a conference.
+type NextStepRow struct {
+	ID          int64
+	CaseID      int64 // 0: about the worker's caseload as a whole
+	Description string
+	OwnerID     int64
+	OwnerName   string
+	DueOn       time.Time
+	DoneOn      *time.Time
+}
+
+// Addendum is a dated correction to a signed record.
+type Addendum struct {
+	WrittenBy string
+	WrittenAt time.Time
+	Body      string
+}
+
+// discussion is the stored form of a case's structured discussion.
+type discussion struct {
+	Items map[string]string `json:"items,omitempty"`
+}
+
+// conferenceReachSQL: who may read conference $1 as viewer $2 on date $3.
+// Its supervisor or casework supervisor; the casework supervisor over its
+// supervisor; the worker's current supervisor and casework supervisor (the
+// history follows the worker); the worker, once it is shared with them.
+var conferenceReachSQL = `(
+    k.supervisor_id = $2 OR k.casework_supervisor_id = $2
+    OR (k.worker_id = $2 AND k.status IN ('shared', 'acknowledged'))
+    OR EXISTS (SELECT 1 FROM supervisor_reports r WHERE r.supervisor_id = k.supervisor_id
+               AND r.casework_supervisor_id = $2 AND r.during @> $3::date)
+    OR (k.worker_id IS NOT NULL AND k.worker_id <> $2 AND ` + reach("k.worker_id", "$2", "$3") + `))`
+
+// Conference returns a conference within the viewer's reach and records the
+// view. Performance notes are never part of it.
+func (s *Store) Conference(ctx context.Context, v access.Viewer, id int64, on time.Time) (ConferenceRecord, error) {
+	var k ConferenceRecord
+	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
+		var err error
+		k, err = readConference(ctx, tx, v, id, on)
+		if err != nil {
+			return AuditEntry{}, err
+		}
+		return AuditEntry{Action: "viewed", Entity: "conference", EntityID: fmt.Sprint(id)}, nil
+	})
+	if err != nil {
+		return ConferenceRecord{}, fmt.Errorf("Conference(%d): %w", id, err)
+	}
+	return k, nil
+}
+
+func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, on time.Time) (ConferenceRecord, error) {
+	var k ConferenceRecord
+	var worker, cws *int64
+	var workerName, cwsName *string
+	err := tx.QueryRow(ctx, `
+		SELECT k.id, k.kind, k.held_on, k.status, k.version, k.supervisor_id, sp.full_name, k.worker_id, wp.full_name,
+		       k.casework_supervisor_id, cp.full_name, k.entered_at, k.updated_at, k.signed_at, k.shared_at, k.acknowledged_at,
+		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), 'nj-cpp')
+		FROM conferences k
+		JOIN people sp ON sp.id = k.supervisor_id
+		LEFT JOIN people wp ON wp.id = k.worker_id
+		LEFT JOIN people cp ON cp.id = k.casework_supervisor_id
+		WHERE k.id = $1 AND `+conferenceReachSQL, id, v.PersonID, on).Scan(
+		&k.ID, &k.Kind, &k.HeldOn, &k.Status, &k.Version, &k.SupervisorID, &k.SupervisorName, &worker, &workerName,
+		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &k.Profile)
+	if err != nil {
+		return k, notFound(err)
+	}
+	if worker != nil {
+		k.WorkerID, k.WorkerName = *worker, *workerName
+	}
+	if cws != nil {
+		k.CaseworkSupervisorID, k.CaseworkSupervisor = *cws, *cwsName
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT cc.case_id, c.case_number, c.family_name, cc.discussion, coalesce(cc.progress, ''), cc.notes, coalesce(cc.risk_level, ''),
+		       coalesce((SELECT level FROM risk_assessments r WHERE r.case_id = cc.case_id AND r.assessed_on <= $2 ORDER BY assessed_on DESC LIMIT 1), '')
+		FROM conference_cases cc JOIN cases c ON c.id = cc.case_id
+		WHERE cc.conference_id = $1 ORDER BY cc.position, c.case_number`, id, on)
+	if err != nil {
+		return k, err
+	}
+	for rows.Next() {
+		var c DiscussedCase
+		var raw []byte
+		if err := rows.Scan(&c.CaseID, &c.Number, &c.FamilyName, &raw, &c.Progress, &c.Notes, &c.RiskLevel, &c.CurrentRisk); err != nil {
+			rows.Close()
+			return k, err
+		}
+		var d discussion
+		_ = json.Unmarshal(raw, &d) // a malformed discussion shows as empty rather than failing the page
+		c.Items = d.Items
+		if c.Items == nil {
+			c.Items = map[string]string{}
+		}
+		k.Cases = append(k.Cases, c)
+	}
+	if err := rows.Err(); err != nil {
+		return k, err
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT n.id, coalesce(n.case_id, 0), n.description, n.owner_id, p.full_name, n.due_on, n.done_on
+		FROM next_steps n JOIN people p ON p.id = n.owner_id
+		WHERE n.conference_id = $1 ORDER BY n.position, n.id`, id)
+	if err != nil {
+		return k, err
+	}
+	var st NextStepRow
+	if _, err := pgx.ForEachRow(rows, []any{&st.ID, &st.CaseID, &st.Description, &st.OwnerID, &st.OwnerName, &st.DueOn, &st.DoneOn}, func() error {
+		k.Steps = append(k.Steps, st)
+		return nil
+	}); err != nil {
+		return k, err
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT p.full_name, a.written_at, a.body FROM conference_addenda a JOIN people p ON p.id = a.written_by
+		WHERE a.conference_id = $1 ORDER BY a.written_at, a.id`, id)
+	if err != nil {
+		return k, err
+	}
+	var ad Addendum
+	_, err = pgx.ForEachRow(rows, []any{&ad.WrittenBy, &ad.WrittenAt, &ad.Body}, func() error {
+		k.Addenda = append(k.Addenda, ad)
+		return nil
+	})
+	return k, err
+}
+
+// StartConference opens a draft supervision conference of the viewer with one
+// of their workers, held on the date, discussing the given cases (which must
+// be on the worker's caseload). It returns the new conference's id.
+func (s *Store) StartConference(ctx context.Context, v access.Viewer, workerID int64, heldOn time.Time, caseIDs []int64) (int64, error) {
+	var id int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (
+			SELECT 1 FROM unit_members m JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $3::date
+			WHERE m.worker_id = $1 AND m.during @> $3::date AND s.supervisor_id = $2)`, workerID, v.PersonID, heldOn).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok || !v.Is(access.Supervisor) {
+			return ErrNotFound
+		}
+		if err := casesOnCaseload(ctx, tx, workerID, heldOn, caseIDs); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO conferences (kind, held_on, supervisor_id, worker_id, status, created_by, entered_at, updated_at)
+			VALUES ('supervision', $1, $2, $3, 'draft', $2, now(), now()) RETURNING id`, heldOn, v.PersonID, workerID).Scan(&id)
+		if err != nil {
+			return mapWriteError(err)
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO conference_cases (conference_id, case_id, position)
+			SELECT $1, c, ord FROM unnest($2::bigint[]) WITH ORDINALITY AS t(c, ord)`, id, caseIDs); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: "created", Entity: "conference", EntityID: fmt.Sprint(id),
+			Detail: map[string]any{"after": map[string]any{"worker": workerID, "held_on": heldOn.Format(time.DateOnly), "cases": caseIDs}}})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("StartConference: %w", err)
+	}
+	return id, nil
+}
+
+// casesOnCaseload checks that every case is assigned to the worker on the
+// date, or today: a supervisor cannot slip another unit's case into a record.
+func casesOnCaseload(ctx context.Context, tx pgx.Tx, workerID int64, on time.Time, caseIDs []int64) error {
+	if len(caseIDs) == 0 {
+		return nil
+	}
+	var n int
+	err := tx.QueryRow(ctx, `
+		SELECT count(DISTINCT a.case_id) FROM case_assignments a
+		WHERE a.case_id = ANY($1) AND a.worker_id = $2
+		  AND (a.during @> $3::date OR upper_inf(a.during))`, caseIDs, workerID, on).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n != len(uniq(caseIDs)) {
+		return fmt.Errorf("%w: a case is not on the worker's caseload", ErrInvalid)
+	}
+	return nil
+}
+
+func uniq(ids []int64) []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Draft is what the supervisor saves of a draft conference.
+type Draft struct {
+	HeldOn time.Time
+	Cases  []DraftCase
+	Steps  []DraftStep
+}
+
+// DraftCase is one case's discussion in a draft.
+type DraftCase struct {
+	CaseID    int64
+	Items     map[string]string
+	Progress  string
+	Notes     string
+	RiskLevel string
+}
+
+// DraftStep is a next step in a draft.
+type DraftStep struct {
+	CaseID      int64 // 0: the caseload as a whole
+	Description string
+	OwnerID     int64
+	DueOn       time.Time
+}
+
+// SaveResult says what a save did.
+type SaveResult struct {
+	Version   int
+	UpdatedAt time.Time
+}
+
+// ConflictError is a save that read an older version than the one stored:
+// someone saved the draft meanwhile. Nothing of this save was written.
+type ConflictError struct {
+	Current   int
+	UpdatedAt time.Time
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("the draft was saved meanwhile (now version %d)", e.Current)
+}
+
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// SaveDraft writes a draft conference if it is still at the version the
+// supervisor read, and moves it to the next version. The whole save is one
+// transaction; a conflict or a bad case writes nothing.
+func (s *Store) SaveDraft(ctx context.Context, v access.Viewer, id int64, version int, d Draft) (SaveResult, error) {
+	var res SaveResult
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var worker int64
+		err := tx.QueryRow(ctx, `
+			UPDATE conferences SET held_on = $4, version = version + 1, updated_at = now()
+			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
+			RETURNING version, updated_at, coalesce(worker_id, 0)`, id, version, v.PersonID, d.HeldOn).Scan(&res.Version, &res.UpdatedAt, &worker)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return whyNotSaved(ctx, tx, v, id)
+		}
+		if err != nil {
+			return mapWriteError(err)
+		}
+		ids := make([]int64, len(d.Cases))
+		for i, c := range d.Cases {
+			ids[i] = c.CaseID
+		}
+		if worker != 0 {
+			if err := casesOnCaseload(ctx, tx, worker, d.HeldOn, ids); err != nil {
+				return err
+			}
+		}
+		before, err := draftSummary(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM conference_cases WHERE conference_id = $1 AND NOT (case_id = ANY($2))`, id, ids); err != nil {
+			return err
+		}
+		for i, c := range d.Cases {
+			raw, _ := json.Marshal(discussion{Items: nonEmpty(c.Items)})
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO conference_cases (conference_id, case_id, position, discussion, progress, notes, risk_level)
+				VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, NULLIF($7, ''))
+				ON CONFLICT (conference_id, case_id) DO UPDATE SET position = EXCLUDED.position, discussion = EXCLUDED.discussion,
+				    progress = EXCLUDED.progress, notes = EXCLUDED.notes, risk_level = EXCLUDED.risk_level`,
+				id, c.CaseID, i+1, raw, c.Progress, c.Notes, c.RiskLevel); err != nil {
+				return mapWriteError(err)
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM next_steps WHERE conference_id = $1`, id); err != nil {
+			return err
+		}
+		for i, st := range d.Steps {
+			// The owner is the conference's worker or supervisor; the case,
+			// if any, is one of the conference's.
+			tag, err := tx.Exec(ctx, `
+				INSERT INTO next_steps (conference_id, case_id, description, owner_id, due_on, position)
+				SELECT $1, NULLIF($2, 0), $3, $4, $5, $6 FROM conferences k
+				WHERE k.id = $1 AND $4 IN (k.supervisor_id, k.worker_id, k.casework_supervisor_id)
+				  AND ($2 = 0 OR $2 = ANY($7))`, id, st.CaseID, st.Description, st.OwnerID, st.DueOn, i+1, ids)
+			if err != nil {
+				return mapWriteError(err)
+			}
+			if tag.RowsAffected() != 1 {
+				return fmt.Errorf("%w: a next step's owner or case is not of this conference", ErrInvalid)
+			}
+		}
+		after, err := draftSummary(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: "updated", Entity: "conference", EntityID: fmt.Sprint(id),
+			Detail: map[string]any{"version": res.Version, "before": before, "after": after}})
+	})
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("SaveDraft(%d): %w", id, err)
+	}
+	return res, nil
+}
+
+// whyNotSaved tells a conflict from a signed record from a conference out of
+// reach, after an UPDATE matched no row.
+func whyNotSaved(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64) error {
+	var status string
+	var version int
+	var updated time.Time
+	err := tx.QueryRow(ctx, `SELECT status, version, updated_at FROM conferences
+		WHERE id = $1 AND (supervisor_id = $2 AND kind = 'supervision' OR casework_supervisor_id = $2)`, id, v.PersonID).Scan(&status, &version, &updated)
+	if err != nil {
+		return notFound(err)
+	}
+	if status != "draft" {
+		return ErrSigned
+	}
+	return &ConflictError{Current: version, UpdatedAt: updated}
+}
+
+// draftSummary is what the audit log keeps of a draft: its shape, and a
+// digest of each text (the log is readable by administrators, who must not
+// read conference content).
+func draftSummary(ctx context.Context, tx pgx.Tx, id int64) (map[string]any, error) {
+	rows, err := tx.Query(ctx, `SELECT case_id, discussion::text, coalesce(progress, ''), notes, coalesce(risk_level, '')
+		FROM conference_cases WHERE conference_id = $1 ORDER BY position, case_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	var cases []map[string]any
+	var caseID int64
+	var disc, progress, notes, risk string
+	if _, err := pgx.ForEachRow(rows, []any{&caseID, &disc, &progress, &notes, &risk}, func() error {
+		cases = append(cases, map[string]any{"case": caseID, "progress": progress, "risk_level": risk, "text_sha256": digest(disc + "\x1f" + notes)})
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var held time.Time
+	var steps int
+	if err := tx.QueryRow(ctx, `SELECT held_on, (SELECT count(*) FROM next_steps WHERE conference_id = $1) FROM conferences WHERE id = $1`, id).Scan(&held, &steps); err != nil {
+		return nil, err
+	}
+	return map[string]any{"held_on": held.Format(time.DateOnly), "cases": cases, "next_steps": steps}, nil
+}
+
+func digest(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:8])
+}
+
+func nonEmpty(m map[string]string) map[string]string {
+	out := map[string]string{}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if m[k] != "" {
+			out[k] = m[k]
+		}
+	}
+	return out
+}
+
+// mapWriteError turns the schema's refusals into the store's errors.
+func mapWriteError(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23514", "23503", "23P01": // check, foreign key, exclusion
+			return fmt.Errorf("%w: %s", ErrInvalid, pgErr.Message)
+		case "23000":
+			return ErrSigned
+		}
+	}
+	return err
+}
+
+// SignConference signs a draft at the version the supervisor read: the record
+// becomes immutable, and the new risk levels recorded in it take effect as
+// risk assessments dated the day it was held.
+func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, version int) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var held time.Time
+		err := tx.QueryRow(ctx, `
+			UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = $3, version = version + 1, updated_at = now()
+			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
+			RETURNING held_on`, id, version, v.PersonID).Scan(&held)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return whyNotSaved(ctx, tx, v, id)
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			INSERT INTO risk_assessments (case_id, level, assessed_on, recorded_by, recorded_at)
+			SELECT cc.case_id, cc.risk_level, $2, $3, now() FROM conference_cases cc
+			WHERE cc.conference_id = $1 AND cc.risk_level IS NOT NULL
+			ON CONFLICT (case_id, assessed_on) DO NOTHING
+			RETURNING case_id, level`, id, held, v.PersonID)
+		if err != nil {
+			return err
+		}
+		var applied []map[string]any
+		var caseID int64
+		var level string
+		if _, err := pgx.ForEachRow(rows, []any{&caseID, &level}, func() error {
+			applied = append(applied, map[string]any{"case": caseID, "level": level})
+			return nil
+		}); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: "signed", Entity: "conference", EntityID: fmt.Sprint(id),
+			Detail: map[string]any{"risk_levels_applied": applied}})
+	})
+}
+
+// ShareConference shares a signed conference with its worker.
+func (s *Store) ShareConference(ctx context.Context, v access.Viewer, id int64) error {
+	return s.lifecycle(ctx, v, id, "shared", `status = 'signed' AND supervisor_id = $2 AND kind = 'supervision'`,
+		`status = 'shared', shared_at = now(), shared_by = $2`)
+}
+
+// AcknowledgeConference records that the worker read the shared record.
+func (s *Store) AcknowledgeConference(ctx context.Context, v access.Viewer, id int64) error {
+	return s.lifecycle(ctx, v, id, "acknowledged", `status = 'shared' AND worker_id = $2`,
+		`status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`)
+}
+
+func (s *Store) lifecycle(ctx context.Context, v access.Viewer, id int64, action, where, set string) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE conferences SET `+set+`, updated_at = now() WHERE id = $1 AND `+where, id, v.PersonID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return ErrNotFound
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: action, Entity: "conference", EntityID: fmt.Sprint(id)})
+	})
+}
+
+// AddAddendum adds a dated correction to a signed conference of the viewer's.
+func (s *Store) AddAddendum(ctx context.Context, v access.Viewer, id int64, body string) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO conference_addenda (conference_id, written_by, written_at, body)
+			SELECT id, $2, now(), $3 FROM conferences
+			WHERE id = $1 AND status <> 'draft' AND (supervisor_id = $2 AND kind = 'supervision' OR casework_supervisor_id = $2)`, id, v.PersonID, body)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return ErrNotFound
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: "addendum", Entity: "conference", EntityID: fmt.Sprint(id),
+			Detail: map[string]any{"text_sha256": digest(body)}})
+	})
+}

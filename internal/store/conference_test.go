@@ -1,0 +1,221 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/demo"
+	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/testdb"
+)
+
+// confFixture: the demo as the app's role sees it, with the first unit's
+// supervisor, one of their workers and two of that worker's cases, and a case
+// of another unit.
+type confFixture struct {
+	st                    *store.Store
+	owner                 *pgxpool.Pool
+	sup, worker, other    access.Viewer
+	cws, admin            access.Viewer
+	workerID              int64
+	case1, case2, foreign int64
+}
+
+func newConfFixture(t *testing.T) confFixture {
+	t.Helper()
+	owner, st := testdb.App(t)
+	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: asOf})
+	if err := store.New(owner).LoadDataset(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	q := func(sql string, args ...any) int64 {
+		var id int64
+		if err := owner.QueryRow(ctx, sql, args...).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return id
+	}
+	viewer := func(id int64) access.Viewer {
+		v, err := st.ViewerByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	f := confFixture{st: st, owner: owner}
+	supID := q(`SELECT id FROM people WHERE role = 'supervisor' ORDER BY id LIMIT 1`)
+	f.sup = viewer(supID)
+	f.other = viewer(q(`SELECT id FROM people WHERE role = 'supervisor' ORDER BY id OFFSET 5 LIMIT 1`))
+	f.cws = viewer(q(`SELECT casework_supervisor_id FROM supervisor_reports WHERE supervisor_id = $1`, supID))
+	f.admin = viewer(q(`SELECT id FROM people WHERE role = 'administrator' LIMIT 1`))
+	f.workerID = q(`SELECT m.worker_id FROM unit_members m JOIN unit_supervisors s ON s.unit_id = m.unit_id
+		WHERE s.supervisor_id = $1 AND m.during @> DATE '2026-11-23' ORDER BY m.worker_id LIMIT 1`, supID)
+	f.worker = viewer(f.workerID)
+	f.case1 = q(`SELECT case_id FROM case_assignments WHERE worker_id = $1 AND upper_inf(during) ORDER BY case_id LIMIT 1`, f.workerID)
+	f.case2 = q(`SELECT case_id FROM case_assignments WHERE worker_id = $1 AND upper_inf(during) ORDER BY case_id OFFSET 1 LIMIT 1`, f.workerID)
+	f.foreign = q(`SELECT a.case_id FROM case_assignments a JOIN unit_members m ON m.worker_id = a.worker_id AND upper_inf(m.during)
+		JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.supervisor_id = $1 WHERE upper_inf(a.during) LIMIT 1`, f.other.PersonID)
+	return f
+}
+
+var heldOn = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+
+func TestConferenceLifecycle(t *testing.T) {
+	f := newConfFixture(t)
+	ctx := context.Background()
+	id, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, []int64{f.case1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A worker never sees a draft; another unit's supervisor, an
+	// administrator never see it at all.
+	for _, v := range []access.Viewer{f.worker, f.other, f.admin} {
+		if _, err := f.st.Conference(ctx, v, id, asOf); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("draft as %s %d: %v, want not found", v.Role, v.PersonID, err)
+		}
+	}
+	k, err := f.st.Conference(ctx, f.cws, id, asOf)
+	if err != nil || k.Status != "draft" || k.Version != 1 || len(k.Cases) != 1 {
+		t.Fatalf("casework supervisor reads the draft: %+v, %v", k, err)
+	}
+	draft := store.Draft{HeldOn: heldOn,
+		Cases: []store.DraftCase{
+			{CaseID: f.case1, Items: map[string]string{"safety_risk": "Safety plan holding.", "visits": ""}, Progress: "adequate", Notes: "Mother engaged.", RiskLevel: "high"},
+			{CaseID: f.case2, Items: map[string]string{"court": "Hearing on the 4th."}},
+		},
+		Steps: []store.DraftStep{{CaseID: f.case1, Description: "Schedule the family team meeting", OwnerID: f.workerID, DueOn: heldOn.AddDate(0, 0, 10)}},
+	}
+	res, err := f.st.SaveDraft(ctx, f.sup, id, 1, draft)
+	if err != nil || res.Version != 2 {
+		t.Fatalf("save: %+v %v", res, err)
+	}
+	// A second save from the page that read version 1 is refused: nothing
+	// is overwritten silently.
+	draft.Cases[0].Notes = "Overwritten?"
+	var conflict *store.ConflictError
+	if _, err := f.st.SaveDraft(ctx, f.sup, id, 1, draft); !errors.As(err, &conflict) || conflict.Current != 2 {
+		t.Fatalf("stale save: %v, want a conflict at version 2", err)
+	}
+	k, _ = f.st.Conference(ctx, f.sup, id, asOf)
+	if k.Cases[0].Notes != "Mother engaged." || k.Cases[0].Items["safety_risk"] != "Safety plan holding." || len(k.Cases) != 2 || len(k.Steps) != 1 {
+		t.Fatalf("after the refused save: %+v", k)
+	}
+	// Sign: the record freezes and the new risk level takes effect on the day held.
+	if err := f.st.SignConference(ctx, f.sup, id, 2); err != nil {
+		t.Fatal(err)
+	}
+	var level string
+	if err := f.owner.QueryRow(ctx, `SELECT level FROM risk_assessments WHERE case_id = $1 AND assessed_on = $2`, f.case1, heldOn).Scan(&level); err != nil || level != "high" {
+		t.Fatalf("risk level at signing: %q, %v", level, err)
+	}
+	if _, err := f.st.SaveDraft(ctx, f.sup, id, 3, draft); !errors.Is(err, store.ErrSigned) {
+		t.Fatalf("save after signing: %v, want ErrSigned", err)
+	}
+	// Not even the schema's owner changes a signed record's content.
+	for _, q := range []string{
+		`UPDATE conference_cases SET notes = 'x' WHERE conference_id = $1`,
+		`DELETE FROM conference_cases WHERE conference_id = $1`,
+		`UPDATE next_steps SET description = 'x' WHERE conference_id = $1`,
+		`UPDATE conferences SET held_on = held_on - 1 WHERE id = $1`,
+		`UPDATE conferences SET status = 'draft', signed_at = NULL, signed_by = NULL WHERE id = $1`,
+		`DELETE FROM conferences WHERE id = $1`,
+	} {
+		if _, err := f.owner.Exec(ctx, q, id); err == nil {
+			t.Errorf("%s: changed a signed record", q)
+		}
+	}
+	// Next steps may still be marked done.
+	if _, err := f.owner.Exec(ctx, `UPDATE next_steps SET done_on = DATE '2026-11-22' WHERE conference_id = $1`, id); err != nil {
+		t.Errorf("marking a next step done: %v", err)
+	}
+	if err := f.st.AddAddendum(ctx, f.sup, id, "Correction: the hearing is on the 5th."); err != nil {
+		t.Fatal(err)
+	}
+	// Share, then the worker sees it and acknowledges it.
+	if err := f.st.AcknowledgeConference(ctx, f.worker, id); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("acknowledged before sharing: %v", err)
+	}
+	if err := f.st.ShareConference(ctx, f.sup, id); err != nil {
+		t.Fatal(err)
+	}
+	k, err = f.st.Conference(ctx, f.worker, id, asOf)
+	if err != nil || k.Status != "shared" || len(k.Addenda) != 1 {
+		t.Fatalf("worker reads the shared record: %+v, %v", k, err)
+	}
+	if err := f.st.AcknowledgeConference(ctx, f.worker, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.AcknowledgeConference(ctx, f.worker, id); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("acknowledged twice: %v", err)
+	}
+	// The audit log has the lifecycle, and no conference text.
+	var actions []string
+	rows, _ := f.owner.Query(ctx, `SELECT action FROM audit_log WHERE entity = 'conference' AND entity_id = $1 AND action <> 'viewed' ORDER BY seq`, fmt.Sprint(id))
+	for rows.Next() {
+		var a string
+		_ = rows.Scan(&a)
+		actions = append(actions, a)
+	}
+	want := "created updated signed addendum shared acknowledged"
+	if got := join(actions); got != want {
+		t.Errorf("audit: %q, want %q", got, want)
+	}
+	var leaks int
+	if err := f.owner.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE detail::text LIKE '%Mother engaged%' OR detail::text LIKE '%hearing%'`).Scan(&leaks); err != nil || leaks != 0 {
+		t.Errorf("conference text in the audit log: %d rows (%v)", leaks, err)
+	}
+}
+
+func join(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += " "
+		}
+		out += x
+	}
+	return out
+}
+
+// Form tampering: a case of another unit, a next step owned by someone
+// outside the conference, another supervisor's draft.
+func TestConferenceRefusesWhatIsNotTheSupervisors(t *testing.T) {
+	f := newConfFixture(t)
+	ctx := context.Background()
+	if _, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, []int64{f.case1, f.foreign}); !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("start with another unit's case: %v", err)
+	}
+	if _, err := f.st.StartConference(ctx, f.other, f.workerID, heldOn, []int64{f.case1}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another supervisor starts a conference with this worker: %v", err)
+	}
+	id, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, []int64{f.case1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.SaveDraft(ctx, f.sup, id, 1, store.Draft{HeldOn: heldOn, Cases: []store.DraftCase{{CaseID: f.foreign}}}); !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("save with another unit's case: %v", err)
+	}
+	if _, err := f.st.SaveDraft(ctx, f.sup, id, 1, store.Draft{HeldOn: heldOn, Cases: []store.DraftCase{{CaseID: f.case1}},
+		Steps: []store.DraftStep{{Description: "x", OwnerID: f.other.PersonID, DueOn: heldOn}}}); !errors.Is(err, store.ErrInvalid) {
+		t.Fatalf("save with an outside owner: %v", err)
+	}
+	if _, err := f.st.SaveDraft(ctx, f.other, id, 1, store.Draft{HeldOn: heldOn, Cases: []store.DraftCase{{CaseID: f.case1}}}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another supervisor saves the draft: %v", err)
+	}
+	// Nothing of the refused saves was written.
+	k, err := f.st.Conference(ctx, f.sup, id, asOf)
+	if err != nil || k.Version != 1 || len(k.Cases) != 1 || len(k.Steps) != 0 {
+		t.Fatalf("after refused saves: %+v %v", k, err)
+	}
+	// A conference dated after the day it is entered is refused by the schema.
+	if _, err := f.st.StartConference(ctx, f.sup, f.workerID, time.Now().AddDate(0, 0, 3), []int64{f.case1}); err == nil {
+		t.Fatal("a conference dated in the future was accepted")
+	}
+}
