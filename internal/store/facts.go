@@ -13,12 +13,21 @@ import (
 	"github.com/casework/casework/internal/rules"
 )
 
-// Facts ids: the source system's id where there is one (staff), the case
-// number for cases, "k<id>" for conferences. FactIDs maps them back to rows.
+// Facts ids: the source system's id where there is one (staff, conferences
+// imported from a facts file), else "p<id>" for staff and "k<id>" for
+// conferences; the case number for cases. FactIDs maps them back to rows.
 type FactIDs struct {
-	People map[string]int64 // staff fact id -> people.id
-	Cases  map[string]int64 // case fact id (case number) -> cases.id
+	People      map[string]int64 // staff fact id -> people.id
+	Cases       map[string]int64 // case fact id (case number) -> cases.id
+	Conferences map[string]int64 // conference fact id -> conferences.id
 }
+
+// The SQL expressions of the fact ids, shared by every query that writes
+// facts (the unit's, the agency's export) and by the imports that read them.
+const (
+	factStaffID      = `coalesce(p.source_id, 'p' || p.id)`
+	factConferenceID = `coalesce(k.source_id, 'k' || k.id)`
+)
 
 // Only conferences whose record is signed count as held: a draft is a record
 // still being written, and may yet be discarded (docs/rules.md, "The app's
@@ -81,9 +90,9 @@ func unitInReach(ctx context.Context, tx pgx.Tx, v access.Viewer, unitID int64, 
 // supervisor) are included, so the facts validate on their own.
 func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (rules.Facts, FactIDs, error) {
 	f := rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
-	ids := FactIDs{People: map[string]int64{}, Cases: map[string]int64{}}
-	if err := tx.QueryRow(ctx, `SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1`, on).Scan(&f.Profile); err != nil {
-		return f, ids, fmt.Errorf("profile in force: %w", notFound(err))
+	ids := FactIDs{People: map[string]int64{}, Cases: map[string]int64{}, Conferences: map[string]int64{}}
+	if err := profileInForce(ctx, tx, on, &f); err != nil {
+		return f, ids, err
 	}
 
 	// Cases: the workers' open cases on the date, with the current assignment.
@@ -185,13 +194,13 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		        OR (k.kind = 'casework_review' AND (k.supervisor_id IN (SELECT supervisor_id FROM sups)
 		            OR EXISTS (SELECT 1 FROM conference_cases cc WHERE cc.conference_id = k.id AND cc.case_id = ANY($2)))))
 		)
-		SELECT h.id, h.kind, h.held_on, h.supervisor_id, h.worker_id, h.casework_supervisor_id,
-		       (h.shared_at AT TIME ZONE (SELECT time_zone FROM agency))::date,
+		SELECT h.id, coalesce(h.source_id, 'k' || h.id), h.kind, h.held_on, h.supervisor_id, coalesce(h.worker_id, h.invited_worker_id), h.casework_supervisor_id,
+		       `+sharedDate("h")+`,
 		       coalesce(array_agg(c.case_number ORDER BY cc.position, c.case_number) FILTER (WHERE c.id IS NOT NULL), '{}')
 		FROM held h
 		LEFT JOIN conference_cases cc ON cc.conference_id = h.id AND cc.case_id = ANY($2)
 		LEFT JOIN cases c ON c.id = cc.case_id
-		GROUP BY h.id, h.kind, h.held_on, h.supervisor_id, h.worker_id, h.casework_supervisor_id, h.shared_at
+		GROUP BY h.id, h.source_id, h.kind, h.held_on, h.supervisor_id, h.worker_id, h.invited_worker_id, h.casework_supervisor_id, h.shared_at
 		ORDER BY h.held_on, h.id`, workers, caseIDs, on)
 	if err != nil {
 		return f, ids, err
@@ -208,15 +217,19 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		var held, shared pgtype.Date
 		var p confPeople
 		var sup int64
-		if err := rows.Scan(&id, &k.Kind, &held, &sup, &p.worker, &p.cws, &shared, &k.Cases); err != nil {
+		if err := rows.Scan(&id, &k.ID, &k.Kind, &held, &sup, &p.worker, &p.cws, &shared, &k.Cases); err != nil {
 			rows.Close()
 			return f, ids, err
 		}
 		p.sup = &sup
-		k.ID, k.Date, k.Shared = fmt.Sprintf("k%d", id), pgDate(held), pgDate(shared)
+		k.Date, k.Shared = pgDate(held), pgDate(shared)
+		ids.Conferences[k.ID] = id
 		staffNeeded[sup] = true
 		if p.cws != nil {
 			staffNeeded[*p.cws] = true
+		}
+		if p.worker != nil {
+			staffNeeded[*p.worker] = true
 		}
 		f.Conferences = append(f.Conferences, k)
 		confRefs = append(confRefs, p)
@@ -231,26 +244,16 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	rows, err = tx.Query(ctx, `
 		WITH above AS (
 		    SELECT s.supervisor_id AS id FROM unit_members m
-		    JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $2::date
-		    WHERE m.worker_id = ANY($1) AND m.during @> $2::date
+		    JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $1::date
+		    WHERE m.worker_id = ANY($2) AND m.during @> $1::date
 		), want AS (
-		    SELECT unnest($1::bigint[]) AS id
+		    SELECT unnest($2::bigint[]) AS id
 		    UNION SELECT id FROM above
-		    UNION SELECT r.casework_supervisor_id FROM supervisor_reports r WHERE r.supervisor_id IN (SELECT id FROM above) AND r.during @> $2::date
+		    UNION SELECT r.casework_supervisor_id FROM supervisor_reports r WHERE r.supervisor_id IN (SELECT id FROM above) AND r.during @> $1::date
 		)
-		SELECT p.id, coalesce(p.source_id, 'p' || p.id), p.role, p.full_name, p.experience_start,
-		       CASE p.role
-		         WHEN 'worker' THEN (SELECT lower(during) FROM unit_members m WHERE m.worker_id = p.id AND lower(during) <= $2 ORDER BY lower(during) DESC LIMIT 1)
-		         WHEN 'supervisor' THEN (SELECT lower(during) FROM unit_supervisors s WHERE s.supervisor_id = p.id AND lower(during) <= $2 ORDER BY lower(during) DESC LIMIT 1)
-		       END AS since,
-		       CASE p.role
-		         WHEN 'worker' THEN (SELECT s.supervisor_id FROM unit_members m JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $2::date
-		                             WHERE m.worker_id = p.id AND m.during @> $2::date)
-		         WHEN 'supervisor' THEN (SELECT r.casework_supervisor_id FROM supervisor_reports r WHERE r.supervisor_id = p.id AND r.during @> $2::date)
-		       END AS reports_to
-		FROM people p
+		`+staffSQL+`
 		WHERE p.id IN (SELECT id FROM want) OR p.id = ANY($3)
-		ORDER BY p.id`, workers, on, keys(staffNeeded))
+		ORDER BY p.id`, on, workers, keys(staffNeeded))
 	if err != nil {
 		return f, ids, err
 	}
@@ -264,7 +267,8 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		var id int64
 		var r staffRow
 		var exp, since pgtype.Date
-		if err := rows.Scan(&id, &r.s.ID, &r.s.Role, &r.s.Name, &exp, &since, &r.reportsTo); err != nil {
+		var inPost, active bool
+		if err := rows.Scan(&id, &r.s.ID, &r.s.Role, &r.s.Name, &exp, &since, &r.reportsTo, &inPost, &active); err != nil {
 			rows.Close()
 			return f, ids, err
 		}
@@ -300,6 +304,69 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		f.Cases = append(f.Cases, c.c)
 	}
 	return f, ids, nil
+}
+
+// staffSQL selects each person as a staff member of the facts, $1 being the
+// date: the fact id, role, name, experience start, and the post they hold on
+// the date, or else their last post before it, or else their first post
+// after it (a post not yet begun). `since` is that post's start; a worker
+// reports to the supervisor of its unit and a supervisor to their casework
+// supervisor, both on the date (or on the post's start, for a post not yet
+// begun); a post that has ended reports to nobody. Then whether the person is
+// in post on the date (or will be), and active. The caller adds WHERE and
+// ORDER BY.
+const staffSQL = `
+		SELECT p.id, ` + factStaffID + ` AS fact_id, p.role, p.full_name, p.experience_start,
+		       coalesce(lower(wp.during), lower(sp.during)) AS since,
+		       CASE p.role
+		         WHEN 'worker' THEN (SELECT s.supervisor_id FROM unit_supervisors s
+		                             WHERE s.unit_id = wp.unit_id AND wp.during @> greatest($1::date, lower(wp.during))
+		                               AND s.during @> greatest($1::date, lower(wp.during)))
+		         WHEN 'supervisor' THEN (SELECT r.casework_supervisor_id FROM supervisor_reports r
+		                                 WHERE r.supervisor_id = p.id AND r.during @> greatest($1::date, lower(sp.during)))
+		       END AS reports_to,
+		       coalesce(wp.during @> $1::date OR lower(wp.during) > $1::date OR sp.during @> $1::date OR lower(sp.during) > $1::date, false) AS in_post,
+		       p.active
+		FROM people p
+		LEFT JOIN LATERAL (
+		    SELECT m.unit_id, m.during FROM unit_members m
+		    WHERE m.worker_id = p.id AND p.role = 'worker'
+		    ORDER BY lower(m.during) <= $1::date DESC, CASE WHEN lower(m.during) <= $1::date THEN lower(m.during) END DESC, lower(m.during)
+		    LIMIT 1
+		) wp ON true
+		LEFT JOIN LATERAL (
+		    SELECT s.unit_id, s.during FROM unit_supervisors s
+		    WHERE s.supervisor_id = p.id AND p.role = 'supervisor'
+		    ORDER BY lower(s.during) <= $1::date DESC, CASE WHEN lower(s.during) <= $1::date THEN lower(s.during) END DESC, lower(s.during)
+		    LIMIT 1
+		) sp ON true`
+
+// sharedDate is the calendar date, in the agency's zone, on which a
+// conference's notes were shared: the facts' `shared`.
+func sharedDate(alias string) string {
+	return `(` + alias + `.shared_at AT TIME ZONE (SELECT time_zone FROM agency))::date`
+}
+
+// profileInForce sets the facts' profile and holiday calendar from the
+// agency's choice in force on the date (the latest effective on or before it).
+func profileInForce(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts) error {
+	var set bool
+	var holidays []time.Time
+	err := tx.QueryRow(ctx, `
+		SELECT profile, holidays IS NOT NULL, coalesce(holidays, '{}')
+		FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1`, on).Scan(&f.Profile, &set, &holidays)
+	if err != nil {
+		return fmt.Errorf("profile in force on %s: %w", on.Format(time.DateOnly), notFound(err))
+	}
+	f.HolidaysSet = set
+	f.Holidays = nil
+	if set {
+		f.Holidays = make([]rules.Date, len(holidays))
+		for i, h := range holidays {
+			f.Holidays[i] = dateOf(h)
+		}
+	}
+	return nil
 }
 
 func keys(m map[int64]bool) []int64 {
