@@ -106,7 +106,18 @@ func checkAccessibility(t *testing.T, ctx context.Context, page string) {
 // into the test's temporary folder.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 gives a PNG
+	shoot(t, ctx, name, chromedp.FullScreenshot(100)) // quality 100 gives a PNG
+}
+
+// screenshotTop saves what the first screen of a long page shows.
+func screenshotTop(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	shoot(t, ctx, name, chromedp.CaptureScreenshot())
+}
+
+func shoot(t *testing.T, ctx context.Context, name string, action chromedp.Action[[]byte]) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, action)
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -35,7 +35,7 @@ func TestSupervisorWorkspacePages(t *testing.T) {
 			t.Fatalf("%s: %v", p.path, err)
 		}
 		checkAccessibility(t, ctx, p.path)
-		screenshot(t, ctx, p.shot)
+		screenshotTop(t, ctx, p.shot)
 	}
 }
 

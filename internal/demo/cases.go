@@ -140,7 +140,7 @@ func (g *generator) caseEvents(c store.Case, assigned time.Time, w store.Person)
 	// Visits, about monthly, a little more often for some.
 	for on := from.AddDate(0, 0, 2+g.rng.IntN(8)); on.Before(g.asOf); on = on.AddDate(0, 0, 18+g.rng.IntN(20)) {
 		approval := "approved"
-		if g.asOf.Sub(on) < 20*24*time.Hour && g.pick(0.6) {
+		if g.asOf.Sub(on) < 10*24*time.Hour && g.pick(0.5) {
 			approval = "pending"
 		}
 		if g.pick(0.93) {

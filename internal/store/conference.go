@@ -189,8 +189,9 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 
 // StartConference opens a draft supervision conference of the viewer with one
 // of their workers, held on the date, discussing the given cases (which must
-// be on the worker's caseload). It returns the new conference's id.
-func (s *Store) StartConference(ctx context.Context, v access.Viewer, workerID int64, heldOn time.Time, caseIDs []int64) (int64, error) {
+// be on the worker's caseload), entered at the moment given (the app's
+// clock). It returns the new conference's id.
+func (s *Store) StartConference(ctx context.Context, v access.Viewer, workerID int64, heldOn, enteredAt time.Time, caseIDs []int64) (int64, error) {
 	var id int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var ok bool
@@ -207,7 +208,7 @@ func (s *Store) StartConference(ctx context.Context, v access.Viewer, workerID i
 		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO conferences (kind, held_on, supervisor_id, worker_id, status, created_by, entered_at, updated_at)
-			VALUES ('supervision', $1, $2, $3, 'draft', $2, now(), now()) RETURNING id`, heldOn, v.PersonID, workerID).Scan(&id)
+			VALUES ('supervision', $1, $2, $3, 'draft', $2, $4, $4) RETURNING id`, heldOn, v.PersonID, workerID, enteredAt).Scan(&id)
 		if err != nil {
 			return mapWriteError(err)
 		}

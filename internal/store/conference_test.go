@@ -65,12 +65,15 @@ func newConfFixture(t *testing.T) confFixture {
 	return f
 }
 
-var heldOn = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+var (
+	heldOn    = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	enteredAt = time.Date(2026, 11, 20, 18, 30, 0, 0, time.UTC)
+)
 
 func TestConferenceLifecycle(t *testing.T) {
 	f := newConfFixture(t)
 	ctx := context.Background()
-	id, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, []int64{f.case1})
+	id, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, enteredAt, []int64{f.case1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,13 +192,13 @@ func join(s []string) string {
 func TestConferenceRefusesWhatIsNotTheSupervisors(t *testing.T) {
 	f := newConfFixture(t)
 	ctx := context.Background()
-	if _, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, []int64{f.case1, f.foreign}); !errors.Is(err, store.ErrInvalid) {
+	if _, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, enteredAt, []int64{f.case1, f.foreign}); !errors.Is(err, store.ErrInvalid) {
 		t.Fatalf("start with another unit's case: %v", err)
 	}
-	if _, err := f.st.StartConference(ctx, f.other, f.workerID, heldOn, []int64{f.case1}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.st.StartConference(ctx, f.other, f.workerID, heldOn, enteredAt, []int64{f.case1}); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("another supervisor starts a conference with this worker: %v", err)
 	}
-	id, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, []int64{f.case1})
+	id, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, enteredAt, []int64{f.case1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +218,7 @@ func TestConferenceRefusesWhatIsNotTheSupervisors(t *testing.T) {
 		t.Fatalf("after refused saves: %+v %v", k, err)
 	}
 	// A conference dated after the day it is entered is refused by the schema.
-	if _, err := f.st.StartConference(ctx, f.sup, f.workerID, time.Now().AddDate(0, 0, 3), []int64{f.case1}); err == nil {
+	if _, err := f.st.StartConference(ctx, f.sup, f.workerID, enteredAt.AddDate(0, 0, 3), enteredAt, []int64{f.case1}); err == nil {
 		t.Fatal("a conference dated in the future was accepted")
 	}
 }

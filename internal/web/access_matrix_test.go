@@ -48,9 +48,22 @@ var matrix = map[string]reach{
 	"GET /cases/{caseID}":         {roles: []access.Role{access.Worker, access.Supervisor, access.CaseworkSupervisor}},
 	"POST /cases/{caseID}/events": {roles: []access.Role{access.Supervisor}},
 	"POST /cases/{caseID}/risk":   {roles: []access.Role{access.Supervisor}},
-	"GET /area":                   {roles: []access.Role{access.CaseworkSupervisor}},
-	"GET /caseload":               {roles: []access.Role{access.Worker}},
-	"GET /admin":                  {roles: []access.Role{access.Administrator}},
+
+	"GET /workers/{workerID}/conferences/new": {roles: []access.Role{access.Supervisor}},
+	"POST /workers/{workerID}/conferences":    {roles: []access.Role{access.Supervisor}},
+	// {conferenceID} is a draft of the first supervisor with the first
+	// worker: the worker does not see a draft; only its author edits it.
+	"GET /conferences/{conferenceID}/":          {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
+	"POST /conferences/{conferenceID}/":         {roles: []access.Role{access.Supervisor}},
+	"POST /conferences/{conferenceID}/autosave": {roles: []access.Role{access.Supervisor}},
+	"POST /conferences/{conferenceID}/sign":     {roles: []access.Role{access.Supervisor}},
+	// These take a signed and a shared record of the same two people.
+	"POST /conferences/{conferenceID}/share":       {roles: []access.Role{access.Supervisor}},
+	"POST /conferences/{conferenceID}/acknowledge": {roles: []access.Role{access.Worker}},
+	"POST /conferences/{conferenceID}/addenda":     {roles: []access.Role{access.Supervisor}},
+	"GET /area":     {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /caseload": {roles: []access.Role{access.Worker}},
+	"GET /admin":    {roles: []access.Role{access.Administrator}},
 }
 
 // addMatrix lets the tests of another part of the app (admin_matrix_test.go,
@@ -67,12 +80,24 @@ func addMatrix(rows map[string]reach) {
 // fixture holds the ids a route's parameters take.
 type fixture map[string]int64
 
-// requestPath turns a route pattern into a concrete request path.
-func requestPath(pattern string, f fixture) string {
+// routeFixture names, for a route, the fixture id its parameter takes when
+// it is not the default one.
+var routeFixture = map[string]string{
+	"POST /conferences/{conferenceID}/share":       "signedConference",
+	"POST /conferences/{conferenceID}/acknowledge": "sharedConference",
+	"POST /conferences/{conferenceID}/addenda":     "signedConference",
+}
+
+// requestPath turns a route into a concrete request path.
+func requestPath(route string, f fixture) string {
+	_, pattern, _ := strings.Cut(route, " ")
 	if strings.HasSuffix(pattern, "/*") {
 		return strings.TrimSuffix(pattern, "*") + "anything"
 	}
 	q := queries[pattern]
+	if alt, ok := routeFixture[route]; ok {
+		pattern = strings.ReplaceAll(pattern, "{conferenceID}", strconv.FormatInt(f[alt], 10))
+	}
 	for name, id := range f {
 		pattern = strings.ReplaceAll(pattern, "{"+name+"}", strconv.FormatInt(id, 10))
 	}
@@ -103,8 +128,23 @@ func (h *harness) fixtures(t *testing.T) (mine, other fixture) {
 			(SELECT id FROM people WHERE role = 'supervisor' ORDER BY id OFFSET $2 LIMIT 1)`, day, supervisorRank)
 	}
 	build := func(unit, worker int64) fixture {
-		return fixture{"unitID": unit, "workerID": worker,
+		f := fixture{"unitID": unit, "workerID": worker,
 			"caseID": q(`SELECT case_id FROM case_assignments WHERE worker_id = $1 AND during @> $2::date ORDER BY case_id LIMIT 1`, worker, day)}
+		sup := q(`SELECT supervisor_id FROM unit_supervisors WHERE unit_id = $1 AND during @> $2::date`, unit, day)
+		// Three conferences of the worker with their supervisor: a draft, a
+		// signed record and a shared one.
+		for _, c := range []struct{ key, status string }{{"conferenceID", "draft"}, {"signedConference", "signed"}, {"sharedConference", "shared"}} {
+			id := q(`INSERT INTO conferences (kind, held_on, supervisor_id, worker_id, status, created_by, entered_at, updated_at)
+				VALUES ('supervision', DATE '2026-11-20', $1, $2, 'draft', $1, now(), now()) RETURNING id`, sup, worker)
+			q(`INSERT INTO conference_cases (conference_id, case_id) VALUES ($1, $2) RETURNING conference_id`, id, f["caseID"])
+			if c.status != "draft" {
+				q(`UPDATE conferences SET status = $2, signed_at = now(), signed_by = supervisor_id,
+					shared_at = CASE WHEN $2 = 'shared' THEN now() END, shared_by = CASE WHEN $2 = 'shared' THEN supervisor_id END
+					WHERE id = $1 RETURNING id`, id, c.status)
+			}
+			f[c.key] = id
+		}
+		return f
 	}
 	mineUnit := unitOf(0)
 	firstWorker := q(`SELECT id FROM people WHERE role = 'worker' ORDER BY id LIMIT 1`)
@@ -157,10 +197,10 @@ func TestAccessMatrix(t *testing.T) {
 	mine, other := h.fixtures(t)
 	for route, want := range matrix {
 		method, pattern, _ := strings.Cut(route, " ")
-		h.checkReach(t, route, method, requestPath(pattern, mine), want, clients)
+		h.checkReach(t, route, method, requestPath(route, mine), want, clients)
 		if strings.Contains(pattern, "{") {
 			// Out of everyone's reach: the same answer as for nothing there.
-			h.checkReach(t, route+" (another area's)", method, requestPath(pattern, other), reach{}, clients)
+			h.checkReach(t, route+" (another area's)", method, requestPath(route, other), reach{}, clients)
 		}
 	}
 }

@@ -54,6 +54,20 @@ func (app *App) Router() chi.Router {
 				r.Get("/units/{unitID}/cases", app.unitCases)
 				r.Get("/workers/{workerID}", app.workerPage)
 			})
+			// Logging a conference: the worker's own supervisor (checked in
+			// the queries); casework reviews use the same record pages.
+			r.With(app.requireRole(access.Supervisor)).Get("/workers/{workerID}/conferences/new", app.newConference)
+			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/conferences", app.createConference)
+			r.Route("/conferences/{conferenceID}", func(r chi.Router) {
+				r.Use(app.requireRole(access.Worker, access.Supervisor, access.CaseworkSupervisor))
+				r.Get("/", app.conferencePage)
+				r.With(app.requireRole(access.Supervisor, access.CaseworkSupervisor)).Post("/", app.saveConference)
+				r.With(app.requireRole(access.Supervisor, access.CaseworkSupervisor)).Post("/autosave", app.autosaveConference)
+				r.With(app.requireRole(access.Supervisor, access.CaseworkSupervisor)).Post("/sign", app.signConference)
+				r.With(app.requireRole(access.Supervisor)).Post("/share", app.shareConference)
+				r.With(app.requireRole(access.Worker)).Post("/acknowledge", app.acknowledgeConference)
+				r.With(app.requireRole(access.Supervisor, access.CaseworkSupervisor)).Post("/addenda", app.addAddendum)
+			})
 			// A case: its worker, their supervisor, the casework supervisor above.
 			r.Get("/cases/{caseID}", app.casePage)
 			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/events", app.recordEvent)

@@ -82,3 +82,11 @@ func roleTitle(role string) string {
 	}
 	return role
 }
+
+// Stamp formats a moment (already in the agency's zone) for a record.
+func Stamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("Mon 2 Jan 2006, 15:04 MST")
+}

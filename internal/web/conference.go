@@ -1,0 +1,599 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/rules"
+	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/web/views"
+)
+
+// maxText bounds each text field of a conference record.
+const maxText = 10000
+
+// documentationDays is how long after a conference its record should be
+// signed: two business days (the default; profiles may differ).
+const documentationDays = 2
+
+// newConference shows the start of a conference: the engine's proposed
+// agenda checked, the rest of the caseload to add.
+func (app *App) newConference(w http.ResponseWriter, r *http.Request) {
+	app.showNewConference(w, r, http.StatusOK, app.today().Format(time.DateOnly), nil, nil)
+}
+
+func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status int, heldOn string, chosen map[int64]bool, problems map[string]string) {
+	id, ok := urlID(r, "workerID")
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	today := app.today()
+	ws, err := app.store.Worker(r.Context(), v, id, today)
+	if err == nil && ws.SupervisorID != v.PersonID {
+		err = store.ErrNotFound // only the worker's own supervisor logs their conferences
+	}
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	f, ids, err := app.store.WorkerFacts(r.Context(), v, id, today)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	refs, err := app.store.WorkerCases(r.Context(), v, id, today)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	factID := factIDOf(ids, id)
+	agenda, err := rules.ProposeAgenda(f, rules.Options{}, factID)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	n := views.NewConference{Worker: ws, HeldOn: heldOn, Coverage: rules.Coverage(f, factID, f.AsOf),
+		FirstYear: agenda.FirstYear, Target: agenda.Target, Problems: problems, Chosen: chosen}
+	proposed := map[string]bool{}
+	fill := chosen == nil
+	if fill {
+		n.Chosen = map[int64]bool{}
+	}
+	// Checked at first: every case whose discussion is overdue, at high
+	// risk or facing a deadline, then the next most urgent up to the
+	// engine's target (a quarter of the caseload in the first year); the
+	// rest of the proposal stays listed for the supervisor to add.
+	for i, it := range agenda.Items {
+		ref, ok := refs[it.Case]
+		if !ok {
+			continue
+		}
+		proposed[it.Case] = true
+		n.Agenda = append(n.Agenda, views.AgendaEntry{Case: ref, Priority: it.Priority, Reasons: it.Reasons})
+		if fill && (it.Priority <= rules.PriorityDeadline || i < agenda.Target) {
+			n.Chosen[ref.ID] = true
+		}
+	}
+	for number, ref := range refs {
+		if !proposed[number] {
+			n.Others = append(n.Others, ref)
+		}
+	}
+	sort.Slice(n.Others, func(i, j int) bool { return n.Others[i].FamilyName+n.Others[i].Number < n.Others[j].FamilyName+n.Others[j].Number })
+	app.render(w, r, status, views.NewConferencePage(app.chrome(r, "New conference", ""), n))
+}
+
+func factIDOf(ids store.FactIDs, personID int64) string {
+	for fid, pid := range ids.People {
+		if pid == personID {
+			return fid
+		}
+	}
+	return ""
+}
+
+// createConference opens the draft record with the chosen cases.
+func (app *App) createConference(w http.ResponseWriter, r *http.Request) {
+	id, ok := urlID(r, "workerID")
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		app.errorPage(w, r, http.StatusBadRequest, "New conference", "The form could not be read. Please try again.")
+		return
+	}
+	problems := map[string]string{}
+	held, p := app.parseDay(r.PostForm.Get("held_on"))
+	if p != "" {
+		problems["held_on"] = p
+	}
+	chosen := map[int64]bool{}
+	var cases []int64
+	for _, s := range r.PostForm["case"] {
+		c, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || c <= 0 {
+			problems["cases"] = "A case in the form is not one of this worker's. Choose from the list."
+			continue
+		}
+		if !chosen[c] {
+			chosen[c] = true
+			cases = append(cases, c)
+		}
+	}
+	if len(cases) == 0 {
+		problems["cases"] = "Choose at least one case to discuss."
+	}
+	if len(problems) > 0 {
+		app.showNewConference(w, r, http.StatusUnprocessableEntity, r.PostForm.Get("held_on"), chosen, problems)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	kid, err := app.store.StartConference(r.Context(), v, id, held, app.now(), cases)
+	if errors.Is(err, store.ErrInvalid) {
+		problems["cases"] = "A case chosen is not on this worker's caseload on that date, or the worker was not in your unit then."
+		app.showNewConference(w, r, http.StatusUnprocessableEntity, r.PostForm.Get("held_on"), chosen, problems)
+		return
+	}
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/conferences/%d", kid), http.StatusSeeOther)
+}
+
+// conferencePage shows a draft as its form to its author, and any record
+// read-only to everyone else in reach.
+func (app *App) conferencePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := urlID(r, "conferenceID")
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	rec, err := app.store.Conference(r.Context(), v, id, app.today())
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	if app.canEdit(v, rec) {
+		form := app.formFromRecord(rec)
+		switch r.URL.Query().Get("saved") {
+		case "1":
+			form.Saved = "Saved."
+		case "conflict":
+			form.Conflict = "This draft changed since you last saved it: the record was not signed. Check it below, save, then sign."
+		}
+		app.renderEdit(w, r, http.StatusOK, form)
+		return
+	}
+	app.renderRecord(w, r, rec)
+}
+
+func (app *App) canEdit(v access.Viewer, rec store.ConferenceRecord) bool {
+	if rec.Status != "draft" {
+		return false
+	}
+	if rec.Kind == "supervision" {
+		return rec.SupervisorID == v.PersonID
+	}
+	return rec.CaseworkSupervisorID == v.PersonID
+}
+
+func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord) {
+	v, _ := viewerFrom(r.Context())
+	app.localize(&rec)
+	author := (rec.Kind == "supervision" && rec.SupervisorID == v.PersonID) || (rec.Kind == "casework_review" && rec.CaseworkSupervisorID == v.PersonID)
+	view := views.ConferenceView{
+		Record:         rec,
+		Checklist:      rules.Checklist(rec.Profile),
+		CanShare:       author && rec.Status == "signed" && rec.Kind == "supervision",
+		CanAcknowledge: rec.WorkerID == v.PersonID && rec.Status == "shared",
+		CanAddendum:    author && rec.Status != "draft",
+		LateEntry:      app.lateEntry(rec),
+	}
+	switch r.URL.Query().Get("notice") {
+	case "signed":
+		view.Notice = "Signed. The record is final; corrections are added as dated addenda."
+	case "shared":
+		view.Notice = "Shared with the worker."
+	case "acknowledged":
+		view.Notice = "Thank you: your acknowledgement is recorded."
+	case "addendum":
+		view.Notice = "The addendum is added."
+	}
+	title := "Conference"
+	if rec.Kind == "casework_review" {
+		title = "Casework review"
+	}
+	app.render(w, r, http.StatusOK, views.ConferencePage(app.chrome(r, title, ""), view))
+}
+
+// localize shows a record's moments in the agency's zone.
+func (app *App) localize(rec *store.ConferenceRecord) {
+	rec.EnteredAt = rec.EnteredAt.In(app.loc)
+	for _, t := range []**time.Time{&rec.SignedAt, &rec.SharedAt, &rec.AcknowledgedAt} {
+		if *t != nil {
+			l := (**t).In(app.loc)
+			*t = &l
+		}
+	}
+	for i := range rec.Addenda {
+		rec.Addenda[i].WrittenAt = rec.Addenda[i].WrittenAt.In(app.loc)
+	}
+}
+
+// signBy is the date a conference's record should be signed by.
+func signBy(rec store.ConferenceRecord) rules.Date {
+	cal := rules.NewCalendar(nil)
+	if p, ok := rules.LookupProfile(rec.Profile); ok {
+		cal = p.Calendar
+	}
+	held := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
+	return cal.AddBusinessDays(held, documentationDays)
+}
+
+// lateEntry says why a record counts as entered late: entered after the
+// documentation deadline, so a backdated record is visible, not hidden.
+func (app *App) lateEntry(rec store.ConferenceRecord) string {
+	e := rec.EnteredAt.In(app.loc)
+	entered := rules.DateOf(e.Year(), int(e.Month()), e.Day())
+	due := signBy(rec)
+	if !entered.After(due) {
+		return ""
+	}
+	return fmt.Sprintf("Entered %s, after %s (two business days after the conference).", entered, due)
+}
+
+// formFromRecord fills the edit form from the stored draft.
+func (app *App) formFromRecord(rec store.ConferenceRecord) views.ConferenceForm {
+	f := views.ConferenceForm{Record: rec, Version: rec.Version, HeldOn: rec.HeldOn.Format(time.DateOnly), Problems: map[string]string{}}
+	for _, c := range rec.Cases {
+		f.Cases = append(f.Cases, views.FormCase{CaseID: c.CaseID, Number: c.Number, FamilyName: c.FamilyName, CurrentRisk: c.CurrentRisk,
+			Items: c.Items, Progress: c.Progress, Notes: c.Notes, RiskLevel: c.RiskLevel})
+	}
+	for _, s := range rec.Steps {
+		cs := ""
+		if s.CaseID != 0 {
+			cs = strconv.FormatInt(s.CaseID, 10)
+		}
+		f.Steps = append(f.Steps, views.FormStep{CaseID: cs, Description: s.Description, OwnerID: strconv.FormatInt(s.OwnerID, 10), DueOn: s.DueOn.Format(time.DateOnly)})
+	}
+	return f
+}
+
+// renderEdit completes the form with what it needs from around the record
+// (the checklist, the people, the cases to add, the month's coverage).
+func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f views.ConferenceForm) {
+	v, _ := viewerFrom(r.Context())
+	rec := f.Record
+	f.Checklist = rules.Checklist(rec.Profile)
+	f.SignBy = signBy(rec)
+	f.Owners = []views.Owner{{ID: rec.WorkerID, Name: rec.WorkerName}, {ID: rec.SupervisorID, Name: rec.SupervisorName}}
+	// Two empty rows for new next steps.
+	f.Steps = append(f.Steps, views.FormStep{OwnerID: strconv.FormatInt(rec.WorkerID, 10)}, views.FormStep{OwnerID: strconv.FormatInt(rec.WorkerID, 10)})
+	if rec.WorkerID != 0 {
+		today := app.today()
+		refs, err := app.store.WorkerCases(r.Context(), v, rec.WorkerID, today)
+		if err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+		in := map[int64]bool{}
+		var numbers []string
+		for _, c := range f.Cases {
+			in[c.CaseID] = true
+		}
+		for number, ref := range refs {
+			if in[ref.ID] {
+				numbers = append(numbers, number)
+			} else {
+				f.AddChoices = append(f.AddChoices, ref)
+			}
+		}
+		sort.Slice(f.AddChoices, func(i, j int) bool { return f.AddChoices[i].FamilyName < f.AddChoices[j].FamilyName })
+		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, today); err == nil {
+			f.Check = conferenceCheck(facts, factIDOf(ids, rec.WorkerID), rec.HeldOn, numbers)
+		}
+	}
+	app.render(w, r, status, views.ConferenceEditPage(app.chrome(r, "Conference with "+rec.WorkerName, ""), f))
+}
+
+// conferenceCheck says, in a sentence, whether the cases chosen are enough.
+func conferenceCheck(f rules.Facts, worker string, held time.Time, cases []string) string {
+	d := rules.DateOf(held.Year(), int(held.Month()), held.Day())
+	c := rules.CheckConference(f, rules.Conference{ID: "this-draft", Kind: rules.KindSupervision, Date: d, Worker: worker, Cases: cases})
+	s := fmt.Sprintf("This conference discusses %d of %d cases", c.Discussed, c.Caseload)
+	if c.Short > 0 {
+		s += fmt.Sprintf("; it should discuss at least %d (%d more)", c.Minimum, c.Short)
+	}
+	s += fmt.Sprintf(". With it, %d of %d cases are discussed this month.", len(c.Month.Covered), c.Month.Caseload)
+	return s
+}
+
+// parseConference reads the edit form into the form (every value as typed,
+// to show again) and the draft to save; problems are named by field.
+func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (views.ConferenceForm, store.Draft) {
+	f := views.ConferenceForm{Record: rec, Problems: map[string]string{}, HeldOn: r.PostForm.Get("held_on")}
+	f.Version, _ = strconv.Atoi(r.PostForm.Get("version"))
+	var d store.Draft
+	held, p := app.parseDay(f.HeldOn)
+	if p != "" {
+		f.Problems["held_on"] = p
+	}
+	d.HeldOn = held
+	known := map[int64]store.DiscussedCase{}
+	for _, c := range rec.Cases {
+		known[c.CaseID] = c
+	}
+	op := r.PostForm.Get("op")
+	remove := int64(-1)
+	if rest, ok := strings.CutPrefix(op, "remove:"); ok {
+		remove, _ = strconv.ParseInt(rest, 10, 64)
+	}
+	checklist := rules.Checklist(rec.Profile)
+	seen := map[int64]bool{}
+	ids := r.PostForm["case"]
+	if op == "add" {
+		ids = append(ids, r.PostForm.Get("add-case"))
+	}
+	for _, s := range ids {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 || seen[id] || id == remove {
+			continue
+		}
+		seen[id] = true
+		fc := views.FormCase{CaseID: id, Items: map[string]string{}}
+		if k, ok := known[id]; ok {
+			fc.Number, fc.FamilyName, fc.CurrentRisk = k.Number, k.FamilyName, k.CurrentRisk
+		} else {
+			fc.FamilyName = "Case added" // named once saved; the store checks it is on the caseload
+		}
+		prefix := fmt.Sprintf("c%d-", id)
+		for _, it := range checklist {
+			fc.Items[it.ID] = r.PostForm.Get(prefix + it.ID)
+			app.checkText(f.Problems, prefix+it.ID, fc.Items[it.ID])
+		}
+		fc.Progress = r.PostForm.Get(prefix + "progress")
+		if fc.Progress != "" && !oneOf(fc.Progress, rules.ProgressRatings()) {
+			f.Problems[prefix+"progress"] = "Choose a rating from the list."
+		}
+		fc.RiskLevel = r.PostForm.Get(prefix + "risk")
+		if fc.RiskLevel != "" && !oneOf(fc.RiskLevel, []string{"low", "moderate", "high", "very_high"}) {
+			f.Problems[prefix+"risk"] = "Choose a risk level from the list."
+		}
+		fc.Notes = r.PostForm.Get(prefix + "notes")
+		app.checkText(f.Problems, prefix+"notes", fc.Notes)
+		f.Cases = append(f.Cases, fc)
+		d.Cases = append(d.Cases, store.DraftCase{CaseID: id, Items: fc.Items, Progress: fc.Progress, Notes: fc.Notes, RiskLevel: fc.RiskLevel})
+	}
+	if len(f.Cases) == 0 {
+		f.Problems["held_on"] = "A conference discusses at least one case: keep one, or add one before removing the last."
+	}
+	descs, cases, owners, dues := r.PostForm["step-desc"], r.PostForm["step-case"], r.PostForm["step-owner"], r.PostForm["step-due"]
+	for i := range descs {
+		s := views.FormStep{Description: strings.TrimSpace(descs[i]), CaseID: at(cases, i), OwnerID: at(owners, i), DueOn: at(dues, i)}
+		if s.Description == "" && s.DueOn == "" {
+			continue // an empty row
+		}
+		key := fmt.Sprintf("step-%d", len(f.Steps))
+		f.Steps = append(f.Steps, s)
+		st := store.DraftStep{Description: s.Description}
+		due, err := time.Parse(time.DateOnly, s.DueOn)
+		owner, oerr := strconv.ParseInt(s.OwnerID, 10, 64)
+		caseID, cerr := strconv.ParseInt(s.CaseID, 10, 64)
+		switch {
+		case s.Description == "":
+			f.Problems[key] = "Say what the step is."
+		case utf8.RuneCountInString(s.Description) > 500:
+			f.Problems[key] = "Keep a step under 500 characters; details belong in the notes."
+		case err != nil:
+			f.Problems[key] = "Give the step a due date (YYYY-MM-DD)."
+		case oerr != nil || (owner != rec.WorkerID && owner != rec.SupervisorID):
+			f.Problems[key] = "Choose the step's owner from the list."
+		case s.CaseID != "" && (cerr != nil || !seen[caseID]):
+			f.Problems[key] = "Choose a case of this conference, or the caseload."
+		}
+		st.DueOn, st.OwnerID, st.CaseID = due, owner, caseID
+		d.Steps = append(d.Steps, st)
+	}
+	return f, d
+}
+
+func (app *App) checkText(problems map[string]string, key, s string) {
+	if utf8.RuneCountInString(s) > maxText {
+		problems[key] = fmt.Sprintf("This is longer than %d characters; split it or shorten it.", maxText)
+	}
+}
+
+func oneOf(s string, list []string) bool {
+	for _, x := range list {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
+}
+
+// editableDraft loads the conference of the URL for a save, or answers 404.
+func (app *App) editableDraft(w http.ResponseWriter, r *http.Request) (store.ConferenceRecord, bool) {
+	id, ok := urlID(r, "conferenceID")
+	if !ok {
+		app.notFound(w, r)
+		return store.ConferenceRecord{}, false
+	}
+	if err := r.ParseForm(); err != nil {
+		app.errorPage(w, r, http.StatusBadRequest, "Conference", "The form could not be read; nothing was saved. Go back and try again.")
+		return store.ConferenceRecord{}, false
+	}
+	v, _ := viewerFrom(r.Context())
+	rec, err := app.store.Conference(r.Context(), v, id, app.today())
+	if err != nil {
+		app.storeError(w, r, err)
+		return rec, false
+	}
+	if !app.canEdit(v, rec) {
+		if rec.Status != "draft" {
+			app.errorPage(w, r, http.StatusConflict, "The record is signed", "This conference is signed and cannot change; nothing was saved. Add a dated addendum instead.")
+			return rec, false
+		}
+		app.notFound(w, r)
+		return rec, false
+	}
+	return rec, true
+}
+
+// saveConference saves the draft from a plain form submit (and adds or
+// removes a case). On any problem the form comes back with everything typed.
+func (app *App) saveConference(w http.ResponseWriter, r *http.Request) {
+	rec, ok := app.editableDraft(w, r)
+	if !ok {
+		return
+	}
+	f, d := app.parseConference(r, rec)
+	if len(f.Problems) > 0 {
+		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	_, err := app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d)
+	var conflict *store.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		f.Conflict = fmt.Sprintf("This draft was saved elsewhere at %s, after you opened it. Your changes are below and were NOT saved. "+
+			"Saving again replaces the other version with yours; to compare first, open the conference in another tab.",
+			conflict.UpdatedAt.In(app.loc).Format("15:04 on Mon 2 Jan"))
+		f.Version = conflict.Current
+		app.renderEdit(w, r, http.StatusConflict, f)
+		return
+	case errors.Is(err, store.ErrInvalid):
+		f.Problems["held_on"] = "A case is not on this worker's caseload on that date, or the worker was not in your unit then. Nothing was saved."
+		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+		return
+	case err != nil:
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=1", rec.ID), http.StatusSeeOther)
+}
+
+// autosaveConference is the htmx save as the supervisor types: it answers
+// with the status line and the new version, never a page.
+func (app *App) autosaveConference(w http.ResponseWriter, r *http.Request) {
+	rec, ok := app.editableDraft(w, r)
+	if !ok {
+		return
+	}
+	f, d := app.parseConference(r, rec)
+	if r.PostForm.Get("op") != "" || len(f.Problems) > 0 {
+		app.render(w, r, http.StatusOK, views.AutosaveResult(
+			fmt.Sprintf("Not saved automatically: %d fields need attention. Use “Save the draft” to see them.", len(f.Problems)), f.Version))
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	res, err := app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d)
+	var conflict *store.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		app.render(w, r, http.StatusOK, views.AutosaveResult(
+			"Not saved: someone saved this draft elsewhere meanwhile. Use “Save the draft” to see what to do; nothing you typed is lost.", f.Version))
+		return
+	case errors.Is(err, store.ErrInvalid):
+		app.render(w, r, http.StatusOK, views.AutosaveResult("Not saved automatically: use “Save the draft” to see why.", f.Version))
+		return
+	case err != nil:
+		app.storeError(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, views.AutosaveResult("Saved automatically at "+res.UpdatedAt.In(app.loc).Format("15:04:05")+".", res.Version))
+}
+
+func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
+	id, ok := urlID(r, "conferenceID")
+	if !ok || r.ParseForm() != nil {
+		app.notFound(w, r)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	v, _ := viewerFrom(r.Context())
+	err := app.store.SignConference(r.Context(), v, id, version)
+	if errors.Is(err, store.ErrConflict) {
+		http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=conflict", id), http.StatusSeeOther)
+		return
+	}
+	if errors.Is(err, store.ErrSigned) {
+		http.Redirect(w, r, fmt.Sprintf("/conferences/%d", id), http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=signed", id), http.StatusSeeOther)
+}
+
+func (app *App) shareConference(w http.ResponseWriter, r *http.Request) {
+	app.lifecycleStep(w, r, app.store.ShareConference, "shared")
+}
+
+func (app *App) acknowledgeConference(w http.ResponseWriter, r *http.Request) {
+	app.lifecycleStep(w, r, app.store.AcknowledgeConference, "acknowledged")
+}
+
+func (app *App) lifecycleStep(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, v access.Viewer, id int64) error, notice string) {
+	id, ok := urlID(r, "conferenceID")
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	if err := step(r.Context(), v, id); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=%s", id, notice), http.StatusSeeOther)
+}
+
+func (app *App) addAddendum(w http.ResponseWriter, r *http.Request) {
+	id, ok := urlID(r, "conferenceID")
+	if !ok || r.ParseForm() != nil {
+		app.notFound(w, r)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	rec, err := app.store.Conference(r.Context(), v, id, app.today())
+	if err == nil && !((rec.Kind == "supervision" && rec.SupervisorID == v.PersonID) || rec.CaseworkSupervisorID == v.PersonID) {
+		err = store.ErrNotFound // only the record's author adds addenda
+	}
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	body := strings.TrimSpace(r.PostForm.Get("body"))
+	if body == "" || utf8.RuneCountInString(body) > maxText {
+		app.errorPage(w, r, http.StatusUnprocessableEntity, "Addendum", fmt.Sprintf("An addendum needs text, at most %d characters. Nothing was added; go back to keep what you typed.", maxText))
+		return
+	}
+	if err := app.store.AddAddendum(r.Context(), v, id, body); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=addendum", id), http.StatusSeeOther)
+}
