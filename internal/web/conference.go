@@ -89,7 +89,9 @@ func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status
 			n.Others = append(n.Others, ref)
 		}
 	}
-	sort.Slice(n.Others, func(i, j int) bool { return n.Others[i].FamilyName+n.Others[i].Number < n.Others[j].FamilyName+n.Others[j].Number })
+	sort.Slice(n.Others, func(i, j int) bool {
+		return n.Others[i].FamilyName+n.Others[i].Number < n.Others[j].FamilyName+n.Others[j].Number
+	})
 	app.render(w, r, status, views.NewConferencePage(app.chrome(r, "New conference", ""), n))
 }
 
