@@ -99,12 +99,24 @@ const AppLogin = "casework_test_app"
 // least-privileged role (for the code under test).
 func App(t testing.TB) (owner *pgxpool.Pool, app *store.Store) {
 	t.Helper()
+	return AppTraced(t, nil)
+}
+
+// AppTraced is App with a query tracer on the app's connections, for tests
+// that count the queries a page makes.
+func AppTraced(t testing.TB, tracer pgx.QueryTracer) (owner *pgxpool.Pool, app *store.Store) {
+	t.Helper()
 	u, owner := New(t)
 	appURL, err := store.EnsureAppLogin(context.Background(), u, AppLogin)
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
-	pool, err := pgxpool.New(context.Background(), appURL)
+	cfg, err := pgxpool.ParseConfig(appURL)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	cfg.ConnConfig.Tracer = tracer
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("testdb: %v", err)
 	}

@@ -1,0 +1,170 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// draftFixture signs in the first supervisor and starts a conference with one
+// of their workers through the pages, returning its path.
+func (h *harness) draftFixture(t *testing.T) (c *http.Client, path string, worker, case1, case2, foreign int64) {
+	t.Helper()
+	ctx := context.Background()
+	q := func(sql string, args ...any) int64 {
+		var id int64
+		if err := h.pool.QueryRow(ctx, sql, args...).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return id
+	}
+	sup := q(`SELECT id FROM people WHERE role = 'supervisor' ORDER BY id LIMIT 1`)
+	worker = q(`SELECT m.worker_id FROM unit_members m JOIN unit_supervisors s ON s.unit_id = m.unit_id AND upper_inf(s.during)
+		WHERE s.supervisor_id = $1 AND upper_inf(m.during) ORDER BY m.worker_id LIMIT 1`, sup)
+	case1 = q(`SELECT case_id FROM case_assignments WHERE worker_id = $1 AND upper_inf(during) ORDER BY case_id LIMIT 1`, worker)
+	case2 = q(`SELECT case_id FROM case_assignments WHERE worker_id = $1 AND upper_inf(during) ORDER BY case_id OFFSET 1 LIMIT 1`, worker)
+	foreign = q(`SELECT a.case_id FROM case_assignments a JOIN unit_members m ON m.worker_id = a.worker_id AND upper_inf(m.during)
+		JOIN unit_supervisors s ON s.unit_id = m.unit_id AND upper_inf(s.during) WHERE s.supervisor_id <> $1 AND upper_inf(a.during) LIMIT 1`, sup)
+	c = h.client(t)
+	h.signIn(t, c, h.email(t, "supervisor"))
+	resp := h.post(t, c, fmt.Sprintf("/workers/%d/conferences", worker), url.Values{
+		"held_on": {"2026-11-23"}, "case": {fmt.Sprint(case1)}}, "same-origin")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/conferences/") {
+		t.Fatalf("start: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return c, resp.Header.Get("Location"), worker, case1, case2, foreign
+}
+
+func form(version string, caseID int64, safety string) url.Values {
+	return url.Values{"version": {version}, "held_on": {"2026-11-23"}, "case": {fmt.Sprint(caseID)},
+		fmt.Sprintf("c%d-safety_risk", caseID): {safety}, "op": {"save"}}
+}
+
+func (h *harness) postBody(t *testing.T, c *http.Client, path string, v url.Values) (*http.Response, string) {
+	t.Helper()
+	resp := h.post(t, c, path, v, "same-origin")
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(b)
+}
+
+// Two tabs (or two people) edit one draft: the second save, made from the
+// version both read, is refused with a clear message and keeps what its
+// author typed; the first save stays.
+func TestTwoEditorsCannotOverwriteEachOtherSilently(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, _, _ := h.draftFixture(t)
+	if r, _ := h.postBody(t, c, path, form("1", case1, "First tab's notes.")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first save: %d", r.StatusCode)
+	}
+	r, body := h.postBody(t, c, path, form("1", case1, "Second tab's notes."))
+	if r.StatusCode != http.StatusConflict || !strings.Contains(body, `data-testid="conflict"`) || !strings.Contains(body, "Second tab&#39;s notes.") {
+		t.Fatalf("stale save: %d; want 409 with the conflict message and the typed text kept", r.StatusCode)
+	}
+	_, page := h.get(t, c, path)
+	if !strings.Contains(page, "First tab&#39;s notes.") || strings.Contains(page, "Second tab") {
+		t.Fatal("the stored draft is not the first save")
+	}
+	// The conflict page carries the current version: saving again is a
+	// deliberate replacement, which succeeds.
+	if r, _ := h.postBody(t, c, path, form("2", case1, "Second tab's notes.")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("deliberate save: %d", r.StatusCode)
+	}
+}
+
+// Form tampering: a case of another unit posted into the conference, a next
+// step for someone outside it, a bad rating. Nothing is saved, the problem is
+// named, the typed values come back.
+func TestConferenceFormRefusesTamperingAndKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, _, foreign := h.draftFixture(t)
+	f := form("1", case1, "Typed before the problem.")
+	f.Add("case", fmt.Sprint(foreign))
+	r, body := h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Typed before the problem.") || !strings.Contains(body, "Nothing was saved") {
+		t.Fatalf("another unit's case: %d", r.StatusCode)
+	}
+	f = form("1", case1, "Typed again.")
+	f.Set(fmt.Sprintf("c%d-progress", case1), "excellent")
+	f.Set("step-desc", "Call the school")
+	f.Set("step-owner", "1") // the administrator
+	f.Set("step-due", "2026-12-01")
+	r, body = h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-progress-problem"`, case1)) ||
+		!strings.Contains(body, `data-testid="step-0-problem"`) || !strings.Contains(body, "Call the school") {
+		t.Fatalf("bad rating and owner: %d", r.StatusCode)
+	}
+	var version int
+	if err := h.pool.QueryRow(context.Background(), `SELECT version FROM conferences WHERE id = $1`, strings.TrimPrefix(path, "/conferences/")).Scan(&version); err != nil || version != 1 {
+		t.Fatalf("a refused save changed the draft: version %d (%v)", version, err)
+	}
+	// A date in the future is refused by name.
+	f = form("1", case1, "x")
+	f.Set("held_on", "2026-11-30")
+	if r, body := h.postBody(t, c, path, f); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot be in the future") {
+		t.Fatalf("future date: %d", r.StatusCode)
+	}
+}
+
+// The htmx save answers with the status line and the next version, and a
+// plain page load shows what it saved.
+func TestAutosave(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, _, _ := h.draftFixture(t)
+	f := form("1", case1, "Saved as typed.")
+	f.Del("op")
+	r, body := h.postBody(t, c, path+"/autosave", f)
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, "Saved automatically") || !strings.Contains(body, `value="2"`) || strings.Contains(body, "<html") {
+		t.Fatalf("autosave: %d %s", r.StatusCode, body)
+	}
+	if _, page := h.get(t, c, path); !strings.Contains(page, "Saved as typed.") {
+		t.Fatal("the autosaved text is not in the draft")
+	}
+	// A stale autosave is refused without a page, and says so.
+	r, body = h.postBody(t, c, path+"/autosave", f)
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, "Not saved") {
+		t.Fatalf("stale autosave: %d %s", r.StatusCode, body)
+	}
+}
+
+// Signed records are final: a save answers that nothing was saved; the
+// worker sees the record only once shared, and acknowledges it.
+func TestSignShareAcknowledge(t *testing.T) {
+	h := newHarness(t)
+	c, path, worker, case1, _, _ := h.draftFixture(t)
+	h.postBody(t, c, path, form("1", case1, "Discussed."))
+	var workerEmail string
+	_ = h.pool.QueryRow(context.Background(), `SELECT email FROM people WHERE id = $1`, worker).Scan(&workerEmail)
+	wc := h.client(t)
+	h.signIn(t, wc, workerEmail)
+	if r, _ := h.get(t, wc, path); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("worker reads a draft: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path+"/sign", url.Values{"version": {"2"}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=signed") {
+		t.Fatalf("sign: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r, body := h.postBody(t, c, path, form("3", case1, "Changed after signing")); r.StatusCode != http.StatusConflict || !strings.Contains(body, "nothing was saved") {
+		t.Fatalf("save after signing: %d", r.StatusCode)
+	}
+	if r, _ := h.get(t, wc, path); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("worker reads a signed, unshared record: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path+"/share", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("share: %d", r.StatusCode)
+	}
+	r, body := h.get(t, wc, path)
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, "Discussed.") || !strings.Contains(body, `data-testid="acknowledge"`) {
+		t.Fatalf("worker reads the shared record: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, wc, path+"/acknowledge", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("acknowledge: %d", r.StatusCode)
+	}
+	if _, body := h.get(t, wc, path); !strings.Contains(body, "acknowledged") {
+		t.Fatal("the record does not show the acknowledgement")
+	}
+}
