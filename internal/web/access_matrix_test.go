@@ -42,12 +42,16 @@ var matrix = map[string]reach{
 	// unit (supervised by the first supervisor, in the first casework
 	// supervisor's area, held by the first worker). An object of a unit in
 	// another area is out of everyone's reach; the test checks both.
-	"GET /units/{unitID}":         {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
-	"GET /units/{unitID}/cases":   {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
-	"GET /workers/{workerID}":     {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
-	"GET /cases/{caseID}":         {roles: []access.Role{access.Worker, access.Supervisor, access.CaseworkSupervisor}},
-	"POST /cases/{caseID}/events": {roles: []access.Role{access.Supervisor}},
-	"POST /cases/{caseID}/risk":   {roles: []access.Role{access.Supervisor}},
+	"GET /units/{unitID}":                       {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
+	"GET /units/{unitID}/cases":                 {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
+	"GET /workers/{workerID}":                   {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
+	"GET /cases/{caseID}":                       {roles: []access.Role{access.Worker, access.Supervisor, access.CaseworkSupervisor}},
+	"POST /cases/{caseID}/events":               {roles: []access.Role{access.Supervisor}},
+	"POST /cases/{caseID}/risk":                 {roles: []access.Role{access.Supervisor}},
+	"POST /cases/{caseID}/flag":                 {roles: []access.Role{access.Supervisor}},
+	"POST /workers/{workerID}/contacts/approve": {roles: []access.Role{access.Supervisor}},
+	"GET /workers/{workerID}/notes":             {roles: []access.Role{access.Worker, access.Supervisor, access.CaseworkSupervisor}},
+	"POST /workers/{workerID}/notes":            {roles: []access.Role{access.Supervisor}},
 
 	"GET /workers/{workerID}/conferences/new": {roles: []access.Role{access.Supervisor}},
 	"POST /workers/{workerID}/conferences":    {roles: []access.Role{access.Supervisor}},

@@ -17,6 +17,8 @@ func (app *App) casePage(w http.ResponseWriter, r *http.Request) {
 		form.Saved = "The event is recorded."
 	case "risk":
 		form.Saved = "The risk level is recorded."
+	case "flag":
+		form.Saved = "The casework supervisor is asked for an emergent conference."
 	}
 	app.showCase(w, r, http.StatusOK, form)
 }
@@ -46,7 +48,7 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 		app.serverError(w, r, err)
 		return
 	}
-	view := views.CaseView{Case: c, EventKinds: rules.EventKinds(), Form: form}
+	view := views.CaseView{Case: c, EventKinds: rules.EventKinds(), Form: form, Reasons: store.EmergentReasons}
 	for _, o := range res.Obligations {
 		if ids.Cases[o.Subject] == id {
 			view.Obligations = append(view.Obligations, o)

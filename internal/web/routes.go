@@ -72,6 +72,12 @@ func (app *App) Router() chi.Router {
 			r.Get("/cases/{caseID}", app.casePage)
 			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/events", app.recordEvent)
 			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/risk", app.recordRisk)
+			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/flag", app.flagCase)
+			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/contacts/approve", app.approveContacts)
+			// The personnel side: the worker, their supervisor, the casework
+			// supervisor over them; never a case page.
+			r.With(app.requireRole(access.Worker, access.Supervisor, access.CaseworkSupervisor)).Get("/workers/{workerID}/notes", app.performanceNotes)
+			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/notes", app.addPerformanceNote)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)
 			r.With(app.requireRole(access.Administrator)).Get("/admin", app.adminPage)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/rules"
@@ -70,6 +71,13 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		view.Cases = st.entries(wr, "all")
 	}
+	if view.CanLog {
+		if view.Contacts, err = app.store.PendingContacts(r.Context(), v, id, today); err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+	}
+	view.Approved, _ = strconv.Atoi(r.URL.Query().Get("approved"))
 	for _, it := range agenda.Items {
 		if ref, ok := refs[it.Case]; ok {
 			view.Agenda = append(view.Agenda, views.AgendaEntry{Case: ref, Priority: it.Priority, Reasons: it.Reasons})

@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS performance_notes_author_idx;
+DROP TABLE IF EXISTS emergent_requests;
