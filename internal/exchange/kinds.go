@@ -29,6 +29,8 @@ type Kind struct {
 	Title   string
 	Key     string // what identifies a row, in words
 	Columns []Column
+	// check looks across the columns of one row whose values all parsed.
+	check func(c *CSVReader, add func(column, format string, args ...any))
 }
 
 // Roles a staff row may have; administrators are managed in the browser.

@@ -414,7 +414,7 @@ func TestNewerFactsUpdateAndKeepHistory(t *testing.T) {
 		t.Fatal(rep.Problems.List)
 	}
 	c := counts(rep)
-	want := map[string][2]int{"cases": {0, 1}, "assignments": {0, 1}, "risk assessments": {1, 0}, "conferences": {0, 1}, "events": {0, 0}, "staff": {0, 0}}
+	want := map[string][2]int{"cases": {0, 1}, "assignments": {1, 0}, "risk assessments": {1, 0}, "conferences": {0, 1}, "events": {0, 0}, "staff": {0, 0}}
 	for name, cu := range want {
 		if c[name].Created != cu[0] || c[name].Updated != cu[1] {
 			t.Errorf("%s: %+v, want %d created, %d updated", name, c[name], cu[0], cu[1])

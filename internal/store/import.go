@@ -140,9 +140,10 @@ type posProblem struct {
 // keeping history:
 //
 //   - the same person, target and start already recorded (current or past): unchanged;
-//   - no position yet: a new one from since, open-ended;
+//   - no position yet: a new one from since, open-ended (created);
 //   - since after the start of the person's latest position: that position
-//     ends on since (if it had not ended before) and a new one begins;
+//     ends on since (if it had not ended before) and a new one begins
+//     (created: the key of a position is who and since);
 //   - since equal to that start, another target: a correction of the
 //     latest position's target (updated);
 //   - since before that start: a problem (history is not rewritten).
@@ -226,11 +227,7 @@ func upsertPositions(ctx context.Context, tx pgx.Tx, pt posTable, count *exchang
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pos_plan WHERE NOT exact AND cur_id IS NULL`).Scan(&n); err != nil {
-			return nil, err
-		}
-		count.Created += int(n)
-		count.Updated += int(tag.RowsAffected()) - int(n)
+		count.Created += int(tag.RowsAffected())
 	}
 }
 
