@@ -17,7 +17,20 @@ type Worker struct {
 	FactID          string // the worker's id in the facts
 	Name            string
 	PendingContacts int // contacts recorded and awaiting the supervisor's approval
+	// Records: the worker's conference records of the month, and every
+	// draft, with when each was entered.
+	Records []Record
 }
+
+// Record is a conference record's dates, for the documentation deadline.
+type Record struct {
+	Held, Entered rules.Date
+	Signed        bool
+}
+
+// DocumentationDays is the deadline for a conference's record: signed within
+// two business days of the conference; one entered later is a late entry.
+const DocumentationDays = 2
 
 // Row is one worker's line on the unit dashboard.
 type Row struct {
@@ -39,6 +52,9 @@ type Row struct {
 	OverdueMilestones []rules.Obligation
 	// Overdue counts every overdue obligation of the worker and their cases.
 	Overdue int
+	// LateEntries: records of the month entered after their deadline.
+	// UnsignedOverdue: drafts not signed by their deadline.
+	LateEntries, UnsignedOverdue int
 }
 
 // Totals sums the unit's rows.
@@ -46,6 +62,7 @@ type Totals struct {
 	Workers, FirstYear, Caseload                          int
 	ConferencesOverdue, ConferencesDueThisWeek            int
 	Undiscussed, RiskAwaiting, PendingContacts, Milestone int
+	LateEntries, UnsignedOverdue                          int
 }
 
 // Unit is the dashboard of one unit.
@@ -83,10 +100,23 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 			byStaff[o.Subject] = append(byStaff[o.Subject], o)
 		}
 	}
+	cal := rules.NewCalendar(f.Holidays)
+	if p, ok := rules.LookupProfile(f.Profile); ok && !f.HolidaysSet && len(f.Holidays) == 0 {
+		cal = p.Calendar
+	}
 	rowOf := map[string]int{}
 	for _, w := range workers {
 		cov := rules.Coverage(f, w.FactID, res.AsOf)
 		r := Row{Worker: w, FirstYear: cov.FirstYear, Caseload: cov.Caseload, Coverage: cov, Undiscussed: cov.Uncovered}
+		for _, rec := range w.Records {
+			due := cal.AddBusinessDays(rec.Held, DocumentationDays)
+			switch {
+			case !rec.Signed && res.AsOf.After(due):
+				r.UnsignedOverdue++
+			case rec.Entered.After(due) && rec.Held.StartOfMonth() == res.AsOf.StartOfMonth():
+				r.LateEntries++
+			}
+		}
 		for _, o := range byStaff[w.FactID] {
 			if o.Rule == "supervision.worker" || o.Rule == "supervision.yearly" { // nj-cpp and policy-46100; tx-dfps paces a yearly count
 				o := o
@@ -138,6 +168,8 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 		t.RiskAwaiting += len(r.RiskAwaiting)
 		t.PendingContacts += r.PendingContacts
 		t.Milestone += len(r.OverdueMilestones)
+		t.LateEntries += r.LateEntries
+		t.UnsignedOverdue += r.UnsignedOverdue
 		if r.FirstYear {
 			t.FirstYear++
 		}

@@ -111,3 +111,25 @@ func sortedCopy(s []string) []string {
 	}
 	return out
 }
+
+// Records: a draft held Tue 2026-11-17 and still unsigned on Sun 22 is past
+// its deadline (Thu 19); a record held Mon 9 and entered Mon 16 is a late
+// entry (deadline Wed 11); one entered on the next day is not; one of
+// October is not counted in November.
+func TestDocumentationDeadlines(t *testing.T) {
+	f := unitFacts()
+	res, err := rules.Evaluate(f, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := Build(f, res, []Worker{{FactID: "w-1", Name: "A", Records: []Record{
+		{Held: d("2026-11-17"), Entered: d("2026-11-17")},
+		{Held: d("2026-11-09"), Entered: d("2026-11-16"), Signed: true},
+		{Held: d("2026-11-02"), Entered: d("2026-11-03"), Signed: true},
+		{Held: d("2026-10-05"), Entered: d("2026-10-20"), Signed: true},
+	}}})
+	r := u.Rows[0]
+	if r.UnsignedOverdue != 1 || r.LateEntries != 1 || u.Totals.UnsignedOverdue != 1 || u.Totals.LateEntries != 1 {
+		t.Fatalf("unsigned %d, late %d (totals %d, %d); want 1 and 1", r.UnsignedOverdue, r.LateEntries, u.Totals.UnsignedOverdue, u.Totals.LateEntries)
+	}
+}

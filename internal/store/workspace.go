@@ -203,3 +203,41 @@ func (s *Store) WorkerCases(ctx context.Context, v access.Viewer, workerID int64
 	}
 	return out, nil
 }
+
+// RecordDates is when a supervision conference was held, and when its record
+// was entered and signed: what the documentation deadline is measured on.
+type RecordDates struct {
+	WorkerID  int64
+	HeldOn    time.Time
+	EnteredAt time.Time
+	Signed    bool
+}
+
+// UnitRecords lists the supervision conferences of a unit's workers held
+// since a date, and every draft whatever its age, in one query.
+func (s *Store) UnitRecords(ctx context.Context, v access.Viewer, unitID int64, on, since time.Time) ([]RecordDates, error) {
+	var out []RecordDates
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT k.worker_id, k.held_on, k.entered_at, k.status <> 'draft'
+			FROM unit_members m JOIN conferences k ON k.worker_id = m.worker_id AND k.kind = 'supervision'
+			WHERE m.unit_id = $1 AND m.during @> $2::date AND (k.held_on >= $3 OR k.status = 'draft')
+			ORDER BY k.worker_id, k.held_on`, unitID, on, since)
+		if err != nil {
+			return err
+		}
+		var r RecordDates
+		_, err = pgx.ForEachRow(rows, []any{&r.WorkerID, &r.HeldOn, &r.EnteredAt, &r.Signed}, func() error {
+			out = append(out, r)
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("UnitRecords(%d): %w", unitID, err)
+	}
+	return out, nil
+}

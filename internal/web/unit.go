@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -42,9 +43,19 @@ func (app *App) loadUnit(r *http.Request, unitID int64) (*unitState, error) {
 	if err != nil {
 		return nil, err
 	}
+	records, err := app.store.UnitRecords(r.Context(), v, unitID, today, today.AddDate(0, 0, 1-today.Day()))
+	if err != nil {
+		return nil, err
+	}
 	res, err := rules.Evaluate(f, rules.Options{})
 	if err != nil {
 		return nil, err
+	}
+	byWorker := map[int64][]dashboard.Record{}
+	for _, rec := range records {
+		e := rec.EnteredAt.In(app.loc)
+		byWorker[rec.WorkerID] = append(byWorker[rec.WorkerID], dashboard.Record{
+			Held: dateOf(rec.HeldOn), Entered: rules.DateOf(e.Year(), int(e.Month()), e.Day()), Signed: rec.Signed})
 	}
 	st := &unitState{roster: roster, facts: f, ids: ids, caseRef: refs, byFact: map[string]store.RosterWorker{}, factOf: map[int64]string{}}
 	for fid, pid := range ids.People {
@@ -54,7 +65,7 @@ func (app *App) loadUnit(r *http.Request, unitID int64) (*unitState, error) {
 	for _, w := range roster.Workers {
 		fid := st.factOf[w.PersonID]
 		st.byFact[fid] = w
-		workers = append(workers, dashboard.Worker{PersonID: w.PersonID, FactID: fid, Name: w.Name, PendingContacts: w.PendingContacts})
+		workers = append(workers, dashboard.Worker{PersonID: w.PersonID, FactID: fid, Name: w.Name, PendingContacts: w.PendingContacts, Records: byWorker[w.PersonID]})
 	}
 	st.unit = dashboard.Build(f, res, workers)
 	return st, nil
@@ -202,3 +213,6 @@ func (st *unitState) casesOf(workerFact string) []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// dateOf turns a date read from the database (UTC midnight) into a rules.Date.
+func dateOf(t time.Time) rules.Date { return rules.DateOf(t.Year(), int(t.Month()), t.Day()) }
