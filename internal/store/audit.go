@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -111,4 +112,86 @@ func (s *Store) viewing(ctx context.Context, v access.Viewer, read func(tx pgx.T
 		}
 		return audit(ctx, tx, v, e)
 	})
+}
+
+// AccessEntry is one line of "who accessed this": a view or a change.
+type AccessEntry struct {
+	Seq       int64     `db:"seq"`
+	At        time.Time `db:"at"`
+	Person    string    `db:"person"`
+	Role      string    `db:"role"`
+	Action    string    `db:"action"`
+	Entity    string    `db:"entity"`
+	EntityID  string    `db:"entity_id"`
+	Addr      string    `db:"remote_addr"`
+	RequestID string    `db:"request_id"`
+}
+
+// CaseAccessLimit bounds the access history shown on a case page.
+const CaseAccessLimit = 50
+
+// CaseAccess lists who viewed or changed a case, newest first: the case's own
+// entries and the list views that showed it. Only the case's supervisor and
+// the casework supervisor above may read it; performance notes never appear
+// (they are not case entries).
+func (s *Store) CaseAccess(ctx context.Context, v access.Viewer, caseID int64, on time.Time) ([]AccessEntry, error) {
+	if !v.Is(access.Supervisor, access.CaseworkSupervisor) {
+		return nil, ErrNotFound
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT a.seq, a.at, coalesce(p.full_name, 'signed out') AS person, coalesce(p.role, '') AS role,
+		       a.action, a.entity, a.entity_id, a.remote_addr, a.request_id
+		FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id
+		WHERE ((a.entity = 'case' AND a.entity_id = $5) OR a.detail @> jsonb_build_object('cases', jsonb_build_array($1::bigint))
+		       OR a.detail @> jsonb_build_object('case', $1::bigint))
+		  AND EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = $1 AND ca.during @> $3::date AND ca.worker_id <> $2
+		              AND `+reach("ca.worker_id", "$2", "$3")+`)
+		ORDER BY a.seq DESC LIMIT $4`, caseID, v.PersonID, on, CaseAccessLimit, fmt.Sprint(caseID))
+	if err != nil {
+		return nil, fmt.Errorf("CaseAccess: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[AccessEntry])
+}
+
+// AuditQuery filters the administrator's search of the log.
+type AuditQuery struct {
+	Email     string // the actor's email, exact
+	Entity    string
+	EntityID  string
+	From, To  time.Time // moments; zero: open
+	BeforeSeq int64     // page: entries before this position; 0: the newest
+}
+
+// AuditPageSize is how many entries one page of the search shows.
+const AuditPageSize = 100
+
+// SearchAudit lets an administrator search the whole log, newest first, a
+// page at a time. The detail of entries is not shown (it may name cases);
+// the entity and its id are.
+func (s *Store) SearchAudit(ctx context.Context, v access.Viewer, q AuditQuery) ([]AccessEntry, error) {
+	if !v.Is(access.Administrator) {
+		return nil, ErrNotFound
+	}
+	var from, to any
+	if !q.From.IsZero() {
+		from = q.From
+	}
+	if !q.To.IsZero() {
+		to = q.To
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT a.seq, a.at, coalesce(p.full_name, 'signed out') AS person, coalesce(p.role, '') AS role,
+		       a.action, a.entity, a.entity_id, a.remote_addr, a.request_id
+		FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id
+		WHERE ($1 = '' OR p.email = lower($1))
+		  AND ($2 = '' OR a.entity = $2)
+		  AND ($3 = '' OR a.entity_id = $3)
+		  AND ($4::timestamptz IS NULL OR a.at >= $4)
+		  AND ($5::timestamptz IS NULL OR a.at < $5)
+		  AND ($6 = 0 OR a.seq < $6)
+		ORDER BY a.seq DESC LIMIT $7`, q.Email, q.Entity, q.EntityID, from, to, q.BeforeSeq, AuditPageSize)
+	if err != nil {
+		return nil, fmt.Errorf("SearchAudit: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[AccessEntry])
 }

@@ -101,7 +101,11 @@ func (s *Store) Conference(ctx context.Context, v access.Viewer, id int64, on ti
 		if err != nil {
 			return AuditEntry{}, err
 		}
-		return AuditEntry{Action: "viewed", Entity: "conference", EntityID: fmt.Sprint(id)}, nil
+		cases := make([]int64, len(k.Cases))
+		for i, c := range k.Cases {
+			cases[i] = c.CaseID
+		}
+		return AuditEntry{Action: "viewed", Entity: "conference", EntityID: fmt.Sprint(id), Detail: map[string]any{"cases": cases}}, nil
 	})
 	if err != nil {
 		return ConferenceRecord{}, fmt.Errorf("Conference(%d): %w", id, err)

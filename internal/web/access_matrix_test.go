@@ -65,9 +65,10 @@ var matrix = map[string]reach{
 	"POST /conferences/{conferenceID}/share":       {roles: []access.Role{access.Supervisor}},
 	"POST /conferences/{conferenceID}/acknowledge": {roles: []access.Role{access.Worker}},
 	"POST /conferences/{conferenceID}/addenda":     {roles: []access.Role{access.Supervisor}},
-	"GET /area":     {roles: []access.Role{access.CaseworkSupervisor}},
-	"GET /caseload": {roles: []access.Role{access.Worker}},
-	"GET /admin":    {roles: []access.Role{access.Administrator}},
+	"GET /area":        {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /caseload":    {roles: []access.Role{access.Worker}},
+	"GET /admin/audit": {roles: []access.Role{access.Administrator}},
+	"GET /admin":       {roles: []access.Role{access.Administrator}},
 }
 
 // addMatrix lets the tests of another part of the app (admin_matrix_test.go,

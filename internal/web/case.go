@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 	"github.com/casework/casework/web/views"
@@ -60,6 +61,16 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 	if view.CanRecord, err = app.store.SupervisesCase(r.Context(), v, id, today); err != nil {
 		app.serverError(w, r, err)
 		return
+	}
+	if v.Role == access.Supervisor || v.Role == access.CaseworkSupervisor {
+		view.ShowAccess = true
+		if view.Access, err = app.store.CaseAccess(r.Context(), v, id, today); err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+		for i := range view.Access {
+			view.Access[i].At = view.Access[i].At.In(app.loc)
+		}
 	}
 	if view.Form.On == "" {
 		view.Form.On = today.Format(time.DateOnly)

@@ -85,6 +85,7 @@ func (app *App) Router() chi.Router {
 			// Administration: offices, units, people, assignments, imports.
 			r.Group(func(r chi.Router) {
 				r.Use(app.requireRole(access.Administrator))
+				r.Get("/admin/audit", app.auditSearch)
 				app.adminRoutes(r)
 			})
 		})
