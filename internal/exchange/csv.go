@@ -28,6 +28,7 @@ type CSVReader struct {
 	width    int   // fields in the header
 	row      int
 	values   []any
+	bad      bool
 	err      error
 	// Rows counts the data rows read, good or bad.
 	Rows int
@@ -98,9 +99,13 @@ func (c *CSVReader) ReadHeader() bool {
 	return ok
 }
 
-// Next reads up to the next row without problems and reports whether there
-// is one; rows with problems are reported as it goes. False at the end of the
-// file or on a read error (see Err).
+// Next reads the next row and reports whether there is one; its problems are
+// reported as it goes. A row whose values are all there but some of them bad
+// is returned too, with Bad true and the bad values nil, so that the checks
+// across rows and against the database see its good values (the import is
+// refused anyway). A row that cannot be read as the header's columns (bad
+// CSV, a wrong number of values) is reported and skipped. False at the end of
+// the file or on a read error (see Err).
 func (c *CSVReader) Next() bool {
 	for c.err == nil {
 		rec, err := c.r.Read()
@@ -119,12 +124,16 @@ func (c *CSVReader) Next() bool {
 		}
 		c.Rows++
 		c.row, _ = c.r.FieldPos(0)
-		if c.parse(rec) {
+		if ok, usable := c.parse(rec); usable {
+			c.bad = !ok
 			return true
 		}
 	}
 	return false
 }
+
+// Bad reports whether the current row has a problem.
+func (c *CSVReader) Bad() bool { return c.bad }
 
 // Row is the line of the file where the current row starts.
 func (c *CSVReader) Row() int { return c.row }
@@ -148,7 +157,9 @@ func (c *CSVReader) Column(name string) any {
 	return nil
 }
 
-func (c *CSVReader) parse(rec []string) bool {
+// parse reads a record into values: ok when it has no problem, usable when
+// its values map to the columns (a row with the wrong number of values does not).
+func (c *CSVReader) parse(rec []string) (ok, usable bool) {
 	before := c.problems.Len()
 	add := func(column, format string, args ...any) {
 		c.problems.Add(Problem{Row: c.row, Column: column, Msg: fmt.Sprintf(format, args...)})
@@ -159,7 +170,7 @@ func (c *CSVReader) parse(rec []string) bool {
 	}
 	if n != c.width {
 		add("", "has %d values, the header has %d columns", n, c.width)
-		return false
+		return false, false
 	}
 	for j, col := range c.kind.Columns {
 		c.values[j] = nil
@@ -215,7 +226,7 @@ func (c *CSVReader) parse(rec []string) bool {
 	if c.problems.Len() == before && c.kind.check != nil {
 		c.kind.check(c, add)
 	}
-	return c.problems.Len() == before
+	return c.problems.Len() == before, true
 }
 
 // rowChecks are the checks across the columns of one row, by kind.

@@ -15,6 +15,9 @@ func readAll(kind, data string) (rows [][]any, lines []int, problems []string) {
 	r := NewCSVReader(LookupKind(kind), strings.NewReader(data), &ps)
 	if r.ReadHeader() {
 		for r.Next() {
+			if r.Bad() {
+				continue
+			}
 			rows = append(rows, append([]any(nil), r.Values()...))
 			lines = append(lines, r.Row())
 		}

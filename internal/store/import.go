@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -250,4 +251,30 @@ func importedEmail(id string, taken map[string]bool) string {
 	}
 	taken[e] = true
 	return e
+}
+
+// ImportRecord is one import as the administrators' list shows it.
+type ImportRecord struct {
+	ID       int64                     `db:"id"`
+	Kind     string                    `db:"kind"`
+	FileName string                    `db:"file_name"`
+	RunBy    string                    `db:"run_by"`
+	At       time.Time                 `db:"at"`
+	Counts   map[string]exchange.Count `db:"counts"`
+}
+
+// RecentImports lists the latest imports, newest first (administrators only).
+func (s *Store) RecentImports(ctx context.Context, v access.Viewer, limit int) ([]ImportRecord, error) {
+	if !v.Is(access.Administrator) {
+		return nil, ErrNotFound
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, kind, file_name, run_by, at, counts FROM imports ORDER BY at DESC, id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("RecentImports: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[ImportRecord])
+	if err != nil {
+		return nil, fmt.Errorf("RecentImports: %w", err)
+	}
+	return out, nil
 }

@@ -125,7 +125,7 @@ func (im *csvImport) problems(ctx context.Context, query string, args ...any) er
 func (im *csvImport) duplicates(ctx context.Context, column, key, what string) error {
 	return im.problems(ctx, `
 		SELECT row_no, $1::text, format('duplicate %s "%s" (also row %s)', $2::text, k, first)
-		FROM (SELECT row_no, (`+key+`)::text AS k, min(row_no) OVER (PARTITION BY `+key+`) AS first FROM csv_stage) d
+		FROM (SELECT row_no, (`+key+`)::text AS k, min(row_no) OVER (PARTITION BY `+key+`) AS first FROM csv_stage WHERE (`+key+`) IS NOT NULL) d
 		WHERE row_no <> first ORDER BY row_no`, column, what)
 }
 
@@ -311,7 +311,7 @@ func applyCases(ctx context.Context, im *csvImport) error {
 	}
 	if err := im.problems(ctx, `
 		SELECT row_no, 'office', format('no office "%s" (add it with a staff import or on the administration pages)', office)
-		FROM csv_stage s WHERE NOT EXISTS (SELECT 1 FROM offices o WHERE o.name = s.office)`); err != nil {
+		FROM csv_stage s WHERE s.office IS NOT NULL AND NOT EXISTS (SELECT 1 FROM offices o WHERE o.name = s.office)`); err != nil {
 		return err
 	}
 	if !im.rep.OK() {
@@ -368,7 +368,7 @@ func (im *csvImport) resolveCases(ctx context.Context) error {
 	}
 	return im.problems(ctx, `
 		SELECT row_no, 'case_id', format('no case "%s" (import it with the cases first)', case_id)
-		FROM csv_stage WHERE case_ref IS NULL ORDER BY row_no`)
+		FROM csv_stage WHERE case_ref IS NULL AND case_id IS NOT NULL ORDER BY row_no`)
 }
 
 func applyAssignments(ctx context.Context, im *csvImport) error {
@@ -387,7 +387,7 @@ func applyAssignments(ctx context.Context, im *csvImport) error {
 	if err := im.problems(ctx, `
 		SELECT row_no, 'worker_id', CASE WHEN worker_ref IS NULL THEN format('no staff member "%s" (import the staff first)', worker_id)
 		                                 ELSE format('"%s" is a %s, not a worker', worker_id, worker_role) END
-		FROM csv_stage WHERE worker_ref IS NULL OR worker_role <> 'worker'`); err != nil {
+		FROM csv_stage WHERE worker_id IS NOT NULL AND (worker_ref IS NULL OR worker_role <> 'worker')`); err != nil {
 		return err
 	}
 	if !im.rep.OK() {
