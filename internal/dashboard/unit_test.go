@@ -133,3 +133,39 @@ func TestDocumentationDeadlines(t *testing.T) {
 		t.Fatalf("unsigned %d, late %d (totals %d, %d); want 1 and 1", r.UnsignedOverdue, r.LateEntries, u.Totals.UnsignedOverdue, u.Totals.LateEntries)
 	}
 }
+
+func TestPreparation(t *testing.T) {
+	f := unitFacts()
+	f.Events = append(f.Events,
+		rules.Event{Case: "c-1", Kind: rules.EventChildVisit, Date: d("2026-11-18")},
+		rules.Event{Case: "c-1", Kind: rules.EventParentVisit, Date: d("2026-11-19")},
+		rules.Event{Case: "c-1", Kind: rules.EventChildVisit, Date: d("2026-11-10")}, // before the last conference
+	)
+	f.Cases[0].CourtNext = d("2026-12-04")
+	res, err := rules.Evaluate(f, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Preparation(f, res, "c-1")
+	want := []string{
+		"Update the documentation of the 2 contacts since the last conference on 2026-11-16.",
+		"Court date 2026-12-04: prepare the court report and have the contact sheets approved before it.",
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			found = found || g == w
+		}
+		if !found {
+			t.Errorf("preparation lacks %q; got %q", w, got)
+		}
+	}
+	// c-3 (w-2): never discussed since assignment, no contact, visit overdue.
+	got = Preparation(f, res, "c-3")
+	if len(got) < 2 || got[0] != "No contact recorded since the last conference on 2026-09-14: bring the visits up to date." {
+		t.Errorf("c-3 preparation: %q", got)
+	}
+	if Preparation(f, res, "no-such-case") != nil {
+		t.Error("a case not in the facts has a preparation")
+	}
+}

@@ -21,6 +21,9 @@ import (
 //	signedIn: any signed-in person
 //	roles:   only those roles; everyone else gets 404 (as for nothing there)
 type reach struct {
+	// byToken: the route's credential is a secret in its address (a calendar
+	// feed), not a session; tested in calendar_test.go.
+	byToken  bool
 	public   bool
 	signedIn bool
 	roles    []access.Role
@@ -65,10 +68,16 @@ var matrix = map[string]reach{
 	"POST /conferences/{conferenceID}/share":       {roles: []access.Role{access.Supervisor}},
 	"POST /conferences/{conferenceID}/acknowledge": {roles: []access.Role{access.Worker}},
 	"POST /conferences/{conferenceID}/addenda":     {roles: []access.Role{access.Supervisor}},
-	"GET /area":        {roles: []access.Role{access.CaseworkSupervisor}},
-	"GET /caseload":    {roles: []access.Role{access.Worker}},
-	"GET /admin/audit": {roles: []access.Role{access.Administrator}},
-	"GET /admin":       {roles: []access.Role{access.Administrator}},
+	"GET /area":                 {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /caseload":             {roles: []access.Role{access.Worker}},
+	"GET /agenda":               {roles: []access.Role{access.Worker}},
+	"POST /agenda/request":      {roles: []access.Role{access.Worker}},
+	"POST /calendar/new":        {roles: []access.Role{access.Worker}},
+	"POST /calendar/revoke":     {roles: []access.Role{access.Worker}},
+	"GET /calendar/{token}":     {byToken: true},
+	"POST /steps/{stepID}/done": {roles: []access.Role{access.Worker}},
+	"GET /admin/audit":          {roles: []access.Role{access.Administrator}},
+	"GET /admin":                {roles: []access.Role{access.Administrator}},
 }
 
 // addMatrix lets the tests of another part of the app (admin_matrix_test.go,
@@ -142,6 +151,11 @@ func (h *harness) fixtures(t *testing.T) (mine, other fixture) {
 			id := q(`INSERT INTO conferences (kind, held_on, supervisor_id, worker_id, status, created_by, entered_at, updated_at)
 				VALUES ('supervision', DATE '2026-11-20', $1, $2, 'draft', $1, now(), now()) RETURNING id`, sup, worker)
 			q(`INSERT INTO conference_cases (conference_id, case_id) VALUES ($1, $2) RETURNING conference_id`, id, f["caseID"])
+			if c.key == "signedConference" {
+				// A next step of the worker's, open, on a record about to be signed.
+				f["stepID"] = q(`INSERT INTO next_steps (conference_id, description, owner_id, due_on)
+					VALUES ($1, 'Fixture step', $2, DATE '2026-11-30') RETURNING id`, id, worker)
+			}
 			if c.status != "draft" {
 				q(`UPDATE conferences SET status = $2, signed_at = now(), signed_by = supervisor_id,
 					shared_at = CASE WHEN $2 = 'shared' THEN now() END, shared_by = CASE WHEN $2 = 'shared' THEN supervisor_id END
@@ -201,6 +215,9 @@ func TestAccessMatrix(t *testing.T) {
 	}
 	mine, other := h.fixtures(t)
 	for route, want := range matrix {
+		if want.byToken {
+			continue
+		}
 		method, pattern, _ := strings.Cut(route, " ")
 		h.checkReach(t, route, method, requestPath(route, mine), want, clients)
 		if strings.Contains(pattern, "{") {

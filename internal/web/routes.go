@@ -28,6 +28,9 @@ func (app *App) Router() chi.Router {
 	r.Get("/healthz", app.healthz)
 	r.Get("/readyz", app.readyz)
 	r.Get("/static/*", app.assets.handler().ServeHTTP)
+	// A worker's calendar feed: the secret in the address is the credential
+	// (calendar programs have no session); no cookie is read or set.
+	r.With(middleware.Timeout(app.timeout)).Get("/calendar/{token}", app.calendarFeed)
 
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Timeout(app.timeout))
@@ -80,6 +83,11 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/notes", app.addPerformanceNote)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)
+			r.With(app.requireRole(access.Worker)).Get("/agenda", app.workerAgenda)
+			r.With(app.requireRole(access.Worker)).Post("/agenda/request", app.requestEmergent)
+			r.With(app.requireRole(access.Worker)).Post("/calendar/new", app.newCalendar)
+			r.With(app.requireRole(access.Worker)).Post("/calendar/revoke", app.revokeCalendar)
+			r.Post("/steps/{stepID}/done", app.markStepDone) // the store checks the step is the viewer's
 			r.With(app.requireRole(access.Administrator)).Get("/admin", app.adminPage)
 
 			// Administration: offices, units, people, assignments, imports.

@@ -30,7 +30,7 @@ type NavItem struct {
 func Nav(r access.Role) []NavItem {
 	switch r {
 	case access.Worker:
-		return []NavItem{{"/caseload", "My caseload"}}
+		return []NavItem{{"/agenda", "My next conference"}, {"/caseload", "My caseload"}}
 	case access.Supervisor:
 		return []NavItem{{"/unit", "My unit"}}
 	case access.CaseworkSupervisor:

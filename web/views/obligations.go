@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/rules"
 )
 
@@ -37,33 +38,7 @@ func StateClass(state string) string {
 }
 
 // RuleWords names a rule for people.
-func RuleWords(rule string) string {
-	if w, ok := ruleWords[rule]; ok {
-		return w
-	}
-	return rule
-}
-
-var ruleWords = map[string]string{
-	"supervision.worker":     "Conference with the worker",
-	"supervision.case":       "Case discussed in conference",
-	"casework.supervisor":    "Casework review with the supervisor",
-	"risk.report":            "High risk reported to the casework supervisor",
-	"risk.weekly":            "Weekly high-risk review",
-	"case.assignment":        "Case assigned",
-	"assignment.family_seen": "Family seen after assignment",
-	"placement.child_seen":   "Child seen after placement",
-	"placement.cprb_notice":  "CPRB notified of placement",
-	"placement.relatives":    "Relatives notified of placement",
-	"placement.ftm":          "Family team meeting after placement",
-	"placement.staffing_90":  "90-day staffing",
-	"mvr.established":        "Visit plan (MVR) established",
-	"contacts.approval":      "Contact sheet approved",
-	"closure.reassessment":   "Risk reassessed before closing",
-	"closure.family_seen":    "Child seen before closing",
-	"notes.shared":           "Conference notes shared",
-	"supervision.yearly":     "Conferences this year",
-}
+func RuleWords(rule string) string { return dashboard.RuleWords(rule) }
 
 // RDate formats a rules date like Date.
 func RDate(d rules.Date) string {

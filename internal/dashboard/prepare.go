@@ -1,0 +1,129 @@
+package dashboard
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/casework/casework/internal/rules"
+)
+
+// RuleWords names a rule for people.
+func RuleWords(rule string) string {
+	if w, ok := ruleWords[rule]; ok {
+		return w
+	}
+	return rule
+}
+
+var ruleWords = map[string]string{
+	"supervision.worker":     "Conference with the worker",
+	"supervision.case":       "Case discussed in conference",
+	"supervision.yearly":     "Conferences this year",
+	"casework.supervisor":    "Casework review with the supervisor",
+	"risk.report":            "High risk reported to the casework supervisor",
+	"risk.weekly":            "Weekly high-risk review",
+	"case.assignment":        "Case assigned",
+	"assignment.family_seen": "Family seen after assignment",
+	"placement.child_seen":   "Child seen after placement",
+	"placement.cprb_notice":  "CPRB notified of placement",
+	"placement.relatives":    "Relatives notified of placement",
+	"placement.ftm":          "Family team meeting after placement",
+	"placement.staffing_90":  "90-day staffing",
+	"mvr.established":        "Visit plan (MVR) established",
+	"contacts.approval":      "Contact sheet approved",
+	"closure.reassessment":   "Risk reassessed before closing",
+	"closure.family_seen":    "Child seen before closing",
+	"notes.shared":           "Conference notes shared",
+}
+
+// prepareWindow is how far ahead a deadline goes on the preparation list.
+const prepareWindow = 21
+
+// Preparation lists what a worker prepares for a case before the conference
+// (CPS 1481: update the case documentation; be ready with the case's status,
+// the significant changes since the last conference, and the upcoming
+// deadlines and court dates), from the facts and the engine's answer.
+func Preparation(f rules.Facts, res rules.Result, caseID string) []string {
+	var c *rules.Case
+	for i := range f.Cases {
+		if f.Cases[i].ID == caseID {
+			c = &f.Cases[i]
+		}
+	}
+	if c == nil {
+		return nil
+	}
+	asOf := res.AsOf
+	// The last conference that discussed the case since it was assigned.
+	var last rules.Date
+	for _, k := range f.Conferences {
+		if k.Kind != rules.KindSupervision || k.Date.After(asOf) || k.Date.Before(c.Assigned) {
+			continue
+		}
+		for _, id := range k.Cases {
+			if id == caseID && k.Date.After(last) {
+				last = k.Date
+			}
+		}
+	}
+	since := c.Assigned
+	sinceWords := "since the assignment on " + c.Assigned.String()
+	if !last.IsZero() {
+		since, sinceWords = last, "since the last conference on "+last.String()
+	}
+	var out []string
+	// Documentation: contacts since then.
+	counts := map[string]int{}
+	for _, e := range f.Events {
+		if e.Case == caseID && e.Date.After(since) && !e.Date.After(asOf) {
+			counts[e.Kind]++
+		}
+	}
+	contacts := counts[rules.EventChildVisit] + counts[rules.EventParentVisit] + counts[rules.EventSiblingVisit] +
+		counts[rules.EventProviderVisit] + counts[rules.EventCollateralContact]
+	if contacts > 0 {
+		out = append(out, fmt.Sprintf("Update the documentation of the %d contacts %s.", contacts, sinceWords))
+	} else {
+		out = append(out, "No contact recorded "+sinceWords+": bring the visits up to date.")
+	}
+	// Significant changes.
+	for _, r := range c.Risk {
+		if r.From.After(since) && !r.From.After(asOf) {
+			out = append(out, fmt.Sprintf("Risk changed to %s on %s.", strings.ReplaceAll(r.Level, "_", " "), r.From))
+		}
+	}
+	if c.Setting == rules.SettingOutOfHome && c.PlacementDate.After(since) && !c.PlacementDate.After(asOf) {
+		out = append(out, "Placed out of home on "+c.PlacementDate.String()+".")
+	}
+	var kinds []string
+	for k := range counts {
+		if k == rules.EventFamilyTeamMeeting || k == rules.EventNinetyDayStaffing || k == rules.EventRiskReassessment || k == rules.EventRelativeNotification {
+			kinds = append(kinds, strings.ReplaceAll(k, "_", " "))
+		}
+	}
+	sort.Strings(kinds)
+	if len(kinds) > 0 {
+		out = append(out, "Since then: "+strings.Join(kinds, ", ")+".")
+	}
+	// Upcoming deadlines and court dates.
+	horizon := asOf.AddDays(prepareWindow)
+	if !c.CourtNext.IsZero() && !c.CourtNext.Before(asOf) && !c.CourtNext.After(horizon) {
+		out = append(out, "Court date "+c.CourtNext.String()+": prepare the court report and have the contact sheets approved before it.")
+	}
+	if !c.Closing.IsZero() && !c.Closing.After(horizon) {
+		out = append(out, "Planned closing "+c.Closing.String()+": risk reassessment and a child visit within the 30 days before it.")
+	}
+	for _, o := range res.Obligations {
+		if o.Subject != caseID || o.Rule == "supervision.case" {
+			continue
+		}
+		switch {
+		case o.State == rules.StateOverdue:
+			out = append(out, fmt.Sprintf("%s: overdue since %s.", RuleWords(o.Rule), o.Due))
+		case o.State == rules.StateOpen && !o.Due.After(horizon):
+			out = append(out, fmt.Sprintf("%s: due %s.", RuleWords(o.Rule), o.Due))
+		}
+	}
+	return out
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/casework/casework/internal/dashboard"
+	"github.com/casework/casework/internal/rules"
+	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/web/views"
+)
+
+// workerAgenda is the worker's own page: the next conference, what to
+// prepare for each proposed case, records shared with them, their next steps
+// and obligations, and the ways to ask for help.
+func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
+	v, _ := viewerFrom(r.Context())
+	today := app.today()
+	ws, err := app.store.Worker(r.Context(), v, v.PersonID, today)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	f, ids, err := app.store.WorkerFacts(r.Context(), v, v.PersonID, today)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	refs, err := app.store.WorkerCases(r.Context(), v, v.PersonID, today)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	shared, err := app.store.SharedWithMe(r.Context(), v)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	steps, err := app.store.MyNextSteps(r.Context(), v, today)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	hasCal, err := app.store.HasCalendarFeed(r.Context(), v)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	res, err := rules.Evaluate(f, rules.Options{})
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	me := factIDOf(ids, v.PersonID)
+	agenda, err := rules.ProposeAgenda(f, rules.Options{}, me)
+	if err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	a := views.WorkerAgenda{Name: ws.Name, SupervisorName: ws.SupervisorName, FirstYear: agenda.FirstYear, Target: agenda.Target,
+		Shared: shared, Steps: steps, HasCalendar: hasCal, CalendarURL: app.sessions.PopString(r.Context(), "calendar_url")}
+	switch r.URL.Query().Get("notice") {
+	case "requested":
+		a.Notice = "The casework supervisor is asked for a conference."
+	case "done":
+		a.Notice = "Marked done."
+	case "calendar-off":
+		a.Notice = "The calendar address is turned off."
+	}
+	for _, o := range res.Obligations {
+		if o.Subject == me && (o.Rule == "supervision.worker" || o.Rule == "supervision.yearly") {
+			o := o
+			a.NextConference = &o
+		}
+	}
+	// The same proposal the supervisor sees, sized the same way.
+	for i, it := range agenda.Items {
+		if it.Priority > rules.PriorityDeadline && i >= agenda.Target {
+			continue
+		}
+		if ref, ok := refs[it.Case]; ok {
+			a.Items = append(a.Items, views.PrepEntry{Case: ref, Reasons: it.Reasons, Prepare: dashboard.Preparation(f, res, it.Case)})
+		}
+	}
+	// Visits and milestones: overdue, or due within three weeks.
+	horizon := res.AsOf.AddDays(21)
+	byCase := map[string][]rules.Obligation{}
+	for _, o := range res.Obligations {
+		if _, isCase := refs[o.Subject]; !isCase || o.Rule == "supervision.case" {
+			continue
+		}
+		if o.State == rules.StateOverdue || (o.State == rules.StateOpen && !o.Due.After(horizon)) {
+			byCase[o.Subject] = append(byCase[o.Subject], o)
+		}
+	}
+	numbers := make([]string, 0, len(refs))
+	for n := range refs {
+		numbers = append(numbers, n)
+	}
+	sort.Strings(numbers)
+	for _, n := range numbers {
+		a.Cases = append(a.Cases, refs[n])
+		if os := byCase[n]; len(os) > 0 {
+			a.Obligations = append(a.Obligations, views.CaseListEntry{Case: refs[n], Obligations: os})
+		}
+	}
+	app.render(w, r, http.StatusOK, views.WorkerAgendaPage(app.chrome(r, "My next conference", "/agenda"), a))
+}
+
+func (app *App) markStepDone(w http.ResponseWriter, r *http.Request) {
+	id, ok := urlID(r, "stepID")
+	if !ok {
+		app.notFound(w, r)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	if err := app.store.MarkStepDone(r.Context(), v, id, app.today()); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/agenda?notice=done#steps-h", http.StatusSeeOther)
+}
+
+// requestEmergent is a worker's request for a conference with the casework
+// supervisor when their supervisor is unavailable (seed 001).
+func (app *App) requestEmergent(w http.ResponseWriter, r *http.Request) {
+	if r.ParseForm() != nil {
+		app.errorPage(w, r, http.StatusBadRequest, "Request", "The form could not be read. Please try again.")
+		return
+	}
+	details := strings.TrimSpace(r.PostForm.Get("details"))
+	caseID, err := strconv.ParseInt(r.PostForm.Get("case"), 10, 64)
+	if err != nil || caseID < 0 || details == "" || utf8.RuneCountInString(details) > maxText {
+		app.errorPage(w, r, http.StatusUnprocessableEntity, "Request a conference",
+			"Say what is happening (at most 10,000 characters) and choose one of your cases or none. Nothing was sent; go back to keep what you typed.")
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	err = app.store.RequestEmergentConference(r.Context(), v, caseID, details, app.today())
+	if errors.Is(err, store.ErrNotFound) {
+		app.errorPage(w, r, http.StatusUnprocessableEntity, "Request a conference",
+			"That case is not one of yours today, or your unit has no casework supervisor on record. Nothing was sent.")
+		return
+	}
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/agenda?notice=requested", http.StatusSeeOther)
+}

@@ -1,0 +1,144 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The worker's own page: the next conference with its supervisor, the cases
+// proposed with what to prepare, and nothing of another worker's.
+func TestWorkerAgenda(t *testing.T) {
+	h := newHarness(t)
+	c := h.client(t)
+	email := h.email(t, "worker")
+	h.signIn(t, c, email)
+	if r, _ := h.get(t, c, "/"); r.Header.Get("Location") != "/agenda" {
+		t.Fatalf("a worker's first page: %q", r.Header.Get("Location"))
+	}
+	r, body := h.get(t, c, "/agenda")
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="my-due"`) || !strings.Contains(body, "To prepare") {
+		t.Fatalf("agenda: %d", r.StatusCode)
+	}
+	var supervisor string
+	_ = h.pool.QueryRow(context.Background(), `SELECT sp.full_name FROM people w
+		JOIN unit_members m ON m.worker_id = w.id AND upper_inf(m.during)
+		JOIN unit_supervisors s ON s.unit_id = m.unit_id AND upper_inf(s.during)
+		JOIN people sp ON sp.id = s.supervisor_id WHERE w.email = $1`, email).Scan(&supervisor)
+	if !strings.Contains(body, "With <strong>"+supervisor+"</strong>") {
+		t.Errorf("the agenda does not say with whom (%s)", supervisor)
+	}
+	// Every case linked is the worker's own.
+	var own int
+	for _, m := range regexp.MustCompile(`href="/cases/(\d+)"`).FindAllStringSubmatch(body, -1) {
+		var mine bool
+		_ = h.pool.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM case_assignments a JOIN people p ON p.id = a.worker_id
+			WHERE a.case_id = $1 AND p.email = $2 AND upper_inf(a.during))`, m[1], email).Scan(&mine)
+		if !mine {
+			t.Errorf("the agenda links case %s, not the worker's", m[1])
+		}
+		own++
+	}
+	if own == 0 {
+		t.Error("the agenda links no case")
+	}
+}
+
+func TestNextStepsAndEmergentRequest(t *testing.T) {
+	h := newHarness(t)
+	c, path, worker, case1, _, foreign := h.draftFixture(t)
+	f := form("1", case1, "x")
+	f.Set("step-desc", "Call the school")
+	f.Set("step-owner", fmt.Sprint(worker))
+	f.Set("step-due", "2026-11-30")
+	f.Set("step-case", fmt.Sprint(case1))
+	if r, _ := h.postBody(t, c, path, f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save with a step: %d", r.StatusCode)
+	}
+	h.postBody(t, c, path+"/sign", url.Values{"version": {"2"}})
+	var email string
+	var step int64
+	_ = h.pool.QueryRow(context.Background(), `SELECT email FROM people WHERE id = $1`, worker).Scan(&email)
+	_ = h.pool.QueryRow(context.Background(), `SELECT id FROM next_steps WHERE description = 'Call the school'`).Scan(&step)
+	wc := h.client(t)
+	h.signIn(t, wc, email)
+	if _, body := h.get(t, wc, "/agenda"); !strings.Contains(body, "Call the school") {
+		t.Fatal("the worker's next step is not on their page")
+	}
+	// The supervisor cannot mark the worker's step done; the worker can, once.
+	if r, _ := h.postBody(t, c, fmt.Sprintf("/steps/%d/done", step), nil); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("someone else marks the step done: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, wc, fmt.Sprintf("/steps/%d/done", step), nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark done: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, wc, fmt.Sprintf("/steps/%d/done", step), nil); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("mark done twice: %d", r.StatusCode)
+	}
+	// Supervisor unavailable: the worker asks the casework supervisor, about
+	// their own case only.
+	if r, _ := h.postBody(t, wc, "/agenda/request", url.Values{"case": {fmt.Sprint(foreign)}, "details": {"Crisis"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("request about another's case: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, wc, "/agenda/request", url.Values{"case": {fmt.Sprint(case1)}, "details": {"Crisis at the placement"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("request: %d", r.StatusCode)
+	}
+	var n int
+	_ = h.pool.QueryRow(context.Background(), `SELECT count(*) FROM emergent_requests WHERE reason = 'supervisor_unavailable' AND requested_by = $1 AND case_id = $2`, worker, case1).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d requests recorded", n)
+	}
+}
+
+func TestCalendarFeed(t *testing.T) {
+	h := newHarness(t)
+	c := h.client(t)
+	h.signIn(t, c, h.email(t, "worker"))
+	if r, _ := h.postBody(t, c, "/calendar/new", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new feed: %d", r.StatusCode)
+	}
+	_, body := h.get(t, c, "/agenda")
+	m := regexp.MustCompile(`value="https?://[^/]+(/calendar/[A-Za-z0-9_-]+\.ics)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the feed's address is not shown")
+	}
+	feed := m[1]
+	if _, again := h.get(t, c, "/agenda"); strings.Contains(again, feed) {
+		t.Error("the feed's address is shown more than once")
+	}
+	anon := h.client(t) // a calendar program: no session
+	r, ics := h.get(t, anon, feed)
+	if r.StatusCode != http.StatusOK || !strings.HasPrefix(ics, "BEGIN:VCALENDAR\r\n") || !strings.Contains(ics, "BEGIN:VEVENT") ||
+		!strings.Contains(ics, "Conference with the worker") || r.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
+		t.Fatalf("feed: %d %q", r.StatusCode, ics[:min(200, len(ics))])
+	}
+	for _, line := range strings.Split(ics, "\r\n") {
+		if len(line) > 75 {
+			t.Fatalf("line longer than 75 octets: %q", line)
+		}
+	}
+	var families []string
+	rows, _ := h.pool.Query(context.Background(), `SELECT DISTINCT family_name FROM cases`)
+	for rows.Next() {
+		var f string
+		_ = rows.Scan(&f)
+		families = append(families, f)
+	}
+	for _, f := range families {
+		if strings.Contains(ics, f) {
+			t.Fatalf("the feed names the family %q", f)
+		}
+	}
+	// Revoked: the address stops working, and looks like any wrong address.
+	h.postBody(t, c, "/calendar/revoke", nil)
+	if r, _ := h.get(t, anon, feed); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("revoked feed: %d", r.StatusCode)
+	}
+	if r, _ := h.get(t, anon, "/calendar/not-a-real-token-at-all-xxxxxxxx.ics"); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("made-up feed: %d", r.StatusCode)
+	}
+}
