@@ -17,16 +17,6 @@ func (app *App) home(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, nav[0].Path, http.StatusSeeOther)
 }
 
-func (app *App) areaPage(w http.ResponseWriter, r *http.Request) {
-	v, _ := viewerFrom(r.Context())
-	units, err := app.store.AreaUnits(r.Context(), v, app.today())
-	if err != nil {
-		app.storeError(w, r, err)
-		return
-	}
-	app.render(w, r, http.StatusOK, views.AreaPage(app.chrome(r, "My area", "/area"), units))
-}
-
 func (app *App) caseloadPage(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	cases, err := app.store.WorkerCaseload(r.Context(), v, app.today())

@@ -28,10 +28,9 @@ func (c *counter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQ
 }
 func (c *counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-// The unit dashboard costs a fixed number of queries, whatever the size of
-// the unit: no query per worker or per case. The largest and the smallest
-// demo units must cost the same.
-func TestUnitDashboardQueriesDoNotGrowWithTheUnit(t *testing.T) {
+// queryHarness is the demo agency behind an app whose queries are counted.
+func queryHarness(t *testing.T) (*harness, *counter) {
+	t.Helper()
 	var c counter
 	owner, st := testdb.AppTraced(t, &c)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
@@ -43,10 +42,33 @@ func TestUnitDashboardQueriesDoNotGrowWithTheUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer app.Close()
+	t.Cleanup(app.Close)
 	srv := httptest.NewServer(app.Routes())
-	defer srv.Close()
-	h := &harness{srv: srv, pool: owner}
+	t.Cleanup(srv.Close)
+	return &harness{srv: srv, pool: owner}, &c
+}
+
+// cost is the number of queries one GET of path makes for the person signed
+// in as email, after a first request has warmed the session.
+func (h *harness) cost(t *testing.T, c *counter, email, path string) int64 {
+	t.Helper()
+	cl := h.client(t)
+	h.signIn(t, cl, email)
+	h.get(t, cl, path)
+	before := c.n.Load()
+	resp, body := h.get(t, cl, path)
+	if resp.StatusCode != http.StatusOK || len(body) == 0 {
+		t.Fatalf("%s as %s: %d", path, email, resp.StatusCode)
+	}
+	return c.n.Load() - before
+}
+
+// The unit dashboard costs a fixed number of queries, whatever the size of
+// the unit: no query per worker or per case. The largest and the smallest
+// demo units must cost the same.
+func TestUnitDashboardQueriesDoNotGrowWithTheUnit(t *testing.T) {
+	h, c := queryHarness(t)
+	owner := h.pool
 
 	// The supervisors of the units with the most and the fewest open cases.
 	var largest, smallest string
@@ -60,18 +82,7 @@ func TestUnitDashboardQueriesDoNotGrowWithTheUnit(t *testing.T) {
 	if err := owner.QueryRow(context.Background(), fmt.Sprintf(q, "ASC")).Scan(&smallest); err != nil {
 		t.Fatal(err)
 	}
-	cost := func(email string) int64 {
-		cl := h.client(t)
-		h.signIn(t, cl, email)
-		h.get(t, cl, "/unit") // warm: the session is read and written once per request either way
-		before := c.n.Load()
-		resp, body := h.get(t, cl, "/unit")
-		if resp.StatusCode != http.StatusOK || len(body) == 0 {
-			t.Fatalf("dashboard as %s: %d", email, resp.StatusCode)
-		}
-		return c.n.Load() - before
-	}
-	big, small := cost(largest), cost(smallest)
+	big, small := h.cost(t, c, largest, "/unit"), h.cost(t, c, smallest, "/unit")
 	t.Logf("queries per dashboard: largest unit %d, smallest unit %d", big, small)
 	if big != small {
 		t.Errorf("the largest unit's dashboard costs %d queries, the smallest %d: something queries per row", big, small)
@@ -79,5 +90,37 @@ func TestUnitDashboardQueriesDoNotGrowWithTheUnit(t *testing.T) {
 	const budget = 30
 	if big > budget {
 		t.Errorf("the dashboard costs %d queries, over the budget of %d", big, budget)
+	}
+}
+
+// The area dashboard and the worker's agenda cost a fixed number of queries
+// too: an area of three units as much as an area of two, a worker with the
+// most cases as much as one with the fewest.
+func TestAreaAndAgendaQueriesDoNotGrow(t *testing.T) {
+	h, c := queryHarness(t)
+	ctx := context.Background()
+	var bigArea, smallArea, bigLoad, smallLoad string
+	q := `SELECT p.email FROM supervisor_reports r JOIN people p ON p.id = r.casework_supervisor_id
+		WHERE upper_inf(r.during) GROUP BY p.email ORDER BY count(*) %s, p.email LIMIT 1`
+	if err := h.pool.QueryRow(ctx, fmt.Sprintf(q, "DESC")).Scan(&bigArea); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.pool.QueryRow(ctx, fmt.Sprintf(q, "ASC")).Scan(&smallArea); err != nil {
+		t.Fatal(err)
+	}
+	q = `SELECT p.email FROM case_assignments a JOIN people p ON p.id = a.worker_id
+		WHERE upper_inf(a.during) GROUP BY p.email ORDER BY count(*) %s, p.email LIMIT 1`
+	if err := h.pool.QueryRow(ctx, fmt.Sprintf(q, "DESC")).Scan(&bigLoad); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.pool.QueryRow(ctx, fmt.Sprintf(q, "ASC")).Scan(&smallLoad); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, big, small string }{{"/area", bigArea, smallArea}, {"/agenda", bigLoad, smallLoad}} {
+		b, s := h.cost(t, c, tc.big, tc.path), h.cost(t, c, tc.small, tc.path)
+		t.Logf("%s: %d and %d queries", tc.path, b, s)
+		if b != s || b > 30 {
+			t.Errorf("%s costs %d queries for the larger and %d for the smaller (budget 30)", tc.path, b, s)
+		}
 	}
 }

@@ -157,7 +157,7 @@ func TestEachRoleSeesItsOwnFirstPage(t *testing.T) {
 	}{
 		{"supervisor", "/unit", `data-testid="worker-row"`, []string{"/area", "/caseload", "/admin"}},
 		{"casework_supervisor", "/area", `data-testid="unit-row"`, []string{"/unit", "/caseload", "/admin"}},
-		{"worker", "/caseload", `data-testid="case-row"`, []string{"/unit", "/area", "/admin"}},
+		{"worker", "/agenda", `data-testid="my-next-conference"`, []string{"/unit", "/area", "/admin"}},
 		{"administrator", "/admin", `data-testid="offices"`, []string{"/unit", "/area", "/caseload"}},
 	}
 	for _, tc := range cases {
