@@ -10,5 +10,15 @@ func init() {
 	addMatrix(map[string]reach{
 		"GET /admin/import":  admins,
 		"POST /admin/import": admins,
+		"GET /admin/tokens":  admins,
+		"POST /admin/tokens": admins,
+		// {id} is a path parameter; the matrix requests it literally, which
+		// is no token: an administrator gets 404 like everyone else there.
+		"POST /admin/tokens/{id}/revoke": {},
+		// The API: no session opens it (401 to every session, signed in or
+		// not); tokens and their scopes are tested in api_test.go.
+		"GET /api/v1/scope":       {},
+		"GET /api/v1/obligations": {},
+		"GET /api/v1/conferences": {},
 	})
 }
