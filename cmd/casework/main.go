@@ -3,6 +3,7 @@
 //	casework serve                       run the web server
 //	casework migrate up|down|version     manage the database schema
 //	casework seed --demo [--seed N] [--as-of YYYY-MM-DD]
+//	casework seed --scale state|FRACTION [--seed N] [--as-of YYYY-MM-DD]
 //	casework demo                        migrate, seed once, print logins, serve (make run)
 //	casework rules eval|list ...         the rules engine on a facts file
 //	casework audit verify                check the audit log's hash chain
@@ -23,6 +24,7 @@ commands:
   serve                                  run the web server (DATABASE_URL, LISTEN_ADDR, ...)
   migrate up|down|version                apply, revert or show the database schema
   seed --demo [--seed N] [--as-of DATE]  load the demo agency into an empty database
+  seed --scale state|0.25 [--seed N] [--as-of DATE]   load a state-sized agency (or a fraction)
   demo                                   migrate, seed the demo agency once, print logins, serve
   rules eval|list [ARGS]                 evaluate a facts file, or list a profile's rules
   audit verify                           check the audit log's hash chain

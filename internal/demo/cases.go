@@ -12,7 +12,7 @@ var goalsOutOfHome = []string{"reunification", "reunification", "reunification",
 // addCase makes one open case assigned to w, with its risk history, events and
 // court dates. prior, when the case came by transfer, held it before.
 func (g *generator) addCase(w store.Person, since time.Time, office int, prior store.Person) {
-	id := int64(len(g.d.Cases) + 1)
+	id := g.caseBase + int64(len(g.d.Cases)+1)
 	received := g.between(g.asOf.AddDate(-2, 0, 0), g.asOf.AddDate(0, 0, -3))
 	if g.pick(0.15) { // a share of recent cases, so new-case rules show
 		received = g.between(g.asOf.AddDate(0, 0, -40), g.asOf.AddDate(0, 0, -2))
@@ -80,7 +80,7 @@ func (g *generator) riskLevel() string {
 
 // addUnassignedCase is a case just received from intake, not yet assigned.
 func (g *generator) addUnassignedCase(office int64) {
-	id := int64(len(g.d.Cases) + 1)
+	id := g.caseBase + int64(len(g.d.Cases)+1)
 	received := g.asOf.AddDate(0, 0, -1-g.rng.IntN(4))
 	g.d.Cases = append(g.d.Cases, store.Case{
 		ID: id, CaseNumber: fmt.Sprintf("%d-%06d", received.Year(), 100000+id*37%899999),

@@ -135,7 +135,7 @@ var stepTexts = []string{
 // conference records one conference, its lifecycle stamps by age, the cases
 // discussed and a next step or two.
 func (g *generator) conference(k store.Conference, cases []int64, worker int64) {
-	k.ID = int64(len(g.d.Conferences) + 1)
+	k.ID = g.confBase + int64(len(g.d.Conferences)+1)
 	age := int(g.asOf.Sub(k.HeldOn).Hours() / 24)
 	k.EnteredAt = k.HeldOn.Add(time.Duration(15+g.rng.IntN(4)) * time.Hour)
 	if g.pick(0.04) { // a late entry now and then, to show the mark

@@ -63,6 +63,9 @@ type generator struct {
 	start   time.Time // first day of history
 	d       *store.Dataset
 	names   map[string]int
+	// The first ids of this generation's cases and conferences, less one:
+	// 0 for the demo; the state generator gives each unit its own block.
+	caseBase, confBase int64
 }
 
 // Generate builds the demo agency and the list of its logins.
