@@ -61,3 +61,32 @@ var progressRatings = [...]string{"sufficient", "adequate", "lack_of_progress", 
 
 // ProgressRatings returns the ratings, best first.
 func ProgressRatings() []string { return append([]string(nil), progressRatings[:]...) }
+
+const njReview = "NJ DCF casework supervisor conferencing, Key Elements of a Routine Conference"
+
+// reviewTopics are the key elements of a routine casework review (seed 001),
+// discussed at the level of the unit.
+var reviewTopics = []ChecklistItem{
+	{"personnel", "Unit personnel issues", "Worker performance, training, discipline.", njReview},
+	{"development", "Supervisory skills and development", "Recognition and support of the supervisor's professional development.", njReview},
+	{"tracking", "Tracking systems", "What the tracking reports (NJ SPIRIT, Safe Measures) show.", njReview},
+	{"hot_issues", "Supervisor's issues", "Crisis situations, new information, hot issues.", njReview},
+	{"team", "Team development", "Unit functioning, systems, feedback.", njReview},
+	{"litigated", "Litigated cases", "", njReview},
+	{"high_risk", "High risk, very high risk and questionable cases", "Each is discussed below.", njReview},
+	{"evaluation", "Supervisor evaluation", "", njReview},
+	{"policy", "Policy changes and special projects", "", njReview},
+	{"compliance", "Compliance issues", "What the dashboard shows overdue.", njReview},
+}
+
+// reviewChecklist is what is recorded for each case of a casework review.
+var reviewChecklist = []ChecklistItem{
+	{"discussion", "Discussion", "Circumstances, safety, and the strategies for services, monitoring and risk reduction.", "CP&P-III-C-5-500, Very High Risk or High Risk Cases"},
+	{"decisions", "Decisions", "What was decided, and by whom.", njReview},
+}
+
+// ReviewTopics returns the unit-level agenda of a casework review.
+func ReviewTopics() []ChecklistItem { return append([]ChecklistItem(nil), reviewTopics...) }
+
+// ReviewChecklist returns the headings recorded for each case of a review.
+func ReviewChecklist() []ChecklistItem { return append([]ChecklistItem(nil), reviewChecklist...) }

@@ -39,7 +39,8 @@ type ConferenceRecord struct {
 	EnteredAt, UpdatedAt time.Time
 	SignedAt, SharedAt   *time.Time
 	AcknowledgedAt       *time.Time
-	Profile              string // in force on the day held: its checklist applies
+	Profile              string            // in force on the day held: its checklist applies
+	Topics               map[string]string // a casework review's unit-level agenda, by topic
 	Cases                []DiscussedCase
 	Steps                []NextStepRow
 	Addenda              []Addendum
@@ -85,8 +86,9 @@ type discussion struct {
 // supervisor; the worker's current supervisor and casework supervisor (the
 // history follows the worker); the worker, once it is shared with them.
 var conferenceReachSQL = `(
-    k.supervisor_id = $2 OR k.casework_supervisor_id = $2
+    (k.kind = 'supervision' AND k.supervisor_id = $2) OR k.casework_supervisor_id = $2
     OR (k.worker_id = $2 AND k.status IN ('shared', 'acknowledged'))
+    OR (k.kind = 'casework_review' AND k.supervisor_id = $2 AND k.status IN ('shared', 'acknowledged'))
     OR EXISTS (SELECT 1 FROM supervisor_reports r WHERE r.supervisor_id = k.supervisor_id
                AND r.casework_supervisor_id = $2 AND r.during @> $3::date)
     OR (k.worker_id IS NOT NULL AND k.worker_id <> $2 AND ` + reach("k.worker_id", "$2", "$3") + `))`
@@ -117,9 +119,10 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 	var k ConferenceRecord
 	var worker, cws *int64
 	var workerName, cwsName *string
+	var topics []byte
 	err := tx.QueryRow(ctx, `
 		SELECT k.id, k.kind, k.held_on, k.status, k.version, k.supervisor_id, sp.full_name, k.worker_id, wp.full_name,
-		       k.casework_supervisor_id, cp.full_name, k.entered_at, k.updated_at, k.signed_at, k.shared_at, k.acknowledged_at,
+		       k.casework_supervisor_id, cp.full_name, k.entered_at, k.updated_at, k.signed_at, k.shared_at, k.acknowledged_at, k.topics,
 		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), 'nj-cpp')
 		FROM conferences k
 		JOIN people sp ON sp.id = k.supervisor_id
@@ -127,10 +130,12 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 		LEFT JOIN people cp ON cp.id = k.casework_supervisor_id
 		WHERE k.id = $1 AND `+conferenceReachSQL, id, v.PersonID, on).Scan(
 		&k.ID, &k.Kind, &k.HeldOn, &k.Status, &k.Version, &k.SupervisorID, &k.SupervisorName, &worker, &workerName,
-		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &k.Profile)
+		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &topics, &k.Profile)
 	if err != nil {
 		return k, notFound(err)
 	}
+	k.Topics = map[string]string{}
+	_ = json.Unmarshal(topics, &k.Topics) // malformed topics show as empty rather than failing the page
 	if worker != nil {
 		k.WorkerID, k.WorkerName = *worker, *workerName
 	}
@@ -250,6 +255,104 @@ func casesOnCaseload(ctx context.Context, tx pgx.Tx, workerID int64, on time.Tim
 	return nil
 }
 
+// casesInUnit checks that every case is held, on the date or today, by a
+// worker of the supervisor's unit: a casework review discusses that unit's
+// cases only.
+func casesInUnit(ctx context.Context, tx pgx.Tx, supervisorID int64, on time.Time, caseIDs []int64) error {
+	if len(caseIDs) == 0 {
+		return nil
+	}
+	var n int
+	err := tx.QueryRow(ctx, `
+		SELECT count(DISTINCT a.case_id) FROM case_assignments a
+		JOIN unit_members m ON m.worker_id = a.worker_id AND (m.during @> $3::date OR upper_inf(m.during))
+		JOIN unit_supervisors s ON s.unit_id = m.unit_id AND (s.during @> $3::date OR upper_inf(s.during))
+		WHERE a.case_id = ANY($1) AND s.supervisor_id = $2 AND (a.during @> $3::date OR upper_inf(a.during))`,
+		caseIDs, supervisorID, on).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n != len(uniq(caseIDs)) {
+		return fmt.Errorf("%w: a case is not of the supervisor's unit", ErrInvalid)
+	}
+	return nil
+}
+
+// StartReview opens a draft casework review of the viewer (a casework
+// supervisor) with a supervisor who reports to them on the day held,
+// discussing the given cases of that supervisor's unit.
+func (s *Store) StartReview(ctx context.Context, v access.Viewer, supervisorID int64, heldOn, enteredAt time.Time, caseIDs []int64) (int64, error) {
+	var id int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM supervisor_reports r
+			WHERE r.supervisor_id = $1 AND r.casework_supervisor_id = $2 AND r.during @> $3::date)`, supervisorID, v.PersonID, heldOn).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok || !v.Is(access.CaseworkSupervisor) {
+			return ErrNotFound
+		}
+		if err := casesInUnit(ctx, tx, supervisorID, heldOn, caseIDs); err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO conferences (kind, held_on, supervisor_id, casework_supervisor_id, status, created_by, entered_at, updated_at)
+			VALUES ('casework_review', $1, $2, $3, 'draft', $3, $4, $4) RETURNING id`, heldOn, supervisorID, v.PersonID, enteredAt).Scan(&id)
+		if err != nil {
+			return mapWriteError(err)
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO conference_cases (conference_id, case_id, position)
+			SELECT $1, c, ord FROM unnest($2::bigint[]) WITH ORDINALITY AS t(c, ord)`, id, caseIDs); err != nil {
+			return err
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: "created", Entity: "conference", EntityID: fmt.Sprint(id),
+			Detail: map[string]any{"after": map[string]any{"kind": "casework_review", "supervisor": supervisorID, "held_on": heldOn.Format(time.DateOnly), "cases": caseIDs}}})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("StartReview: %w", err)
+	}
+	return id, nil
+}
+
+// ReviewCandidates lists, for a casework review with a supervisor who reports
+// to the viewer, the unit's open cases with their current risk and whether
+// an emergent request about them is unanswered, high risk and flagged first.
+func (s *Store) ReviewCandidates(ctx context.Context, v access.Viewer, supervisorID int64, on time.Time) (string, []ReviewCandidate, error) {
+	var name string
+	if err := s.pool.QueryRow(ctx, `SELECT p.full_name FROM supervisor_reports r JOIN people p ON p.id = r.supervisor_id
+		WHERE r.supervisor_id = $1 AND r.casework_supervisor_id = $2 AND r.during @> $3::date`, supervisorID, v.PersonID, on).Scan(&name); err != nil {
+		return "", nil, notFound(err)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.id, c.case_number, c.family_name, w.full_name AS worker_name,
+		       coalesce((SELECT level FROM risk_assessments r WHERE r.case_id = c.id AND r.assessed_on <= $2 ORDER BY assessed_on DESC LIMIT 1), '') AS risk,
+		       EXISTS (SELECT 1 FROM emergent_requests e WHERE e.case_id = c.id AND e.answered_at IS NULL) AS flagged
+		FROM unit_supervisors us
+		JOIN unit_members m ON m.unit_id = us.unit_id AND m.during @> $2::date
+		JOIN people w ON w.id = m.worker_id
+		JOIN case_assignments a ON a.worker_id = m.worker_id AND a.during @> $2::date
+		JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
+		WHERE us.supervisor_id = $1 AND us.during @> $2::date
+		ORDER BY (SELECT level FROM risk_assessments r WHERE r.case_id = c.id AND r.assessed_on <= $2 ORDER BY assessed_on DESC LIMIT 1) IN ('high', 'very_high') DESC NULLS LAST,
+		         c.family_name, c.case_number`, supervisorID, on)
+	if err != nil {
+		return "", nil, fmt.Errorf("ReviewCandidates: %w", err)
+	}
+	cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReviewCandidate])
+	return name, cs, err
+}
+
+// ReviewCandidate is a case a casework review may discuss.
+type ReviewCandidate struct {
+	CaseID     int64  `db:"id"`
+	Number     string `db:"case_number"`
+	FamilyName string `db:"family_name"`
+	WorkerName string `db:"worker_name"`
+	Risk       string `db:"risk"`
+	Flagged    bool   `db:"flagged"`
+}
+
 func uniq(ids []int64) []int64 {
 	seen := map[int64]bool{}
 	var out []int64
@@ -265,6 +368,7 @@ func uniq(ids []int64) []int64 {
 // Draft is what the supervisor saves of a draft conference.
 type Draft struct {
 	HeldOn time.Time
+	Topics map[string]string // casework reviews: the unit-level agenda
 	Cases  []DraftCase
 	Steps  []DraftStep
 }
@@ -311,11 +415,12 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 func (s *Store) SaveDraft(ctx context.Context, v access.Viewer, id int64, version int, d Draft) (SaveResult, error) {
 	var res SaveResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var worker int64
+		var worker, supervisor int64
+		topics, _ := json.Marshal(nonEmpty(d.Topics))
 		err := tx.QueryRow(ctx, `
-			UPDATE conferences SET held_on = $4, version = version + 1, updated_at = now()
+			UPDATE conferences SET held_on = $4, topics = $5, version = version + 1, updated_at = now()
 			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
-			RETURNING version, updated_at, coalesce(worker_id, 0)`, id, version, v.PersonID, d.HeldOn).Scan(&res.Version, &res.UpdatedAt, &worker)
+			RETURNING version, updated_at, coalesce(worker_id, 0), supervisor_id`, id, version, v.PersonID, d.HeldOn, topics).Scan(&res.Version, &res.UpdatedAt, &worker, &supervisor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return whyNotSaved(ctx, tx, v, id)
 		}
@@ -330,6 +435,8 @@ func (s *Store) SaveDraft(ctx context.Context, v access.Viewer, id int64, versio
 			if err := casesOnCaseload(ctx, tx, worker, d.HeldOn, ids); err != nil {
 				return err
 			}
+		} else if err := casesInUnit(ctx, tx, supervisor, d.HeldOn, ids); err != nil {
+			return err
 		}
 		before, err := draftSummary(ctx, tx, id)
 		if err != nil {
@@ -496,15 +603,18 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 	})
 }
 
-// ShareConference shares a signed conference with its worker.
+// ShareConference shares a signed record: a supervision conference with its
+// worker, a casework review with its supervisor.
 func (s *Store) ShareConference(ctx context.Context, v access.Viewer, id int64) error {
-	return s.lifecycle(ctx, v, id, "shared", `status = 'signed' AND supervisor_id = $2 AND kind = 'supervision'`,
+	return s.lifecycle(ctx, v, id, "shared",
+		`status = 'signed' AND ((kind = 'supervision' AND supervisor_id = $2) OR (kind = 'casework_review' AND casework_supervisor_id = $2))`,
 		`status = 'shared', shared_at = now(), shared_by = $2`)
 }
 
-// AcknowledgeConference records that the worker read the shared record.
+// AcknowledgeConference records that the person it was shared with read it.
 func (s *Store) AcknowledgeConference(ctx context.Context, v access.Viewer, id int64) error {
-	return s.lifecycle(ctx, v, id, "acknowledged", `status = 'shared' AND worker_id = $2`,
+	return s.lifecycle(ctx, v, id, "acknowledged",
+		`status = 'shared' AND ((kind = 'supervision' AND worker_id = $2) OR (kind = 'casework_review' AND supervisor_id = $2))`,
 		`status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`)
 }
 

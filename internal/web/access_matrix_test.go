@@ -68,17 +68,19 @@ var matrix = map[string]reach{
 	"POST /conferences/{conferenceID}/share":       {roles: []access.Role{access.Supervisor}},
 	"POST /conferences/{conferenceID}/acknowledge": {roles: []access.Role{access.Worker}},
 	"POST /conferences/{conferenceID}/addenda":     {roles: []access.Role{access.Supervisor}},
-	"GET /area":                         {roles: []access.Role{access.CaseworkSupervisor}},
-	"POST /requests/{requestID}/answer": {roles: []access.Role{access.CaseworkSupervisor}},
-	"GET /caseload":                     {roles: []access.Role{access.Worker}},
-	"GET /agenda":                       {roles: []access.Role{access.Worker}},
-	"POST /agenda/request":              {roles: []access.Role{access.Worker}},
-	"POST /calendar/new":                {roles: []access.Role{access.Worker}},
-	"POST /calendar/revoke":             {roles: []access.Role{access.Worker}},
-	"GET /calendar/{token}":             {byToken: true},
-	"POST /steps/{stepID}/done":         {roles: []access.Role{access.Worker}},
-	"GET /admin/audit":                  {roles: []access.Role{access.Administrator}},
-	"GET /admin":                        {roles: []access.Role{access.Administrator}},
+	"GET /area":                                   {roles: []access.Role{access.CaseworkSupervisor}},
+	"POST /requests/{requestID}/answer":           {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /supervisors/{supervisorID}/reviews/new": {roles: []access.Role{access.CaseworkSupervisor}},
+	"POST /supervisors/{supervisorID}/reviews":    {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /caseload":                               {roles: []access.Role{access.Worker}},
+	"GET /agenda":                                 {roles: []access.Role{access.Worker}},
+	"POST /agenda/request":                        {roles: []access.Role{access.Worker}},
+	"POST /calendar/new":                          {roles: []access.Role{access.Worker}},
+	"POST /calendar/revoke":                       {roles: []access.Role{access.Worker}},
+	"GET /calendar/{token}":                       {byToken: true},
+	"POST /steps/{stepID}/done":                   {roles: []access.Role{access.Worker}},
+	"GET /admin/audit":                            {roles: []access.Role{access.Administrator}},
+	"GET /admin":                                  {roles: []access.Role{access.Administrator}},
 }
 
 // addMatrix lets the tests of another part of the app (admin_matrix_test.go,
@@ -146,6 +148,7 @@ func (h *harness) fixtures(t *testing.T) (mine, other fixture) {
 		f := fixture{"unitID": unit, "workerID": worker,
 			"caseID": q(`SELECT case_id FROM case_assignments WHERE worker_id = $1 AND during @> $2::date ORDER BY case_id LIMIT 1`, worker, day)}
 		sup := q(`SELECT supervisor_id FROM unit_supervisors WHERE unit_id = $1 AND during @> $2::date`, unit, day)
+		f["supervisorID"] = sup
 		// An emergent request of the supervisor's to their casework supervisor.
 		f["requestID"] = q(`INSERT INTO emergent_requests (case_id, requested_by, casework_supervisor_id, reason, requested_at)
 			SELECT $1, r.supervisor_id, r.casework_supervisor_id, 'critical_incident', now() FROM supervisor_reports r

@@ -198,9 +198,9 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 	author := (rec.Kind == "supervision" && rec.SupervisorID == v.PersonID) || (rec.Kind == "casework_review" && rec.CaseworkSupervisorID == v.PersonID)
 	view := views.ConferenceView{
 		Record:         rec,
-		Checklist:      rules.Checklist(rec.Profile),
-		CanShare:       author && rec.Status == "signed" && rec.Kind == "supervision",
-		CanAcknowledge: rec.WorkerID == v.PersonID && rec.Status == "shared",
+		Checklist:      checklistOf(rec),
+		CanShare:       author && rec.Status == "signed",
+		CanAcknowledge: rec.Status == "shared" && ((rec.Kind == "supervision" && rec.WorkerID == v.PersonID) || (rec.Kind == "casework_review" && rec.SupervisorID == v.PersonID)),
 		CanAddendum:    author && rec.Status != "draft",
 		LateEntry:      app.lateEntry(rec),
 	}
@@ -217,8 +217,18 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 	title := "Conference"
 	if rec.Kind == "casework_review" {
 		title = "Casework review"
+		view.Topics = rules.ReviewTopics()
 	}
 	app.render(w, r, http.StatusOK, views.ConferencePage(app.chrome(r, title, ""), view))
+}
+
+// checklistOf is the discussion checklist of a record's cases: the profile's
+// for a supervision conference, the review's for a casework review.
+func checklistOf(rec store.ConferenceRecord) []rules.ChecklistItem {
+	if rec.Kind == "casework_review" {
+		return rules.ReviewChecklist()
+	}
+	return rules.Checklist(rec.Profile)
 }
 
 // localize shows a record's moments in the agency's zone.
@@ -259,7 +269,7 @@ func (app *App) lateEntry(rec store.ConferenceRecord) string {
 
 // formFromRecord fills the edit form from the stored draft.
 func (app *App) formFromRecord(rec store.ConferenceRecord) views.ConferenceForm {
-	f := views.ConferenceForm{Record: rec, Version: rec.Version, HeldOn: rec.HeldOn.Format(time.DateOnly), Problems: map[string]string{}}
+	f := views.ConferenceForm{Record: rec, Version: rec.Version, HeldOn: rec.HeldOn.Format(time.DateOnly), Problems: map[string]string{}, TopicText: rec.Topics}
 	for _, c := range rec.Cases {
 		f.Cases = append(f.Cases, views.FormCase{CaseID: c.CaseID, Number: c.Number, FamilyName: c.FamilyName, CurrentRisk: c.CurrentRisk,
 			Items: c.Items, Progress: c.Progress, Notes: c.Notes, RiskLevel: c.RiskLevel})
@@ -279,11 +289,33 @@ func (app *App) formFromRecord(rec store.ConferenceRecord) views.ConferenceForm 
 func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f views.ConferenceForm) {
 	v, _ := viewerFrom(r.Context())
 	rec := f.Record
-	f.Checklist = rules.Checklist(rec.Profile)
+	f.Checklist = checklistOf(rec)
 	f.SignBy = signBy(rec)
 	f.Owners = []views.Owner{{ID: rec.WorkerID, Name: rec.WorkerName}, {ID: rec.SupervisorID, Name: rec.SupervisorName}}
+	defaultOwner := rec.WorkerID
+	if rec.Kind == "casework_review" {
+		f.Topics = rules.ReviewTopics()
+		f.Owners = []views.Owner{{ID: rec.SupervisorID, Name: rec.SupervisorName}, {ID: rec.CaseworkSupervisorID, Name: rec.CaseworkSupervisor}}
+		defaultOwner = rec.SupervisorID
+	}
 	// Two empty rows for new next steps.
-	f.Steps = append(f.Steps, views.FormStep{OwnerID: strconv.FormatInt(rec.WorkerID, 10)}, views.FormStep{OwnerID: strconv.FormatInt(rec.WorkerID, 10)})
+	f.Steps = append(f.Steps, views.FormStep{OwnerID: strconv.FormatInt(defaultOwner, 10)}, views.FormStep{OwnerID: strconv.FormatInt(defaultOwner, 10)})
+	if rec.Kind == "casework_review" {
+		_, cands, err := app.store.ReviewCandidates(r.Context(), v, rec.SupervisorID, app.today())
+		if err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+		in := map[int64]bool{}
+		for _, c := range f.Cases {
+			in[c.CaseID] = true
+		}
+		for _, k := range cands {
+			if !in[k.CaseID] {
+				f.AddChoices = append(f.AddChoices, store.CaseRef{ID: k.CaseID, Number: k.Number, FamilyName: k.FamilyName})
+			}
+		}
+	}
 	if rec.WorkerID != 0 {
 		today := app.today()
 		refs, err := app.store.WorkerCases(r.Context(), v, rec.WorkerID, today)
@@ -308,7 +340,11 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 			f.Check = conferenceCheck(facts, factIDOf(ids, rec.WorkerID), rec.HeldOn, numbers)
 		}
 	}
-	app.render(w, r, status, views.ConferenceEditPage(app.chrome(r, "Conference with "+rec.WorkerName, ""), f))
+	title := "Conference with " + rec.WorkerName
+	if rec.Kind == "casework_review" {
+		title = "Casework review with " + rec.SupervisorName
+	}
+	app.render(w, r, status, views.ConferenceEditPage(app.chrome(r, title, ""), f))
 }
 
 // conferenceCheck says, in a sentence, whether the cases chosen are enough.
@@ -343,7 +379,19 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 	if rest, ok := strings.CutPrefix(op, "remove:"); ok {
 		remove, _ = strconv.ParseInt(rest, 10, 64)
 	}
-	checklist := rules.Checklist(rec.Profile)
+	checklist := checklistOf(rec)
+	if rec.Kind == "casework_review" {
+		f.TopicText, d.Topics = map[string]string{}, map[string]string{}
+		for _, it := range rules.ReviewTopics() {
+			text := r.PostForm.Get("topic-" + it.ID)
+			f.TopicText[it.ID], d.Topics[it.ID] = text, text
+			app.checkText(f.Problems, "topic-"+it.ID, text)
+		}
+	}
+	owners := map[int64]bool{rec.WorkerID: rec.WorkerID != 0, rec.SupervisorID: true, rec.CaseworkSupervisorID: rec.CaseworkSupervisorID != 0}
+	if rec.Kind == "supervision" {
+		owners[rec.CaseworkSupervisorID] = false
+	}
 	seen := map[int64]bool{}
 	ids := r.PostForm["case"]
 	if op == "add" {
@@ -382,9 +430,9 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 	if len(f.Cases) == 0 {
 		f.Problems["held_on"] = "A conference discusses at least one case: keep one, or add one before removing the last."
 	}
-	descs, cases, owners, dues := r.PostForm["step-desc"], r.PostForm["step-case"], r.PostForm["step-owner"], r.PostForm["step-due"]
+	descs, cases, stepOwners, dues := r.PostForm["step-desc"], r.PostForm["step-case"], r.PostForm["step-owner"], r.PostForm["step-due"]
 	for i := range descs {
-		s := views.FormStep{Description: strings.TrimSpace(descs[i]), CaseID: at(cases, i), OwnerID: at(owners, i), DueOn: at(dues, i)}
+		s := views.FormStep{Description: strings.TrimSpace(descs[i]), CaseID: at(cases, i), OwnerID: at(stepOwners, i), DueOn: at(dues, i)}
 		if s.Description == "" && s.DueOn == "" {
 			continue // an empty row
 		}
@@ -401,7 +449,7 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 			f.Problems[key] = "Keep a step under 500 characters; details belong in the notes."
 		case err != nil:
 			f.Problems[key] = "Give the step a due date (YYYY-MM-DD)."
-		case oerr != nil || (owner != rec.WorkerID && owner != rec.SupervisorID):
+		case oerr != nil || !owners[owner]:
 			f.Problems[key] = "Choose the step's owner from the list."
 		case s.CaseID != "" && (cerr != nil || !seen[caseID]):
 			f.Problems[key] = "Choose a case of this conference, or the caseload."
