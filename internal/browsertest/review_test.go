@@ -23,6 +23,14 @@ func TestCaseworkSupervisorLogsAReview(t *testing.T) {
 	}
 	checkAccessibility(t, ctx, "area dashboard")
 	screenshotTop(t, ctx, "area-dashboard")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/area/trends"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="trend-chart"]`))); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "trends")
+	screenshotTop(t, ctx, "trends")
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/area"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="high-risk"]`))); err != nil {
+		t.Fatal(err)
+	}
 	// A case of the area whose report is awaited (due or overdue).
 	number, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 		for (const tr of document.querySelectorAll('[data-testid="high-risk"] tbody tr')) {

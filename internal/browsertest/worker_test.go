@@ -48,3 +48,52 @@ func TestWorkerCannotReachAnotherWorkersCaseByEditingTheURL(t *testing.T) {
 		t.Fatalf("the refused page names the family %q", family)
 	}
 }
+
+// As a worker: see the agenda of the next conference, open a record shared
+// with them and acknowledge it; it leaves the list of notes to read.
+func TestWorkerSeesTheAgendaAndAcknowledgesSharedNotes(t *testing.T) {
+	base, pool := serveDemo(t)
+	ctx := newBrowser(t)
+	// A worker with a record shared and not yet acknowledged.
+	var email string
+	if err := pool.QueryRow(context.Background(), `
+		SELECT p.email FROM conferences k JOIN people p ON p.id = k.worker_id
+		WHERE k.status = 'shared' ORDER BY p.id LIMIT 1`).Scan(&email); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, ctx, base, email, demo.Password)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="my-next-conference"]`))); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "worker agenda")
+	screenshotTop(t, ctx, "worker-agenda")
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="worker-agenda"] > li').length`)); n == 0 {
+		t.Fatal("the agenda proposes no case")
+	}
+	before, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="shared-notes"] li').length`))
+	if before == 0 {
+		t.Fatal("no shared notes listed")
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="shared-notes"] li a`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="acknowledge"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "shared record")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="acknowledge"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitURL(t, ctx, "notice=acknowledged")
+	if s := text(t, ctx, `[data-testid="status"]`); s != "acknowledged" {
+		t.Fatalf("status after acknowledging: %q", s)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="my-next-conference"]`))); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="shared-notes"] li').length`))
+	if after != before-1 {
+		t.Fatalf("shared notes to read: %d before, %d after", before, after)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -110,4 +111,11 @@ func (s *Store) PasswordHash(ctx context.Context, v access.Viewer) (string, erro
 		return "", nil
 	}
 	return *h, nil
+}
+
+// ProfileOn is the policy profile the agency chose in force on the date.
+func (s *Store) ProfileOn(ctx context.Context, on time.Time) (string, error) {
+	var p string
+	err := s.pool.QueryRow(ctx, `SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1`, on).Scan(&p)
+	return p, notFound(err)
 }

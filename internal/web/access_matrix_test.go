@@ -69,6 +69,8 @@ var matrix = map[string]reach{
 	"POST /conferences/{conferenceID}/acknowledge": {roles: []access.Role{access.Worker}},
 	"POST /conferences/{conferenceID}/addenda":     {roles: []access.Role{access.Supervisor}},
 	"GET /area":                                   {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /area/trends":                            {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /exports/compliance.csv":                 {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
 	"POST /requests/{requestID}/answer":           {roles: []access.Role{access.CaseworkSupervisor}},
 	"GET /supervisors/{supervisorID}/reviews/new": {roles: []access.Role{access.CaseworkSupervisor}},
 	"POST /supervisors/{supervisorID}/reviews":    {roles: []access.Role{access.CaseworkSupervisor}},
@@ -125,7 +127,7 @@ func requestPath(route string, f fixture) string {
 }
 
 // queries are the query strings a route needs to answer at all.
-var queries = map[string]string{"/units/{unitID}/cases": "show=all"}
+var queries = map[string]string{"/units/{unitID}/cases": "show=all", "/exports/compliance.csv": "month=2026-11"}
 
 // fixtures: "mine" are objects of the first unit, reached by the first
 // supervisor, worker and casework supervisor; "other" are objects of a unit

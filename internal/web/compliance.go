@@ -1,0 +1,111 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/casework/casework/internal/dashboard"
+	"github.com/casework/casework/internal/rules"
+	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/web/views"
+)
+
+// compliance loads and sums the history of the viewer's units for the months.
+func (app *App) compliance(r *http.Request, months []rules.Date) ([]dashboard.UnitTrend, []dashboard.WorkerMonth, error) {
+	v, _ := viewerFrom(r.Context())
+	from, to := months[0], months[len(months)-1]
+	wm, esc, err := app.store.Compliance(r.Context(), v, app.today(), timeOf(from), timeOf(to))
+	if err != nil {
+		return nil, nil, err
+	}
+	dwm := make([]dashboard.WorkerMonth, len(wm))
+	for i, w := range wm {
+		dwm[i] = dashboard.WorkerMonth{Month: dateOf(w.Month), UnitID: w.UnitID, UnitName: w.UnitName, WorkerID: w.WorkerID,
+			WorkerName: w.WorkerName, Conferenced: w.Conferenced, Cases: w.Cases, Discussed: w.Discussed}
+	}
+	desc := make([]dashboard.Escalation, len(esc))
+	for i, e := range esc {
+		desc[i] = dashboard.Escalation{Month: dateOf(e.Month), UnitID: e.UnitID, On: dateOf(e.On)}
+		if e.Reported != nil {
+			desc[i].Reported = dateOf(*e.Reported)
+		}
+	}
+	return dashboard.Trends(months, dwm, desc, app.calendar(r)), dwm, nil
+}
+
+// calendar is the business-day calendar of the agency's profile today.
+func (app *App) calendar(r *http.Request) rules.Calendar {
+	if p, ok := rules.LookupProfile(app.profile(r)); ok {
+		return p.Calendar
+	}
+	return rules.NewCalendar(nil)
+}
+
+// profile is the agency's policy profile in force today.
+func (app *App) profile(r *http.Request) string {
+	p, err := app.store.ProfileOn(r.Context(), app.today())
+	if err != nil {
+		return rules.DefaultProfile
+	}
+	return p
+}
+
+func timeOf(d rules.Date) time.Time {
+	return time.Date(d.Year(), time.Month(d.Month()), d.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// trendsPage: twelve months of compliance per unit, as an SVG chart rendered
+// on the server with its figures in a table beside it.
+func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
+	units, _, err := app.compliance(r, dashboard.LastMonths(dateOf(app.today()), 12))
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	app.render(w, r, http.StatusOK, views.TrendsPage(app.chrome(r, "Compliance trends", "/area"), views.TrendsView{Units: units}))
+}
+
+// complianceCSV exports one month's compliance of the viewer's units: a row
+// per worker and a row per unit. Counts only: no names of families, no notes.
+func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
+	month, err := time.Parse("2006-01", r.URL.Query().Get("month"))
+	if err != nil || month.After(app.today()) {
+		app.errorPage(w, r, http.StatusUnprocessableEntity, "Export", "Give the month as YYYY-MM, this month or an earlier one (month=2026-11).")
+		return
+	}
+	m := dateOf(month)
+	units, workers, err := app.compliance(r, []rules.Date{m})
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	if err := app.store.Audit(r.Context(), v, store.AuditEntry{Action: "exported", Entity: "compliance", EntityID: month.Format("2006-01")}); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="compliance-%s.csv"`, month.Format("2006-01")))
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"month", "level", "unit", "worker", "workers", "workers_conferenced", "cases", "cases_discussed",
+		"discussed_pct", "high_risk_escalations", "reported_within_one_business_day"})
+	i := strconv.Itoa
+	for _, wk := range workers {
+		conf := "0"
+		if wk.Conferenced {
+			conf = "1"
+		}
+		_ = cw.Write([]string{month.Format("2006-01"), "worker", wk.UnitName, wk.WorkerName, "1", conf, i(wk.Cases), i(wk.Discussed),
+			i(dashboard.Share(wk.Discussed, wk.Cases)), "", ""})
+	}
+	for _, u := range units {
+		f := u.Months[0]
+		_ = cw.Write([]string{month.Format("2006-01"), "unit", u.Name, "", i(f.Workers), i(f.Conferenced), i(f.Cases), i(f.Discussed),
+			i(f.DiscussedPct()), i(f.Escalations), i(f.ReportedOnTime)})
+	}
+	cw.Flush()
+}
