@@ -276,19 +276,12 @@ func applyStaff(ctx context.Context, im *csvImport) error {
 	if _, err := im.exec(ctx, `INSERT INTO pos_stage SELECT row_no, person_id, unit_id, since FROM csv_stage WHERE role = 'supervisor'`); err != nil {
 		return err
 	}
-	if err := im.problems(ctx, `
-		SELECT s.row_no, 'since', format('unit "%s" is supervised by "%s" from %s, on or after %s', c.unit, coalesce(p.source_id, p.full_name), lower(o.during), s.since)
-		FROM pos_stage s JOIN csv_stage c ON c.row_no = s.row_no
-		JOIN unit_supervisors o ON o.unit_id = s.target AND o.supervisor_id <> s.person AND lower(o.during) >= s.since
-		JOIN people p ON p.id = o.supervisor_id`); err != nil {
+	handOver, err := handOverUnits(ctx, im.tx)
+	if err != nil {
 		return err
 	}
-	if _, err := im.exec(ctx, `
-		UPDATE unit_supervisors o SET during = daterange(lower(o.during), s.since)
-		FROM pos_stage s
-		WHERE o.unit_id = s.target AND o.supervisor_id <> s.person
-		  AND lower(o.during) < s.since AND (upper(o.during) IS NULL OR upper(o.during) > s.since)`); err != nil {
-		return err
+	for _, p := range handOver {
+		im.rep.Problems.Add(exchange.Problem{Row: p.row, Column: "since", Msg: p.msg})
 	}
 	if err := im.positions(ctx, unitSupervisorsPos, "since", "supervision of a unit"); err != nil {
 		return err
