@@ -11,4 +11,13 @@
       e.preventDefault();
     }
   });
+  // Buttons marked data-print print the page (the print stylesheet hides
+  // the navigation and the forms).
+  document.addEventListener("click", function (e) {
+    var el = e.target.closest && e.target.closest("[data-print]");
+    if (el) {
+      e.preventDefault();
+      window.print();
+    }
+  });
 })();
