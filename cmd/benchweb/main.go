@@ -70,15 +70,15 @@ type page struct {
 	path string
 }
 
-// defaultPages are the pages of issue #9. The worker's agenda is /caseload
-// until a dedicated agenda page exists; --page agenda=worker:/PATH changes it.
+// defaultPages are the pages of issue #9; --page NAME=ROLE:PATH changes one
+// or adds another.
 var defaultPages = []page{
 	{"readyz", "", "/readyz"},
 	{"unit dashboard", "supervisor", "/unit"},
 	{"worker page", "supervisor", "/workers/{worker}"},
 	{"case page", "supervisor", "/cases/{case}"},
 	{"area dashboard", "casework_supervisor", "/area"},
-	{"worker agenda", "worker", "/caseload"},
+	{"worker agenda", "worker", "/agenda"},
 }
 
 func main() {

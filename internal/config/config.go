@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ type Config struct {
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT, default 25s
 	LogFormat       string        // LOG_FORMAT: text (default) or json
 	LogLevel        slog.Level    // LOG_LEVEL: debug, info (default), warn, error
+	DebugAddr       string        // DEBUG_ADDR: pprof on this loopback address; default off
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -32,6 +34,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MigrationURL:    or(getenv("MIGRATION_DATABASE_URL"), getenv("DATABASE_URL")),
 		ListenAddr:      or(getenv("LISTEN_ADDR"), ":8080"),
 		LogFormat:       or(getenv("LOG_FORMAT"), "text"),
+		DebugAddr:       getenv("DEBUG_ADDR"),
 		IdleTimeout:     30 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
 		RequestTimeout:  20 * time.Second,
@@ -74,6 +77,13 @@ func Load(getenv func(string) string) (Config, error) {
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			problems = append(problems, fmt.Sprintf("LOG_LEVEL: %q is not debug, info, warn or error", v))
+		}
+	}
+	if c.DebugAddr != "" {
+		// Profiles show what the server is doing: never beyond this machine.
+		host, _, err := net.SplitHostPort(c.DebugAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			problems = append(problems, fmt.Sprintf("DEBUG_ADDR: %q is not a loopback address and port (e.g. 127.0.0.1:6060)", c.DebugAddr))
 		}
 	}
 	if len(problems) > 0 {

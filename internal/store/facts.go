@@ -158,20 +158,30 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 
-	// Events on those cases, up to the date.
+	// Events on those cases, up to the date: by the events' own index, the
+	// case numbers filled in here (a join to cases would hash the whole
+	// table), the kinds interned.
 	rows, err = tx.Query(ctx, `
-		SELECT c.case_number, e.kind, e.occurred_on FROM events e JOIN cases c ON c.id = e.case_id
+		SELECT e.case_id, e.kind, e.occurred_on FROM events e
 		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 ORDER BY e.case_id, e.occurred_on, e.id`, caseIDs, on)
 	if err != nil {
 		return f, ids, err
 	}
+	kinds := map[string]string{}
 	for rows.Next() {
 		var e rules.Event
+		var id int64
 		var d pgtype.Date
-		if err := rows.Scan(&e.Case, &e.Kind, &d); err != nil {
+		if err := rows.Scan(&id, &e.Kind, &d); err != nil {
 			rows.Close()
 			return f, ids, err
 		}
+		if k, ok := kinds[e.Kind]; ok {
+			e.Kind = k
+		} else {
+			kinds[e.Kind] = e.Kind
+		}
+		e.Case = cases[caseIdx[id]].c.ID
 		e.Date = pgDate(d)
 		f.Events = append(f.Events, e)
 	}
@@ -187,19 +197,29 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		    SELECT DISTINCT s.supervisor_id FROM unit_members m
 		    JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $3::date
 		    WHERE m.worker_id = ANY($1) AND m.during @> $3::date
+		), ids AS (
+		    -- Index lookups rather than one OR over every conference:
+		    -- supervision with the workers, reviews with their supervisors,
+		    -- anything that discussed their cases (kept below if a review).
+		    SELECT k.id FROM conferences k
+		    WHERE k.kind = 'supervision' AND k.worker_id = ANY($1) AND k.held_on <= $3
+		    UNION
+		    SELECT k.id FROM conferences k
+		    WHERE k.kind = 'casework_review' AND k.supervisor_id IN (SELECT supervisor_id FROM sups) AND k.held_on <= $3
+		    UNION
+		    SELECT cc.conference_id FROM conference_cases cc WHERE cc.case_id = ANY($2)
 		), held AS (
-		    SELECT k.* FROM conferences k
+		    SELECT k.* FROM ids CROSS JOIN LATERAL (
+		        SELECT * FROM conferences k WHERE k.id = ids.id OFFSET 0 -- by primary key, one at a time
+		    ) k
 		    WHERE k.status IN `+heldStatuses+` AND k.held_on <= $3
-		      AND ((k.kind = 'supervision' AND k.worker_id = ANY($1))
-		        OR (k.kind = 'casework_review' AND (k.supervisor_id IN (SELECT supervisor_id FROM sups)
-		            OR EXISTS (SELECT 1 FROM conference_cases cc WHERE cc.conference_id = k.id AND cc.case_id = ANY($2)))))
+		      AND (k.kind = 'casework_review' OR k.worker_id = ANY($1))
 		)
 		SELECT h.id, coalesce(h.source_id, 'k' || h.id), h.kind, h.held_on, h.supervisor_id, coalesce(h.worker_id, h.invited_worker_id), h.casework_supervisor_id,
 		       `+sharedDate("h")+`,
-		       coalesce(array_agg(c.case_number ORDER BY cc.position, c.case_number) FILTER (WHERE c.id IS NOT NULL), '{}')
+		       coalesce(array_agg(cc.case_id ORDER BY cc.position, cc.case_id) FILTER (WHERE cc.case_id IS NOT NULL), '{}')
 		FROM held h
 		LEFT JOIN conference_cases cc ON cc.conference_id = h.id AND cc.case_id = ANY($2)
-		LEFT JOIN cases c ON c.id = cc.case_id
 		GROUP BY h.id, h.source_id, h.kind, h.held_on, h.supervisor_id, h.worker_id, h.invited_worker_id, h.casework_supervisor_id, h.shared_at
 		ORDER BY h.held_on, h.id`, workers, caseIDs, on)
 	if err != nil {
@@ -217,9 +237,15 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		var held, shared pgtype.Date
 		var p confPeople
 		var sup int64
-		if err := rows.Scan(&id, &k.ID, &k.Kind, &held, &sup, &p.worker, &p.cws, &shared, &k.Cases); err != nil {
+		var discussed []int64
+		if err := rows.Scan(&id, &k.ID, &k.Kind, &held, &sup, &p.worker, &p.cws, &shared, &discussed); err != nil {
 			rows.Close()
 			return f, ids, err
+		}
+		// Case numbers, in the order discussed.
+		k.Cases = make([]string, len(discussed))
+		for i, c := range discussed {
+			k.Cases[i] = cases[caseIdx[c]].c.ID
 		}
 		p.sup = &sup
 		k.Date, k.Shared = pgDate(held), pgDate(shared)

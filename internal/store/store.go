@@ -33,6 +33,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	// hang while the database is away.
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	cfg.HealthCheckPeriod = 15 * time.Second
+	// Pages run many small indexed queries. PostgreSQL's JIT compiler pays
+	// tens of milliseconds whenever a plan's estimated cost crosses its
+	// threshold, which an estimate on a large table can do for a query that
+	// reads a few hundred rows: off, for every connection of the app.
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("store.Open: %w", err)
