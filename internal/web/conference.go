@@ -115,27 +115,7 @@ func (app *App) createConference(w http.ResponseWriter, r *http.Request) {
 		app.errorPage(w, r, http.StatusBadRequest, "New conference", "The form could not be read. Please try again.")
 		return
 	}
-	problems := map[string]string{}
-	held, p := app.parseDay(r.PostForm.Get("held_on"))
-	if p != "" {
-		problems["held_on"] = p
-	}
-	chosen := map[int64]bool{}
-	var cases []int64
-	for _, s := range r.PostForm["case"] {
-		c, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || c <= 0 {
-			problems["cases"] = "A case in the form is not one of this worker's. Choose from the list."
-			continue
-		}
-		if !chosen[c] {
-			chosen[c] = true
-			cases = append(cases, c)
-		}
-	}
-	if len(cases) == 0 {
-		problems["cases"] = "Choose at least one case to discuss."
-	}
+	held, cases, chosen, problems := app.parseStart(r, "Choose at least one case to discuss.")
 	if len(problems) > 0 {
 		app.showNewConference(w, r, http.StatusUnprocessableEntity, r.PostForm.Get("held_on"), chosen, problems)
 		return
@@ -152,6 +132,32 @@ func (app *App) createConference(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/conferences/%d", kid), http.StatusSeeOther)
+}
+
+// parseStart reads the start of a record: the day held and the cases chosen
+// (each once, in the order given); problems are named by field.
+func (app *App) parseStart(r *http.Request, noCase string) (held time.Time, cases []int64, chosen map[int64]bool, problems map[string]string) {
+	problems = map[string]string{}
+	held, p := app.parseDay(r.PostForm.Get("held_on"))
+	if p != "" {
+		problems["held_on"] = p
+	}
+	chosen = map[int64]bool{}
+	for _, s := range r.PostForm["case"] {
+		c, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || c <= 0 {
+			problems["cases"] = "A case in the form is not one offered. Choose from the list."
+			continue
+		}
+		if !chosen[c] {
+			chosen[c] = true
+			cases = append(cases, c)
+		}
+	}
+	if len(cases) == 0 {
+		problems["cases"] = noCase
+	}
+	return held, cases, chosen, problems
 }
 
 // conferencePage shows a draft as its form to its author, and any record

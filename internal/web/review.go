@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/casework/casework/internal/store"
@@ -48,27 +47,7 @@ func (app *App) createReview(w http.ResponseWriter, r *http.Request) {
 		app.notFound(w, r)
 		return
 	}
-	problems := map[string]string{}
-	held, p := app.parseDay(r.PostForm.Get("held_on"))
-	if p != "" {
-		problems["held_on"] = p
-	}
-	chosen := map[int64]bool{}
-	var cases []int64
-	for _, s := range r.PostForm["case"] {
-		c, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || c <= 0 {
-			problems["cases"] = "A case in the form is not of this unit. Choose from the list."
-			continue
-		}
-		if !chosen[c] {
-			chosen[c] = true
-			cases = append(cases, c)
-		}
-	}
-	if len(cases) == 0 {
-		problems["cases"] = "Choose at least one case: the high-risk and flagged ones are the review's purpose."
-	}
+	held, cases, chosen, problems := app.parseStart(r, "Choose at least one case: the high-risk and flagged ones are the review's purpose.")
 	if len(problems) > 0 {
 		app.showNewReview(w, r, http.StatusUnprocessableEntity, r.PostForm.Get("held_on"), chosen, problems)
 		return
