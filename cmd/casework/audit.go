@@ -31,9 +31,9 @@ func cmdAudit(args []string) int {
 		return fail("%v", err)
 	}
 	if c.FirstBad != 0 {
-		fmt.Printf("audit log BROKEN at entry %d: %s (%d entries read)\n", c.FirstBad, c.Problem, c.Entries)
+		fmt.Printf("audit log BROKEN: %s (%d entries read)\n", c.Problem, c.Entries)
 		return 1
 	}
-	fmt.Printf("audit log intact: %d entries, every hash links\n", c.Entries)
+	fmt.Printf("audit log intact: %d entries in %d lanes, every hash links\n", c.Entries, c.Lanes)
 	return 0
 }

@@ -53,47 +53,63 @@ func (s *Store) Audit(ctx context.Context, v access.Viewer, e AuditEntry) error 
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return audit(ctx, tx, v, e) })
 }
 
-// AuditCheck is the result of walking the audit log's hash chain.
+// AuditCheck is the result of walking the audit log's hash chains.
 type AuditCheck struct {
 	Entries int64
-	// FirstBad is the chain position (seq) of the first entry that does not
-	// link; 0 when the chain is whole. Problem says what is wrong there.
+	Lanes   int // chains walked (migration 000020: up to eight)
+	// FirstBad is the position (seq) in its lane (Lane) of the first entry
+	// that does not link; 0 when every chain is whole. Problem says what is
+	// wrong there.
 	FirstBad int64
+	Lane     int
 	Problem  string
 }
 
-// VerifyAudit walks the whole chain in order, recomputing each hash, and
-// names the first entry that was altered, removed or inserted. It streams, so
-// memory does not grow with the log.
+// VerifyAudit walks every lane of the chain in order, recomputing each hash,
+// and names the first entry that was altered, removed or inserted. It
+// streams, so memory does not grow with the log.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditCheck, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT seq, hash, prev_hash, sha256(prev_hash || audit_content(a))
-		FROM audit_log a ORDER BY seq`)
+		SELECT lane, seq, hash, prev_hash, sha256(prev_hash || audit_content(a))
+		FROM audit_log a ORDER BY lane, seq`)
 	if err != nil {
 		return AuditCheck{}, fmt.Errorf("VerifyAudit: %w", err)
 	}
 	defer rows.Close()
 	var c AuditCheck
 	var prevSeq int64
+	prevLane := -1
 	prevHash := []byte{}
 	for rows.Next() {
+		var lane int
 		var seq int64
 		var hash, prev, recomputed []byte
-		if err := rows.Scan(&seq, &hash, &prev, &recomputed); err != nil {
+		if err := rows.Scan(&lane, &seq, &hash, &prev, &recomputed); err != nil {
 			return c, fmt.Errorf("VerifyAudit: %w", err)
 		}
+		if lane != prevLane {
+			prevLane, prevSeq, prevHash = lane, 0, []byte{}
+			c.Lanes++
+		}
 		c.Entries++
+		name := func(n int64) string {
+			if lane == 0 {
+				return fmt.Sprintf("entry %d", n)
+			}
+			return fmt.Sprintf("entry %d of lane %d", n, lane)
+		}
 		switch {
 		case seq != prevSeq+1 && seq > prevSeq+1:
-			c.FirstBad, c.Problem = prevSeq+1, fmt.Sprintf("entry %d is missing (removed): the chain jumps from %d to %d", prevSeq+1, prevSeq, seq)
+			c.FirstBad, c.Problem = prevSeq+1, fmt.Sprintf("%s is missing (removed): the chain jumps from %d to %d", name(prevSeq+1), prevSeq, seq)
 		case seq != prevSeq+1:
-			c.FirstBad, c.Problem = seq, fmt.Sprintf("entry %d is out of order or repeated (inserted)", seq)
+			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s is out of order or repeated (inserted)", name(seq))
 		case !bytes.Equal(prev, prevHash):
-			c.FirstBad, c.Problem = seq, fmt.Sprintf("entry %d does not link to entry %d (an entry was removed or inserted before it, or its link altered)", seq, prevSeq)
+			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s does not link to entry %d (an entry was removed or inserted before it, or its link altered)", name(seq), prevSeq)
 		case !bytes.Equal(hash, recomputed):
-			c.FirstBad, c.Problem = seq, fmt.Sprintf("entry %d was altered: its content no longer matches its hash", seq)
+			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s was altered: its content no longer matches its hash", name(seq))
 		}
 		if c.FirstBad != 0 {
+			c.Lane = lane
 			return c, nil
 		}
 		prevSeq, prevHash = seq, hash
@@ -116,7 +132,7 @@ func (s *Store) viewing(ctx context.Context, v access.Viewer, read func(tx pgx.T
 
 // AccessEntry is one line of "who accessed this": a view or a change.
 type AccessEntry struct {
-	Seq       int64     `db:"seq"`
+	Seq       int64     `db:"seq"` // the entry's id: its place in the log, newest highest
 	At        time.Time `db:"at"`
 	Person    string    `db:"person"`
 	Role      string    `db:"role"`
@@ -139,14 +155,14 @@ func (s *Store) CaseAccess(ctx context.Context, v access.Viewer, caseID int64, o
 		return nil, ErrNotFound
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT a.seq, a.at, coalesce(p.full_name, 'signed out') AS person, coalesce(p.role, '') AS role,
+		SELECT a.id AS seq, a.at, coalesce(p.full_name, 'signed out') AS person, coalesce(p.role, '') AS role,
 		       a.action, a.entity, a.entity_id, a.remote_addr, a.request_id
 		FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id
 		WHERE ((a.entity = 'case' AND a.entity_id = $5) OR a.detail @> jsonb_build_object('cases', jsonb_build_array($1::bigint))
 		       OR a.detail @> jsonb_build_object('case', $1::bigint))
 		  AND EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = $1 AND ca.during @> $3::date AND ca.worker_id <> $2
 		              AND `+reach("ca.worker_id", "$2", "$3")+`)
-		ORDER BY a.seq DESC LIMIT $4`, caseID, v.PersonID, on, CaseAccessLimit, fmt.Sprint(caseID))
+		ORDER BY a.id DESC LIMIT $4`, caseID, v.PersonID, on, CaseAccessLimit, fmt.Sprint(caseID))
 	if err != nil {
 		return nil, fmt.Errorf("CaseAccess: %w", err)
 	}
@@ -180,7 +196,7 @@ func (s *Store) SearchAudit(ctx context.Context, v access.Viewer, q AuditQuery) 
 		to = q.To
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT a.seq, a.at, coalesce(p.full_name, 'signed out') AS person, coalesce(p.role, '') AS role,
+		SELECT a.id AS seq, a.at, coalesce(p.full_name, 'signed out') AS person, coalesce(p.role, '') AS role,
 		       a.action, a.entity, a.entity_id, a.remote_addr, a.request_id
 		FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id
 		WHERE ($1 = '' OR p.email = lower($1))
@@ -188,8 +204,8 @@ func (s *Store) SearchAudit(ctx context.Context, v access.Viewer, q AuditQuery) 
 		  AND ($3 = '' OR a.entity_id = $3)
 		  AND ($4::timestamptz IS NULL OR a.at >= $4)
 		  AND ($5::timestamptz IS NULL OR a.at < $5)
-		  AND ($6 = 0 OR a.seq < $6)
-		ORDER BY a.seq DESC LIMIT $7`, q.Email, q.Entity, q.EntityID, from, to, q.BeforeSeq, AuditPageSize)
+		  AND ($6 = 0 OR a.id < $6)
+		ORDER BY a.id DESC LIMIT $7`, q.Email, q.Entity, q.EntityID, from, to, q.BeforeSeq, AuditPageSize)
 	if err != nil {
 		return nil, fmt.Errorf("SearchAudit: %w", err)
 	}

@@ -149,3 +149,52 @@ func TestServeRefusesPrivilegedConnections(t *testing.T) {
 func testdbURL(t *testing.T, p *pgxpool.Pool) string {
 	return p.Config().ConnString()
 }
+
+// Concurrent appenders take separate lanes (migration 000020), so their
+// commits do not wait on one another; every lane is a whole chain, and an
+// entry altered in any lane is named with its lane.
+func TestAuditLanesKeepEveryChainWhole(t *testing.T) {
+	owner, st := testdb.App(t)
+	ctx := context.Background()
+	insert := `INSERT INTO audit_log (at, action, entity) VALUES (clock_timestamp(), 'viewed', 'case') RETURNING lane`
+	// Three transactions append at once: each holds its lane until it commits.
+	var txs []interface {
+		Commit(context.Context) error
+	}
+	lanes := map[int]bool{}
+	for range 3 {
+		tx, err := owner.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		var lane int
+		if err := tx.QueryRow(ctx, insert).Scan(&lane); err != nil {
+			t.Fatal(err)
+		}
+		var again int // a second entry of the same transaction stays in its lane
+		if err := tx.QueryRow(ctx, insert).Scan(&again); err != nil || again != lane {
+			t.Fatalf("second entry in lane %d, first in %d (%v)", again, lane, err)
+		}
+		lanes[lane] = true
+		txs = append(txs, tx)
+	}
+	if len(lanes) != 3 {
+		t.Fatalf("three open appenders shared lanes: %v", lanes)
+	}
+	for _, tx := range txs {
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeEntries(t, st, 50, 8)
+	c := verify(t, st)
+	if c.FirstBad != 0 || c.Entries != 56 || c.Lanes < 3 {
+		t.Fatalf("after appends in lanes: %+v", c)
+	}
+	tamper(t, owner, `UPDATE audit_log SET entity_id = 'x' WHERE lane = 2 AND seq = 1`)
+	c = verify(t, st)
+	if c.Lane != 2 || c.FirstBad != 1 || !strings.Contains(c.Problem, "entry 1 of lane 2 was altered") {
+		t.Fatalf("tampering in lane 2: %+v", c)
+	}
+}

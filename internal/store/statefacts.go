@@ -29,7 +29,7 @@ func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) 
 	if !v.Is(access.Administrator) {
 		return f, ErrNotFound
 	}
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		f = rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
 		if err := profileInForce(ctx, tx, on, &f); err != nil {
 			return err
@@ -45,13 +45,17 @@ func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) 
 		if err := agencyConferences(ctx, tx, on, factID, caseNumber, &f); err != nil {
 			return fmt.Errorf("conferences: %w", err)
 		}
-		if err := agencyEvents(ctx, tx, on, caseNumber, &f); err != nil {
-			return fmt.Errorf("events: %w", err)
-		}
-		return audit(ctx, tx, v, AuditEntry{Action: "read_facts", Entity: "agency", Detail: map[string]any{
-			"as_of": f.AsOf.String(), "profile": f.Profile, "run_by": runBy(v),
-			"counts": map[string]int{"staff": len(f.Staff), "cases": len(f.Cases), "conferences": len(f.Conferences), "events": len(f.Events)}}})
+		return agencyEvents(ctx, tx, on, caseNumber, &f)
 	})
+	if err != nil {
+		return rules.Facts{}, fmt.Errorf("AgencyFacts: %w", err)
+	}
+	// Recorded before the facts are handed over, in a transaction of its own:
+	// an entry appended from a repeatable-read snapshot could not see the
+	// chain's latest entries.
+	err = s.Audit(ctx, v, AuditEntry{Action: "read_facts", Entity: "agency", Detail: map[string]any{
+		"as_of": f.AsOf.String(), "profile": f.Profile, "run_by": runBy(v),
+		"counts": map[string]int{"staff": len(f.Staff), "cases": len(f.Cases), "conferences": len(f.Conferences), "events": len(f.Events)}}})
 	if err != nil {
 		return rules.Facts{}, fmt.Errorf("AgencyFacts: %w", err)
 	}
