@@ -89,6 +89,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5m ./internal/rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime 5m ./internal/rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzMain$$' -fuzztime 5m ./internal/rules/rulescli/
+	$(GO) test -run '^$$' -fuzz '^FuzzCSVReader$$' -fuzztime 5m ./internal/exchange/
 
 clean:
 	rm -rf $(BIN)

@@ -4,7 +4,10 @@
 // one place, the query itself, and a handler cannot forget it.
 package access
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Role is a person's place in the hierarchy: worker -> unit -> supervisor ->
 // casework supervisor. Administrators manage staff and data, not content.
@@ -54,6 +57,9 @@ type Viewer struct {
 	// MustChangePassword is set for a temporary password: the person may do
 	// nothing else until they choose their own.
 	MustChangePassword bool
+	// SessionsValidAfter: sessions begun before it are no longer honoured
+	// (a password reset, a deactivation, a password change elsewhere).
+	SessionsValidAfter time.Time
 	// Addr and RequestID say where a request came from, for the audit log.
 	Addr      string
 	RequestID string

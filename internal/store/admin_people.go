@@ -277,7 +277,7 @@ func (s *Store) SetActive(ctx context.Context, v access.Viewer, id int64, active
 		if was == active {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE people SET active = $2 WHERE id = $1`, id, active); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE people SET active = $2, sessions_valid_after = now() WHERE id = $1`, id, active); err != nil {
 			return err
 		}
 		action := "deactivated"
@@ -299,7 +299,7 @@ func (s *Store) SetTemporaryPassword(ctx context.Context, v access.Viewer, id in
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var had bool
 		err := tx.QueryRow(ctx, `
-			UPDATE people p SET password_hash = $2, must_change_password = true
+			UPDATE people p SET password_hash = $2, must_change_password = true, sessions_valid_after = now()
 			FROM (SELECT id, password_hash IS NOT NULL AS had FROM people WHERE id = $1 FOR UPDATE) o
 			WHERE p.id = o.id AND p.active RETURNING o.had`, id, hash).Scan(&had)
 		if err != nil {

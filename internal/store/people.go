@@ -16,6 +16,10 @@ type Credentials struct {
 	PersonID     int64
 	PasswordHash string // empty: no password issued yet
 	Active       bool
+	// At is the database's clock when they were read: a session begun on
+	// this sign-in is dated by it, so it compares with sessions_valid_after
+	// on one clock.
+	At time.Time
 }
 
 // CredentialsByEmail finds the account for an email, case-insensitively.
@@ -23,8 +27,8 @@ func (s *Store) CredentialsByEmail(ctx context.Context, email string) (Credentia
 	var c Credentials
 	var hash *string
 	err := s.pool.QueryRow(ctx,
-		`SELECT id, password_hash, active FROM people WHERE email = $1`,
-		strings.ToLower(strings.TrimSpace(email))).Scan(&c.PersonID, &hash, &c.Active)
+		`SELECT id, password_hash, active, clock_timestamp() FROM people WHERE email = $1`,
+		strings.ToLower(strings.TrimSpace(email))).Scan(&c.PersonID, &hash, &c.Active, &c.At)
 	if err != nil {
 		return Credentials{}, notFound(err)
 	}
@@ -39,11 +43,15 @@ func (s *Store) CredentialsByEmail(ctx context.Context, email string) (Credentia
 func (s *Store) ViewerByID(ctx context.Context, id int64) (access.Viewer, error) {
 	var v access.Viewer
 	var role string
+	var validAfter *time.Time
 	err := s.pool.QueryRow(ctx,
-		`SELECT id, role, full_name, email, must_change_password FROM people WHERE id = $1 AND active`,
-		id).Scan(&v.PersonID, &role, &v.Name, &v.Email, &v.MustChangePassword)
+		`SELECT id, role, full_name, email, must_change_password, sessions_valid_after FROM people WHERE id = $1 AND active`,
+		id).Scan(&v.PersonID, &role, &v.Name, &v.Email, &v.MustChangePassword, &validAfter)
 	if err != nil {
 		return access.Viewer{}, notFound(err)
+	}
+	if validAfter != nil {
+		v.SessionsValidAfter = *validAfter
 	}
 	if v.Role, err = access.ParseRole(role); err != nil {
 		return access.Viewer{}, fmt.Errorf("ViewerByID(%d): %w", id, err)
@@ -86,18 +94,20 @@ func (s *Store) Empty(ctx context.Context) (bool, error) {
 
 // SetPassword stores a new password hash the person chose, clears the
 // temporary-password flag, and records the change (never the hash) in the
-// audit log, in one transaction.
-func (s *Store) SetPassword(ctx context.Context, v access.Viewer, hash string) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE people SET password_hash = $2, must_change_password = false WHERE id = $1 AND active`, v.PersonID, hash)
+// audit log, in one transaction. Every session begun before it ends; it
+// returns the moment, on the database's clock, for the caller to date the
+// session it keeps.
+func (s *Store) SetPassword(ctx context.Context, v access.Viewer, hash string) (time.Time, error) {
+	var at time.Time
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `UPDATE people SET password_hash = $2, must_change_password = false, sessions_valid_after = now()
+			WHERE id = $1 AND active RETURNING sessions_valid_after`, v.PersonID, hash).Scan(&at)
 		if err != nil {
-			return fmt.Errorf("SetPassword: %w", err)
-		}
-		if tag.RowsAffected() != 1 {
-			return ErrNotFound
+			return fmt.Errorf("SetPassword: %w", notFound(err))
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "password_changed", Entity: "person", EntityID: fmt.Sprint(v.PersonID)})
 	})
+	return at, err
 }
 
 // PasswordHash returns the viewer's current hash, to check the old password

@@ -28,9 +28,9 @@ func (app *App) renderImport(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // importUpload runs an import from an uploaded file. The file streams from
-// the request into the import (no copy on disk); the request body limit of
-// the whole app (1 MiB) bounds it, and larger files go through the command
-// line. Problems are shown with the form (422), and nothing is changed.
+// the request into the import (no copy on disk); the body limit of this
+// route (32 MiB, routes.go) and the request timeout bound it, and larger
+// files go through the command line. Problems are shown with the form (422), and nothing is changed.
 func (app *App) importUpload(w http.ResponseWriter, r *http.Request) {
 	v, _ := viewerFrom(r.Context())
 	iv := views.ImportView{Kind: "facts"}
@@ -101,7 +101,7 @@ func (app *App) importUpload(w http.ResponseWriter, r *http.Request) {
 	problem(http.StatusUnprocessableEntity, "Choose a file to import.")
 }
 
-const tooLargeMsg = "The file is larger than 1 MiB, the most a page accepts. Import it on the server with `casework import` (docs/import.md). Nothing was changed."
+const tooLargeMsg = "The file is larger than 32 MiB, the most a page accepts. Import it on the server with `casework import` (docs/import.md). Nothing was changed."
 
 func tooLarge(err error) bool {
 	var mbe *http.MaxBytesError

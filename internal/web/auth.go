@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
 
@@ -19,6 +20,7 @@ import (
 const (
 	sessionPersonKey = "person_id"
 	sessionRoleKey   = "role"
+	sessionSinceKey  = "signed_in_at" // unix nanoseconds of the sign-in
 )
 
 // The one message for a failed sign-in: it must not tell whether the email
@@ -117,6 +119,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	app.sessions.Put(r.Context(), sessionPersonKey, cred.PersonID)
 	app.sessions.Put(r.Context(), sessionRoleKey, string(v.Role))
+	app.sessions.Put(r.Context(), sessionSinceKey, cred.At.UnixNano())
 	if err := app.store.ClearLoginFailures(r.Context(), email); err != nil {
 		app.serverError(w, r, err)
 		return
@@ -162,6 +165,13 @@ func (app *App) authenticate(next http.Handler) http.Handler {
 		}
 		if err != nil {
 			app.serverError(w, r, err)
+			return
+		}
+		// A session begun before a reset, a deactivation or a password
+		// change elsewhere is over. Both moments are the database's clock.
+		if !v.SessionsValidAfter.IsZero() && time.Unix(0, app.sessions.GetInt64(r.Context(), sessionSinceKey)).Before(v.SessionsValidAfter) {
+			_ = app.sessions.Destroy(r.Context())
+			next.ServeHTTP(w, r)
 			return
 		}
 		if string(v.Role) != app.sessions.GetString(r.Context(), sessionRoleKey) {

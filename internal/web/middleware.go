@@ -68,11 +68,16 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies: no form of this app is larger.
-func limitBody(n int64) func(http.Handler) http.Handler {
+// limitBody caps request bodies: no form of this app is larger than n,
+// except the uploads named in larger (path -> limit), e.g. an import file.
+func limitBody(n int64, larger map[string]int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, n)
+			limit := n
+			if l, ok := larger[r.URL.Path]; ok && r.Method == http.MethodPost {
+				limit = l
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)
 		})
 	}

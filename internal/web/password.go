@@ -47,7 +47,8 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	if err := app.store.SetPassword(r.Context(), v, newHash); err != nil {
+	at, err := app.store.SetPassword(r.Context(), v, newHash)
+	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
@@ -55,5 +56,6 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	app.sessions.Put(r.Context(), sessionSinceKey, at.UnixNano()) // this session goes on; the others end
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -22,7 +22,9 @@ func (app *App) Router() chi.Router {
 	r.Use(app.logRequests)
 	r.Use(app.recoverPanics)
 	r.Use(securityHeaders)
-	r.Use(limitBody(1 << 20))
+	// Forms are small; an administrator's import upload may be a day's
+	// export of the system of record (larger files go through the CLI).
+	r.Use(limitBody(1<<20, map[string]int64{"/admin/import": 32 << 20}))
 
 	// No session, no database beyond a ping: probes and assets.
 	r.Get("/healthz", app.healthz)

@@ -166,3 +166,31 @@ func TestViewsAndSignInsAreAudited(t *testing.T) {
 		t.Errorf("sign-in entry: addr %q request id %q (%v)", addr, reqID, err)
 	}
 }
+
+// Changing one's password ends one's other sessions and keeps this one; an
+// administrator's reset ends them all.
+func TestPasswordChangesEndOtherSessions(t *testing.T) {
+	h := newHarness(t)
+	email := h.email(t, "worker")
+	a, b := h.client(t), h.client(t)
+	h.signIn(t, a, email)
+	h.signIn(t, b, email)
+	r := h.post(t, a, "/password", url.Values{"current": {demo.Password}, "new": {"river-lantern-oak-47"}, "confirm": {"river-lantern-oak-47"}}, "same-origin")
+	r.Body.Close()
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d", r.StatusCode)
+	}
+	if r, _ := h.get(t, a, "/agenda"); r.StatusCode != http.StatusOK {
+		t.Fatalf("the session that changed the password: %d", r.StatusCode)
+	}
+	if r, _ := h.get(t, b, "/agenda"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+		t.Fatalf("the other session: %d %s, want sent to sign in", r.StatusCode, r.Header.Get("Location"))
+	}
+	// An administrator's temporary password ends every session of the person.
+	if _, err := h.pool.Exec(context.Background(), `UPDATE people SET must_change_password = true, sessions_valid_after = now() WHERE email = $1`, email); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := h.get(t, a, "/agenda"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+		t.Fatalf("after a reset: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+}

@@ -312,7 +312,7 @@ func AdminImportPage(c Chrome, v ImportView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "</select> <label for=\"file\">File</label> <input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.json,text/csv,application/json\" required aria-describedby=\"file-problem file-hint\"> <span class=\"hint\" id=\"file-hint\">UTF-8, up to 1 MiB here. Larger files are imported on the server with <code>casework import</code>.</span>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "</select> <label for=\"file\">File</label> <input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.json,text/csv,application/json\" required aria-describedby=\"file-problem file-hint\"> <span class=\"hint\" id=\"file-hint\">UTF-8, up to 32 MiB here. Larger files are imported on the server with <code>casework import</code>.</span>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

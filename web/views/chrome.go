@@ -36,7 +36,7 @@ func Nav(r access.Role) []NavItem {
 	case access.CaseworkSupervisor:
 		return []NavItem{{"/area", "My area"}}
 	case access.Administrator:
-		return []NavItem{{"/admin", "Agency"}, {"/admin/audit", "Audit log"}}
+		return []NavItem{{"/admin", "Administration"}}
 	}
 	return nil
 }
