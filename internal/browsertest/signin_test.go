@@ -127,7 +127,7 @@ func TestEachRolesFirstPage(t *testing.T) {
 	for _, tc := range []struct{ role, path, marker string }{
 		{"supervisor", "/unit", `[data-testid="unit-workers"]`},
 		{"casework_supervisor", "/area", `[data-testid="area-units"]`},
-		{"worker", "/caseload", `[data-testid="caseload"]`},
+		{"worker", "/agenda", `[data-testid="my-next-conference"]`},
 		{"administrator", "/admin", `[data-testid="offices"]`},
 	} {
 		t.Run(tc.role, func(t *testing.T) {
