@@ -290,9 +290,10 @@ func runScale(ctx context.Context, o options, scale float64) (scaleRun, error) {
 	if err != nil {
 		return r, err
 	}
+	stopped := false
 	defer func() {
-		if !o.keepServer {
-			r.exit = srv.stop()
+		if !stopped && !o.keepServer {
+			srv.stop()
 		}
 	}()
 	people, err := pickPeople(ctx, dbURL, o)
@@ -331,6 +332,9 @@ func runScale(ctx context.Context, o options, scale float64) (scaleRun, error) {
 	}
 	rss.stop()
 	r.rssEnd = rssOf(srv.cmd.Process.Pid)
+	if !o.keepServer {
+		r.exit, stopped = srv.stop(), true
+	}
 	return r, nil
 }
 

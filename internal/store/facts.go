@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sort"
 	"time"
@@ -160,30 +161,33 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 
 	// Events on those cases, up to the date: by the events' own index, the
 	// case numbers filled in here (a join to cases would hash the whole
-	// table), the kinds interned.
+	// table). Thousands of rows a unit: read in PostgreSQL's binary format,
+	// the kinds interned, so a row costs no allocation of its own.
 	rows, err = tx.Query(ctx, `
 		SELECT e.case_id, e.kind, e.occurred_on FROM events e
-		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 ORDER BY e.case_id, e.occurred_on, e.id`, caseIDs, on)
+		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 ORDER BY e.case_id, e.occurred_on, e.id`,
+		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, caseIDs, on)
 	if err != nil {
 		return f, ids, err
 	}
+	f.Events = make([]rules.Event, 0, 32*len(cases))
 	kinds := map[string]string{}
 	for rows.Next() {
-		var e rules.Event
-		var id int64
-		var d pgtype.Date
-		if err := rows.Scan(&id, &e.Kind, &d); err != nil {
+		raw := rows.RawValues()
+		if len(raw) != 3 || len(raw[0]) != 8 || len(raw[2]) != 4 {
 			rows.Close()
-			return f, ids, err
+			return f, ids, fmt.Errorf("events: unexpected row")
 		}
-		if k, ok := kinds[e.Kind]; ok {
-			e.Kind = k
-		} else {
-			kinds[e.Kind] = e.Kind
+		kind, ok := kinds[string(raw[1])]
+		if !ok {
+			kind = string(raw[1])
+			kinds[kind] = kind
 		}
-		e.Case = cases[caseIdx[id]].c.ID
-		e.Date = pgDate(d)
-		f.Events = append(f.Events, e)
+		f.Events = append(f.Events, rules.Event{
+			Case: cases[caseIdx[int64(binary.BigEndian.Uint64(raw[0]))]].c.ID,
+			Kind: kind,
+			Date: dateOf(pgEpoch.AddDate(0, 0, int(int32(binary.BigEndian.Uint32(raw[2]))))),
+		})
 	}
 	if err := rows.Err(); err != nil {
 		return f, ids, err
@@ -191,11 +195,10 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 
 	// Conferences that count: signed supervision conferences with the
 	// workers, and signed casework reviews with their supervisors or listing
-	// their cases; each with the cases discussed that are in these facts.
+	// their cases; then the cases each discussed that are in these facts.
 	rows, err = tx.Query(ctx, `
 		WITH sups AS (
-		    SELECT DISTINCT s.supervisor_id FROM unit_members m
-		    JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $3::date
+		    SELECT DISTINCT s.supervisor_id FROM unit_members m CROSS JOIN LATERAL (`+supervisorOfUnitSQL("m.unit_id", "$3")+`) s
 		    WHERE m.worker_id = ANY($1) AND m.during @> $3::date
 		), ids AS (
 		    -- Index lookups rather than one OR over every conference:
@@ -208,19 +211,16 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		    WHERE k.kind = 'casework_review' AND k.supervisor_id IN (SELECT supervisor_id FROM sups) AND k.held_on <= $3
 		    UNION
 		    SELECT cc.conference_id FROM conference_cases cc WHERE cc.case_id = ANY($2)
-		), held AS (
-		    SELECT k.* FROM ids CROSS JOIN LATERAL (
-		        SELECT * FROM conferences k WHERE k.id = ids.id OFFSET 0 -- by primary key, one at a time
-		    ) k
-		    WHERE k.status IN `+heldStatuses+` AND k.held_on <= $3
-		      AND (k.kind = 'casework_review' OR k.worker_id = ANY($1))
 		)
 		SELECT h.id, coalesce(h.source_id, 'k' || h.id), h.kind, h.held_on, h.supervisor_id, coalesce(h.worker_id, h.invited_worker_id), h.casework_supervisor_id,
-		       `+sharedDate("h")+`,
-		       coalesce(array_agg(cc.case_id ORDER BY cc.position, cc.case_id) FILTER (WHERE cc.case_id IS NOT NULL), '{}')
-		FROM held h
-		LEFT JOIN conference_cases cc ON cc.conference_id = h.id AND cc.case_id = ANY($2)
-		GROUP BY h.id, h.source_id, h.kind, h.held_on, h.supervisor_id, h.worker_id, h.invited_worker_id, h.casework_supervisor_id, h.shared_at
+		       `+sharedDate("h")+`
+		FROM ids CROSS JOIN LATERAL (
+		    -- By primary key, one at a time: the planner, guessing thousands of
+		    -- ids, would otherwise hash the whole conferences table.
+		    SELECT * FROM conferences k WHERE k.id = ids.id OFFSET 0
+		) h
+		WHERE h.status IN `+heldStatuses+` AND h.held_on <= $3
+		  AND (h.kind = 'casework_review' OR h.worker_id = ANY($1))
 		ORDER BY h.held_on, h.id`, workers, caseIDs, on)
 	if err != nil {
 		return f, ids, err
@@ -231,22 +231,21 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	}
 	type confPeople struct{ sup, worker, cws *int64 }
 	var confRefs []confPeople
+	confIdx := map[int64]int{}
+	var confIDs []int64
 	for rows.Next() {
 		var id int64
 		var k rules.Conference
 		var held, shared pgtype.Date
 		var p confPeople
 		var sup int64
-		var discussed []int64
-		if err := rows.Scan(&id, &k.ID, &k.Kind, &held, &sup, &p.worker, &p.cws, &shared, &discussed); err != nil {
+		if err := rows.Scan(&id, &k.ID, &k.Kind, &held, &sup, &p.worker, &p.cws, &shared); err != nil {
 			rows.Close()
 			return f, ids, err
 		}
-		// Case numbers, in the order discussed.
-		k.Cases = make([]string, len(discussed))
-		for i, c := range discussed {
-			k.Cases[i] = cases[caseIdx[c]].c.ID
-		}
+		k.Cases = []string{}
+		confIdx[id] = len(f.Conferences)
+		confIDs = append(confIDs, id)
 		p.sup = &sup
 		k.Date, k.Shared = pgDate(held), pgDate(shared)
 		ids.Conferences[k.ID] = id
@@ -263,14 +262,30 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	if err := rows.Err(); err != nil {
 		return f, ids, err
 	}
+	// The cases each discussed that are in these facts, in the order discussed.
+	rows, err = tx.Query(ctx, `
+		SELECT conference_id, case_id FROM conference_cases
+		WHERE conference_id = ANY($1) AND case_id = ANY($2)
+		ORDER BY conference_id, position, case_id`, confIDs, caseIDs)
+	if err != nil {
+		return f, ids, err
+	}
+	var confID, caseID int64
+	_, err = pgx.ForEachRow(rows, []any{&confID, &caseID}, func() error {
+		k := &f.Conferences[confIdx[confID]]
+		k.Cases = append(k.Cases, cases[caseIdx[caseID]].c.ID)
+		return nil
+	})
+	if err != nil {
+		return f, ids, err
+	}
 
 	// Staff: the workers, every supervisor and casework supervisor above them
 	// today, and everyone the conferences name; each with the post they hold
 	// on the date (or their last one).
 	rows, err = tx.Query(ctx, `
 		WITH above AS (
-		    SELECT s.supervisor_id AS id FROM unit_members m
-		    JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $1::date
+		    SELECT s.supervisor_id AS id FROM unit_members m CROSS JOIN LATERAL (`+supervisorOfUnitSQL("m.unit_id", "$1")+`) s
 		    WHERE m.worker_id = ANY($2) AND m.during @> $1::date
 		), want AS (
 		    SELECT unnest($2::bigint[]) AS id
@@ -278,7 +293,7 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		    UNION SELECT r.casework_supervisor_id FROM supervisor_reports r WHERE r.supervisor_id IN (SELECT id FROM above) AND r.during @> $1::date
 		)
 		`+staffSQL+`
-		WHERE p.id IN (SELECT id FROM want) OR p.id = ANY($3)
+		WHERE p.id IN (SELECT id FROM want UNION SELECT unnest($3::bigint[]))
 		ORDER BY p.id`, on, workers, keys(staffNeeded))
 	if err != nil {
 		return f, ids, err
@@ -366,6 +381,14 @@ const staffSQL = `
 		    ORDER BY lower(s.during) <= $1::date DESC, CASE WHEN lower(s.during) <= $1::date THEN lower(s.during) END DESC, lower(s.during)
 		    LIMIT 1
 		) sp ON true`
+
+// supervisorOfUnitSQL selects the supervisor of a unit on a date, for a
+// LATERAL join from the unit's members. OFFSET 0 keeps it a lookup per
+// member: in a generic plan PostgreSQL takes "during @> date" to match a
+// handful of supervisors and would scan all of them first.
+func supervisorOfUnitSQL(unit, date string) string {
+	return `SELECT s.supervisor_id FROM unit_supervisors s WHERE s.unit_id = ` + unit + ` AND s.during @> ` + date + `::date OFFSET 0`
+}
 
 // sharedDate is the calendar date, in the agency's zone, on which a
 // conference's notes were shared: the facts' `shared`.
