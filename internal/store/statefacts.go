@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,21 +33,33 @@ func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) 
 	}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		f = rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
-		if err := profileInForce(ctx, tx, on, &f); err != nil {
+		// The events, most of the rows, are read on a second connection in
+		// the same snapshot while this one reads the rest.
+		var snapshot string
+		if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
 			return err
 		}
-		factID, err := agencyStaff(ctx, tx, on, &f)
+		ectx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		evc := make(chan rawEventsResult, 1)
+		go func() { evc <- s.rawEvents(ectx, snapshot, on) }()
+		index, err := agencyRest(ctx, tx, on, &f)
 		if err != nil {
-			return fmt.Errorf("staff: %w", err)
+			cancel()
+			<-evc
+			return err
 		}
-		caseNumber, err := agencyCases(ctx, tx, on, factID, &f)
-		if err != nil {
-			return fmt.Errorf("cases: %w", err)
+		ev := <-evc
+		if ev.err != nil {
+			return fmt.Errorf("events: %w", ev.err)
 		}
-		if err := agencyConferences(ctx, tx, on, factID, caseNumber, &f); err != nil {
-			return fmt.Errorf("conferences: %w", err)
+		f.Events = make([]rules.Event, 0, len(ev.rows))
+		for _, e := range ev.rows {
+			if i, ok := index[e.caseID]; ok {
+				f.Events = append(f.Events, rules.Event{Case: f.Cases[i].ID, Kind: e.kind, Date: e.date})
+			}
 		}
-		return agencyEvents(ctx, tx, on, caseNumber, &f)
+		return nil
 	})
 	if err != nil {
 		return rules.Facts{}, fmt.Errorf("AgencyFacts: %w", err)
@@ -60,6 +74,26 @@ func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) 
 		return rules.Facts{}, fmt.Errorf("AgencyFacts: %w", err)
 	}
 	return f, nil
+}
+
+// agencyRest reads everything but the events, and returns each open case's
+// index in f.Cases by id.
+func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts) (map[int64]int, error) {
+	if err := profileInForce(ctx, tx, on, f); err != nil {
+		return nil, err
+	}
+	factID, err := agencyStaff(ctx, tx, on, f)
+	if err != nil {
+		return nil, fmt.Errorf("staff: %w", err)
+	}
+	index, err := agencyCases(ctx, tx, on, factID, f)
+	if err != nil {
+		return nil, fmt.Errorf("cases: %w", err)
+	}
+	if err := agencyConferences(ctx, tx, on, factID, index, f); err != nil {
+		return nil, fmt.Errorf("conferences: %w", err)
+	}
+	return index, nil
 }
 
 func agencyStaff(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts) (map[int64]string, error) {
@@ -162,83 +196,134 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 
 func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index map[int64]int, f *rules.Facts) error {
 	rows, err := tx.Query(ctx, `
-		SELECT `+factConferenceID+`, k.kind, k.held_on, k.supervisor_id, coalesce(k.worker_id, k.invited_worker_id), k.casework_supervisor_id,
-		       `+sharedDate("k")+`,
-		       coalesce((SELECT array_agg(cc.case_id ORDER BY cc.position, cc.case_id) FROM conference_cases cc WHERE cc.conference_id = k.id), '{}')
+		SELECT k.id, `+factConferenceID+`, k.kind, k.held_on, k.supervisor_id, coalesce(k.worker_id, k.invited_worker_id), k.casework_supervisor_id,
+		       `+sharedDate("k")+`
 		FROM conferences k
 		WHERE k.status IN `+heldStatuses+` AND k.held_on <= $1
 		ORDER BY k.held_on, k.id`, on)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	byID := map[int64]int{}
+	var id, sup int64
 	var held, shared pgtype.Date
-	var sup int64
 	var worker, cws *int64
-	var cases []int64
-	for rows.Next() {
-		var k rules.Conference
-		cases = cases[:0]
-		if err := rows.Scan(&k.ID, &k.Kind, &held, &sup, &worker, &cws, &shared, &cases); err != nil {
-			return err
-		}
-		k.Date, k.Shared = pgDate(held), pgDate(shared)
-		k.Supervisor = factID[sup]
+	var k rules.Conference
+	_, err = pgx.ForEachRow(rows, []any{&id, &k.ID, &k.Kind, &held, &sup, &worker, &cws, &shared}, func() error {
+		c := rules.Conference{ID: k.ID, Kind: k.Kind, Date: pgDate(held), Shared: pgDate(shared), Supervisor: factID[sup]}
 		if worker != nil {
-			k.Worker = factID[*worker]
+			c.Worker = factID[*worker]
 		}
 		if cws != nil {
-			k.CaseworkSupervisor = factID[*cws]
+			c.CaseworkSupervisor = factID[*cws]
 		}
-		for _, id := range cases {
-			if i, ok := index[id]; ok {
-				k.Cases = append(k.Cases, f.Cases[i].ID)
-			}
-		}
-		f.Conferences = append(f.Conferences, k)
+		byID[id] = len(f.Conferences)
+		f.Conferences = append(f.Conferences, c)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	return rows.Err()
+	// The cases discussed, in one pass over the table (a subquery per
+	// conference would run 200,000 times), put in each record's order here.
+	rows, err = tx.Query(ctx, `SELECT conference_id, case_id, position FROM conference_cases`,
+		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode})
+	if err != nil {
+		return err
+	}
+	type discussed struct {
+		pos int32
+		ci  int
+	}
+	lists := make([][]discussed, len(f.Conferences))
+	for rows.Next() {
+		raw := rows.RawValues()
+		if len(raw) != 3 || len(raw[0]) != 8 || len(raw[1]) != 8 || len(raw[2]) != 4 {
+			rows.Close()
+			return fmt.Errorf("unexpected conference case row")
+		}
+		ki, ok := byID[int64(binary.BigEndian.Uint64(raw[0]))]
+		if !ok {
+			continue // a draft
+		}
+		if ci, ok := index[int64(binary.BigEndian.Uint64(raw[1]))]; ok {
+			lists[ki] = append(lists[ki], discussed{int32(binary.BigEndian.Uint32(raw[2])), ci})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for ki, l := range lists {
+		slices.SortFunc(l, func(a, b discussed) int {
+			if a.pos != b.pos {
+				return int(a.pos - b.pos)
+			}
+			return strings.Compare(f.Cases[a.ci].ID, f.Cases[b.ci].ID)
+		})
+		cs := make([]string, len(l))
+		for i, d := range l {
+			cs[i] = f.Cases[d.ci].ID
+		}
+		f.Conferences[ki].Cases = cs
+	}
+	return nil
 }
 
 // pgEpoch is PostgreSQL's date zero, for dates read in binary.
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func agencyEvents(ctx context.Context, tx pgx.Tx, on time.Time, index map[int64]int, f *rules.Facts) error {
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM events WHERE occurred_on <= $1`, on).Scan(&n); err != nil {
-		return err
-	}
-	f.Events = make([]rules.Event, 0, n)
-	// Binary results: int8, text, date (days since 2000-01-01).
-	rows, err := tx.Query(ctx, `SELECT case_id, kind, occurred_on FROM events WHERE occurred_on <= $1 ORDER BY case_id, occurred_on, id`,
-		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	kinds := map[string]string{}
-	days := map[int32]rules.Date{}
-	for rows.Next() {
-		raw := rows.RawValues()
-		if len(raw) != 3 || len(raw[0]) != 8 || len(raw[2]) != 4 {
-			return fmt.Errorf("unexpected event row")
+type rawEvent struct {
+	caseID int64
+	kind   string
+	date   rules.Date
+}
+
+type rawEventsResult struct {
+	rows []rawEvent
+	err  error
+}
+
+// rawEvents reads every event up to the date on a connection of its own, in
+// the snapshot given (pg_export_snapshot), in the table's order: the engine
+// groups by case itself, and sorting millions of rows would cost more than
+// the load. Binary format, kinds and dates interned: no allocation per row.
+func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (res rawEventsResult) {
+	res.err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(snapshot)); err != nil {
+			return err
 		}
-		i, ok := index[int64(binary.BigEndian.Uint64(raw[0]))]
-		if !ok {
-			continue
+		var estimate float64
+		if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'events'::regclass`).Scan(&estimate); err != nil {
+			return err
 		}
-		kind, ok := kinds[string(raw[1])] // no allocation for the lookup
-		if !ok {
-			kind = string(raw[1])
-			kinds[kind] = kind
+		res.rows = make([]rawEvent, 0, max(0, int(estimate)))
+		rows, err := tx.Query(ctx, `SELECT case_id, kind, occurred_on FROM events WHERE occurred_on <= $1`,
+			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
+		if err != nil {
+			return err
 		}
-		day := int32(binary.BigEndian.Uint32(raw[2]))
-		d, ok := days[day]
-		if !ok {
-			d = dateOf(pgEpoch.AddDate(0, 0, int(day)))
-			days[day] = d
+		defer rows.Close()
+		kinds := map[string]string{}
+		days := map[int32]rules.Date{}
+		for rows.Next() {
+			raw := rows.RawValues()
+			if len(raw) != 3 || len(raw[0]) != 8 || len(raw[2]) != 4 {
+				return fmt.Errorf("unexpected event row")
+			}
+			kind, ok := kinds[string(raw[1])] // no allocation for the lookup
+			if !ok {
+				kind = string(raw[1])
+				kinds[kind] = kind
+			}
+			day := int32(binary.BigEndian.Uint32(raw[2]))
+			d, ok := days[day]
+			if !ok {
+				d = dateOf(pgEpoch.AddDate(0, 0, int(day)))
+				days[day] = d
+			}
+			res.rows = append(res.rows, rawEvent{caseID: int64(binary.BigEndian.Uint64(raw[0])), kind: kind, date: d})
 		}
-		f.Events = append(f.Events, rules.Event{Case: f.Cases[i].ID, Kind: kind, Date: d})
-	}
-	return rows.Err()
+		return rows.Err()
+	})
+	return res
 }
