@@ -57,6 +57,7 @@ func serve(cfg config.Config) int {
 		Store: st, Logger: log, Now: time.Now, Location: loc,
 		SecureCookies: cfg.SecureCookies, IdleTimeout: cfg.IdleTimeout,
 		SessionLifetime: cfg.SessionLifetime, RequestTimeout: cfg.RequestTimeout,
+		SessionCleanup: cfg.SessionCleanup,
 	})
 	if err != nil {
 		return fail("%v", err)

@@ -21,6 +21,7 @@ type Config struct {
 	SessionLifetime time.Duration // SESSION_LIFETIME, default 12h
 	RequestTimeout  time.Duration // REQUEST_TIMEOUT, default 20s
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT, default 25s
+	SessionCleanup  time.Duration // SESSION_CLEANUP_INTERVAL, default 5m: how often expired sessions are deleted
 	LogFormat       string        // LOG_FORMAT: text (default) or json
 	LogLevel        slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	DebugAddr       string        // DEBUG_ADDR: pprof on this loopback address; default off
@@ -39,6 +40,7 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionLifetime: 12 * time.Hour,
 		RequestTimeout:  20 * time.Second,
 		ShutdownTimeout: 25 * time.Second,
+		SessionCleanup:  5 * time.Minute,
 	}
 	var problems []string
 	if c.DatabaseURL == "" {
@@ -59,6 +61,7 @@ func Load(getenv func(string) string) (Config, error) {
 		{"SESSION_LIFETIME", &c.SessionLifetime},
 		{"REQUEST_TIMEOUT", &c.RequestTimeout},
 		{"SHUTDOWN_TIMEOUT", &c.ShutdownTimeout},
+		{"SESSION_CLEANUP_INTERVAL", &c.SessionCleanup},
 	} {
 		v := getenv(d.name)
 		if v == "" {

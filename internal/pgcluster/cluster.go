@@ -251,3 +251,12 @@ func shortTempBase() string {
 	}
 	return "/tmp"
 }
+
+// Crash stops the server the way a crash would ("immediate": no shutdown
+// checkpoint, clients cut off) and keeps its files; Ensure on the same
+// directory starts it again, replaying the WAL. For fault tests.
+func (c *Cluster) Crash() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return c.stop(ctx, "immediate")
+}

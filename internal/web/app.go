@@ -34,6 +34,10 @@ type Config struct {
 	SessionLifetime time.Duration
 	// RequestTimeout bounds the work of one request.
 	RequestTimeout time.Duration
+	// SessionCleanup is how often expired sessions are deleted (default 5m).
+	// Every instance runs it: the DELETE is idempotent, so several at once
+	// are safe.
+	SessionCleanup time.Duration
 	// Throttle is the sign-in lockout policy; Sleep waits before answering a
 	// repeated failure (tests replace it so they need not wait).
 	Throttle *auth.Throttle
@@ -87,7 +91,10 @@ func New(cfg Config) (*App, error) {
 	sm := scs.New()
 	// Expired sessions are deleted every five minutes; the DELETE is safe to
 	// run from several instances at once.
-	ps := pgxstore.NewWithCleanupInterval(cfg.Store.Pool(), 5*time.Minute)
+	if cfg.SessionCleanup == 0 {
+		cfg.SessionCleanup = 5 * time.Minute
+	}
+	ps := pgxstore.NewWithCleanupInterval(cfg.Store.Pool(), cfg.SessionCleanup)
 	sm.Store = ps
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.SessionLifetime
