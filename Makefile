@@ -93,3 +93,24 @@ fuzz:
 
 clean:
 	rm -rf $(BIN)
+
+.PHONY: bench-web test-faults
+
+## bench-web: the web tier over a state-sized agency at 1/4, 1/2 and full size (seeded once into
+## a private cluster in .data/bench, reused while its date is today): p50/p95/p99 and throughput
+## per page beside /readyz's, server memory, the state-wide rules run (docs/performance.md).
+## BENCH_FLAGS passes flags to cmd/benchweb, e.g. BENCH_FLAGS='--scales 1 --duration 30s'.
+BENCH_DATA := .data/bench
+bench-web: build
+	$(GO) build -o $(BIN)/benchweb ./cmd/benchweb
+	$(PGDEV) run --dir $(BENCH_DATA) -- $(BIN)/benchweb $(BENCH_FLAGS)
+
+## test-faults: the fault tests in full (make test runs their short versions): PostgreSQL
+## crashed three times under load, 100 rounds of simultaneous saves, SIGTERM under load,
+## 300 slow clients and a slow body; plus the two-instance test.
+test-faults: build
+ifeq ($(strip $(TEST_DATABASE_URL)),)
+	CASEWORK_REQUIRE_DB=1 CASEWORK_FAULTS=full $(PGDEV) test -- $(GO) test -count=1 -timeout 20m -v -run 'Fault|TwoInstances' ./cmd/casework/
+else
+	CASEWORK_REQUIRE_DB=1 CASEWORK_FAULTS=full $(GO) test -count=1 -timeout 20m -v -run 'Fault|TwoInstances' ./cmd/casework/
+endif
