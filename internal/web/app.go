@@ -95,7 +95,8 @@ func New(cfg Config) (*App, error) {
 		cfg.SessionCleanup = 5 * time.Minute
 	}
 	ps := pgxstore.NewWithCleanupInterval(cfg.Store.Pool(), cfg.SessionCleanup)
-	sm.Store = ps
+	// An unchanged session is written at most once a minute (sessionstore.go).
+	sm.Store = newTouchLimitedStore(ps, time.Now) // real time, as scs counts expiry
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.SessionLifetime
 	sm.HashTokenInStore = true // a copy of the sessions table yields no usable token
