@@ -49,18 +49,28 @@ func queryHarness(t *testing.T) (*harness, *counter) {
 }
 
 // cost is the number of queries one GET of path makes for the person signed
-// in as email, after a first request has warmed the session.
+// in as email, after a first request has warmed the session and the pool's
+// connections. A request now and then costs one query more than the page's
+// own (a connection new to the pool loads type information; the session is
+// rewritten when it has aged), so three measures are taken and the smallest
+// kept: the page's own cost.
 func (h *harness) cost(t *testing.T, c *counter, email, path string) int64 {
 	t.Helper()
 	cl := h.client(t)
 	h.signIn(t, cl, email)
 	h.get(t, cl, path)
-	before := c.n.Load()
-	resp, body := h.get(t, cl, path)
-	if resp.StatusCode != http.StatusOK || len(body) == 0 {
-		t.Fatalf("%s as %s: %d", path, email, resp.StatusCode)
+	best := int64(-1)
+	for range 3 {
+		before := c.n.Load()
+		resp, body := h.get(t, cl, path)
+		if resp.StatusCode != http.StatusOK || len(body) == 0 {
+			t.Fatalf("%s as %s: %d", path, email, resp.StatusCode)
+		}
+		if n := c.n.Load() - before; best < 0 || n < best {
+			best = n
+		}
 	}
-	return c.n.Load() - before
+	return best
 }
 
 // The unit dashboard costs a fixed number of queries, whatever the size of

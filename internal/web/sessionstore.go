@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"reflect"
 	"sync"
 	"time"
 
@@ -41,7 +42,7 @@ func (s *touchLimitedStore) Commit(token string, b []byte, expiry time.Time) err
 	now := s.now()
 	s.mu.Lock()
 	t, ok := s.last[token]
-	skip := ok && now.Sub(t.at) < touchEvery && bytes.Equal(t.data, b) && !expiry.Before(t.expiry)
+	skip := ok && now.Sub(t.at) < touchEvery && sameSession(t.data, b) && !expiry.Before(t.expiry)
 	s.mu.Unlock()
 	if skip {
 		return nil
@@ -60,6 +61,19 @@ func (s *touchLimitedStore) Commit(token string, b []byte, expiry time.Time) err
 	}
 	s.last[token] = touch{data: bytes.Clone(b), expiry: expiry, at: now}
 	return nil
+}
+
+// sameSession compares two encoded sessions by their content: gob writes a
+// map's entries in Go's random iteration order, so equal sessions often
+// encode to different bytes.
+func sameSession(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var codec scs.GobCodec
+	da, va, errA := codec.Decode(a)
+	db, vb, errB := codec.Decode(b)
+	return errA == nil && errB == nil && da.Equal(db) && reflect.DeepEqual(va, vb)
 }
 
 func (s *touchLimitedStore) Delete(token string) error {

@@ -3,6 +3,8 @@ package web
 import (
 	"testing"
 	"time"
+
+	"github.com/alexedwards/scs/v2"
 )
 
 type countingStore struct {
@@ -49,5 +51,31 @@ func TestTouchLimitedStoreSkipsOnlyUnchangedWrites(t *testing.T) {
 	must(s.Commit("a", []byte("v2"), exp)) // after a destroy: written again
 	if inner.commits != 5 || inner.deletes != 1 {
 		t.Fatalf("%d writes %d deletes, want 5 and 1", inner.commits, inner.deletes)
+	}
+}
+
+// Two encodings of one session (gob writes map entries in random order) are
+// the same session: the second is not written.
+func TestSameSessionIgnoresEncodingOrder(t *testing.T) {
+	var codec scs.GobCodec
+	deadline := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	values := map[string]interface{}{"a": int64(1), "b": "two", "c": int64(3), "d": "four", "e": int64(5)}
+	first, err := codec.Encode(deadline, values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		again, _ := codec.Encode(deadline, values)
+		if !sameSession(first, again) {
+			t.Fatal("one session's encodings compare as different")
+		}
+	}
+	changed, _ := codec.Encode(deadline, map[string]interface{}{"a": int64(1), "b": "two", "c": int64(3), "d": "four", "e": int64(6)})
+	if sameSession(first, changed) {
+		t.Fatal("a changed session compares as the same")
+	}
+	later, _ := codec.Encode(deadline.Add(time.Minute), values)
+	if sameSession(first, later) {
+		t.Fatal("a new deadline compares as the same")
 	}
 }
