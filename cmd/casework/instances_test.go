@@ -284,8 +284,23 @@ func TestTwoInstancesServeTheSameUsers(t *testing.T) {
 		t.Fatalf("the session made on one instance is not honoured by the other: %d\n%s", resp.StatusCode, body)
 	}
 
+	// A dashboard kept by one instance is never shown after a change made
+	// through the other: the change moves the unit's stamp.
+	_, before := get(t, c, one.base+"/unit")
+	if _, again := get(t, c, one.base+"/unit"); again != before {
+		t.Fatal("the dashboard differs between two views with nothing changed")
+	}
+	resp, body := post(t, c, fmt.Sprintf("%s/cases/%d/risk", two.base, a.cases[0]),
+		url.Values{"level": {"very_high"}, "on": {a.today.Format(time.DateOnly)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("record a risk level through the second instance: %d\n%s", resp.StatusCode, body)
+	}
+	if _, after := get(t, c, one.base+"/unit"); after == before {
+		t.Fatal("the first instance showed its kept dashboard after a risk level was recorded through the second")
+	}
+
 	id := a.startDraft(t, c, one.base)
-	resp, body := post(t, c, fmt.Sprintf("%s/conferences/%d", two.base, id), a.saveForm(1, "saved through the second instance"))
+	resp, body = post(t, c, fmt.Sprintf("%s/conferences/%d", two.base, id), a.saveForm(1, "saved through the second instance"))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save through the second instance: %d\n%s", resp.StatusCode, body)
 	}

@@ -25,6 +25,7 @@ type Config struct {
 	LogFormat       string        // LOG_FORMAT: text (default) or json
 	LogLevel        slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	DebugAddr       string        // DEBUG_ADDR: pprof on this loopback address; default off
+	EvalCacheMB     int           // EVAL_CACHE_MB: evaluated dashboards kept between views, default 80; 0 keeps none
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -41,6 +42,7 @@ func Load(getenv func(string) string) (Config, error) {
 		RequestTimeout:  20 * time.Second,
 		ShutdownTimeout: 25 * time.Second,
 		SessionCleanup:  5 * time.Minute,
+		EvalCacheMB:     80,
 	}
 	var problems []string
 	if c.DatabaseURL == "" {
@@ -81,6 +83,13 @@ func Load(getenv func(string) string) (Config, error) {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			problems = append(problems, fmt.Sprintf("LOG_LEVEL: %q is not debug, info, warn or error", v))
 		}
+	}
+	if v := getenv("EVAL_CACHE_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			problems = append(problems, fmt.Sprintf("EVAL_CACHE_MB: %q is not a whole number of megabytes (0 keeps none)", v))
+		}
+		c.EvalCacheMB = n
 	}
 	if c.DebugAddr != "" {
 		// Profiles show what the server is doing: never beyond this machine.

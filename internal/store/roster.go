@@ -108,25 +108,46 @@ func (s *Store) SupervisorUnit(ctx context.Context, v access.Viewer, on time.Tim
 func (s *Store) UnitRoster(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
 	var r UnitRoster
 	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
-		if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
+		var err error
+		if r, err = readRoster(ctx, tx, v, unitID, on); err != nil {
 			return AuditEntry{}, err
-		}
-		err := tx.QueryRow(ctx, `
-			SELECT u.id, u.name, o.name FROM units u JOIN offices o ON o.id = u.office_id WHERE u.id = $1`,
-			unitID).Scan(&r.UnitID, &r.UnitName, &r.OfficeName)
-		if err != nil {
-			return AuditEntry{}, notFound(err)
-		}
-		rows, err := tx.Query(ctx, unitWorkersSQL, r.UnitID, on)
-		if err != nil {
-			return AuditEntry{}, fmt.Errorf("UnitRoster: %w", err)
-		}
-		if r.Workers, err = pgx.CollectRows(rows, pgx.RowToStructByName[RosterWorker]); err != nil {
-			return AuditEntry{}, fmt.Errorf("UnitRoster: %w", err)
 		}
 		return AuditEntry{Action: "viewed", Entity: "unit", EntityID: fmt.Sprint(r.UnitID)}, nil
 	})
 	return r, err
+}
+
+// UnitRosterRead is UnitRoster without recording a view: for a page whose
+// view UnitView records.
+func (s *Store) UnitRosterRead(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
+	var r UnitRoster
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		r, err = readRoster(ctx, tx, v, unitID, on)
+		return err
+	})
+	return r, err
+}
+
+func readRoster(ctx context.Context, tx pgx.Tx, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
+	var r UnitRoster
+	if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
+		return r, err
+	}
+	err := tx.QueryRow(ctx, `
+		SELECT u.id, u.name, o.name FROM units u JOIN offices o ON o.id = u.office_id WHERE u.id = $1`,
+		unitID).Scan(&r.UnitID, &r.UnitName, &r.OfficeName)
+	if err != nil {
+		return r, notFound(err)
+	}
+	rows, err := tx.Query(ctx, unitWorkersSQL, r.UnitID, on)
+	if err != nil {
+		return r, fmt.Errorf("UnitRoster: %w", err)
+	}
+	if r.Workers, err = pgx.CollectRows(rows, pgx.RowToStructByName[RosterWorker]); err != nil {
+		return r, fmt.Errorf("UnitRoster: %w", err)
+	}
+	return r, nil
 }
 
 // AreaUnit is one unit of a casework supervisor's area.
@@ -140,14 +161,44 @@ type AreaUnit struct {
 	HighRisk       int    `db:"high_risk"`
 }
 
-// AreaUnits returns the units whose supervisors report to the viewer on the date.
+// AreaUnits returns the units whose supervisors report to the viewer on the
+// date, and records the view.
 func (s *Store) AreaUnits(ctx context.Context, v access.Viewer, on time.Time) ([]AreaUnit, error) {
 	if !v.Is(access.CaseworkSupervisor) {
 		return nil, ErrNotFound
 	}
 	var units []AreaUnit
 	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
-		rows, err := tx.Query(ctx, `
+		var err error
+		if units, err = readAreaUnits(ctx, tx, v, on); err != nil {
+			return AuditEntry{}, err
+		}
+		ids := make([]int64, len(units))
+		for i, u := range units {
+			ids[i] = u.UnitID
+		}
+		return AuditEntry{Action: "viewed", Entity: "area", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"units": ids}}, nil
+	})
+	return units, err
+}
+
+// AreaUnitsRead is AreaUnits without recording a view: for a page whose view
+// AreaView records.
+func (s *Store) AreaUnitsRead(ctx context.Context, v access.Viewer, on time.Time) ([]AreaUnit, error) {
+	if !v.Is(access.CaseworkSupervisor) {
+		return nil, ErrNotFound
+	}
+	var units []AreaUnit
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		units, err = readAreaUnits(ctx, tx, v, on)
+		return err
+	})
+	return units, err
+}
+
+func readAreaUnits(ctx context.Context, tx pgx.Tx, v access.Viewer, on time.Time) ([]AreaUnit, error) {
+	rows, err := tx.Query(ctx, `
 		SELECT u.id AS unit_id, u.name AS unit_name, o.name AS office_name, p.full_name AS supervisor_name,
 		       (SELECT count(*) FROM unit_members m WHERE m.unit_id = u.id AND m.during @> $2::date) AS workers,
 		       coalesce(load.open_cases, 0) AS open_cases, coalesce(load.high_risk, 0) AS high_risk
@@ -171,19 +222,14 @@ func (s *Store) AreaUnits(ctx context.Context, v access.Viewer, on time.Time) ([
 		) load ON true
 		WHERE rep.casework_supervisor_id = $1 AND rep.during @> $2::date
 		ORDER BY o.name, u.name`, v.PersonID, on)
-		if err != nil {
-			return AuditEntry{}, fmt.Errorf("AreaUnits: %w", err)
-		}
-		if units, err = pgx.CollectRows(rows, pgx.RowToStructByName[AreaUnit]); err != nil {
-			return AuditEntry{}, fmt.Errorf("AreaUnits: %w", err)
-		}
-		ids := make([]int64, len(units))
-		for i, u := range units {
-			ids[i] = u.UnitID
-		}
-		return AuditEntry{Action: "viewed", Entity: "area", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"units": ids}}, nil
-	})
-	return units, err
+	if err != nil {
+		return nil, fmt.Errorf("AreaUnits: %w", err)
+	}
+	units, err := pgx.CollectRows(rows, pgx.RowToStructByName[AreaUnit])
+	if err != nil {
+		return nil, fmt.Errorf("AreaUnits: %w", err)
+	}
+	return units, nil
 }
 
 // CaseSummary is one open case in a caseload list.

@@ -25,11 +25,12 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	f, ids, err := app.store.WorkerFacts(r.Context(), v, v.PersonID, today)
+	ev, err := app.evaluateWorker(r, v.PersonID, today)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
+	f, res, me, agenda := ev.f, ev.res, ev.factID, ev.agenda
 	refs, err := app.store.WorkerCases(r.Context(), v, v.PersonID, today)
 	if err != nil {
 		app.storeError(w, r, err)
@@ -48,17 +49,6 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 	hasCal, err := app.store.HasCalendarFeed(r.Context(), v)
 	if err != nil {
 		app.storeError(w, r, err)
-		return
-	}
-	res, err := rules.Evaluate(f, rules.Options{})
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	me := factIDOf(ids, v.PersonID)
-	agenda, err := rules.ProposeAgenda(f, rules.Options{}, me)
-	if err != nil {
-		app.serverError(w, r, err)
 		return
 	}
 	a := views.WorkerAgenda{Name: ws.Name, SupervisorName: ws.SupervisorName, FirstYear: agenda.FirstYear, Target: agenda.Target,

@@ -34,6 +34,9 @@ type Config struct {
 	SessionLifetime time.Duration
 	// RequestTimeout bounds the work of one request.
 	RequestTimeout time.Duration
+	// EvalCacheBytes bounds the evaluated dashboards kept between views
+	// (evalcache.go): 0 is the default, 80 MiB; negative keeps none.
+	EvalCacheBytes int64
 	// SessionCleanup is how often expired sessions are deleted (default 5m).
 	// Every instance runs it: the DELETE is idempotent, so several at once
 	// are safe.
@@ -56,6 +59,7 @@ type App struct {
 	stopGC   func()
 	throttle auth.Throttle
 	sleep    func(time.Duration)
+	cache    *evalCache
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -105,7 +109,11 @@ func New(cfg Config) (*App, error) {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false // a browser-session cookie: closing the browser signs out
+	if cfg.EvalCacheBytes == 0 {
+		cfg.EvalCacheBytes = 80 << 20
+	}
 	app := &App{
+		cache: newEvalCache(cfg.EvalCacheBytes),
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout, stopGC: ps.StopCleanup,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep,

@@ -39,16 +39,12 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 		app.storeError(w, r, err)
 		return
 	}
-	f, ids, err := app.store.WorkerFacts(r.Context(), v, c.WorkerID, today)
+	ev, err := app.evaluateWorker(r, c.WorkerID, today)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	res, err := rules.Evaluate(f, rules.Options{})
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
+	ids, res := ev.ids, ev.res
 	view := views.CaseView{Case: c, EventKinds: rules.EventKinds(), Form: form, Reasons: store.EmergentReasons}
 	for _, o := range res.Obligations {
 		if ids.Cases[o.Subject] == id {

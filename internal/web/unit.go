@@ -27,11 +27,32 @@ type unitState struct {
 	caseRef map[string]store.CaseRef
 }
 
-// loadUnit runs the unit's fixed set of queries and one evaluation.
+// loadUnit records the view and returns the unit's evaluated dashboard: the
+// one kept from an earlier view if the unit's data is unchanged since
+// (evalcache.go), else the unit's fixed set of queries and one evaluation.
 func (app *App) loadUnit(r *http.Request, unitID int64) (*unitState, error) {
 	v, _ := viewerFrom(r.Context())
 	today := app.today()
-	roster, err := app.store.UnitRoster(r.Context(), v, unitID, today)
+	stamp, err := app.store.UnitView(r.Context(), v, unitID, today)
+	if err != nil {
+		return nil, err
+	}
+	key := cacheKey{kind: 'u', id: unitID, day: today}
+	if st, ok := app.cache.get(key, stamp); ok {
+		return st.(*unitState), nil
+	}
+	st, err := app.evaluateUnit(r, unitID, today)
+	if err != nil {
+		return nil, err
+	}
+	app.cache.put(key, stamp, st.size(), st)
+	return st, nil
+}
+
+// evaluateUnit runs the unit's fixed set of queries and one evaluation.
+func (app *App) evaluateUnit(r *http.Request, unitID int64, today time.Time) (*unitState, error) {
+	v, _ := viewerFrom(r.Context())
+	roster, err := app.store.UnitRosterRead(r.Context(), v, unitID, today)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +89,18 @@ func (app *App) loadUnit(r *http.Request, unitID int64) (*unitState, error) {
 		workers = append(workers, dashboard.Worker{PersonID: w.PersonID, FactID: fid, Name: w.Name, PendingContacts: w.PendingContacts, Records: byWorker[w.PersonID]})
 	}
 	st.unit = dashboard.Build(f, res, workers)
+	// Kept between views: only the cases are read again (casesOf).
+	st.facts.Events, st.facts.Conferences = nil, nil
 	return st, nil
+}
+
+// size estimates the memory a kept unit takes.
+func (st *unitState) size() int64 {
+	n := 8192 + 512*len(st.facts.Cases) + 256*len(st.caseRef) + 1024*len(st.roster.Workers)
+	for _, os := range st.unit.ByCase {
+		n += 384 * len(os) // the obligation, its sentence, the slice's spare room
+	}
+	return int64(n)
 }
 
 func urlID(r *http.Request, name string) (int64, bool) {

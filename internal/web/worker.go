@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/casework/casework/internal/dashboard"
-	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/web/views"
 )
 
@@ -26,11 +25,12 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	f, ids, err := app.store.WorkerFacts(r.Context(), v, id, today)
+	ev, err := app.evaluateWorker(r, id, today)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
+	f, ids, res, factID, agenda := ev.f, ev.ids, ev.res, ev.factID, ev.agenda
 	refs, err := app.store.WorkerCases(r.Context(), v, id, today)
 	if err != nil {
 		app.storeError(w, r, err)
@@ -41,25 +41,9 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	res, err := rules.Evaluate(f, rules.Options{})
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	var factID string
-	for fid, pid := range ids.People {
-		if pid == id {
-			factID = fid
-		}
-	}
 	row := dashboard.Worker{PersonID: id, FactID: factID, Name: ws.Name}
 	st := &unitState{facts: f, ids: ids, caseRef: refs, unit: dashboard.Build(f, res, []dashboard.Worker{row})}
 	wr := st.unit.Rows[0]
-	agenda, err := rules.ProposeAgenda(f, rules.Options{}, factID)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
 	view := views.WorkerView{
 		Worker: ws, FirstYear: wr.FirstYear, CanLog: ws.SupervisorID == v.PersonID,
 		NextConference: wr.NextConference, Coverage: wr.Coverage, AgendaTarget: agenda.Target,
