@@ -28,6 +28,11 @@ type CaseDetail struct {
 	WorkerName    string     `db:"worker_name"`
 	Assigned      time.Time  `db:"assigned"`
 	UnitID        int64      `db:"unit_id"`
+	// Supervised: the viewer supervises the case today (may record on it).
+	Supervised bool `db:"supervised"`
+	// WorkerStamp is the stamp of the worker's data (WorkerStamp), read with
+	// the case: the worker's kept evaluation may be used under it.
+	WorkerStamp Stamp `db:"worker_stamp"`
 
 	Risks    []RiskRow
 	Timeline []TimelineItem
@@ -62,7 +67,9 @@ func (s *Store) Case(ctx context.Context, v access.Viewer, caseID int64, on time
 		rows, err := tx.Query(ctx, `
 			SELECT c.id, c.case_number, c.family_name, c.setting, c.goal, c.court_involved, c.court_next,
 			       c.placement_date, c.scr_assigned, c.received, c.closing, c.closed,
-			       a.worker_id, w.full_name AS worker_name, lower(a.during) AS assigned, m.unit_id
+			       a.worker_id, w.full_name AS worker_name, lower(a.during) AS assigned, m.unit_id,
+			       `+supervisesCaseSQL+` AS supervised,
+			       `+stampOf("ARRAY(SELECT unit_id FROM unit_members WHERE worker_id = a.worker_id)")+` AS worker_stamp
 			FROM cases c
 			JOIN case_assignments a ON a.case_id = c.id AND a.during @> $3::date
 			JOIN people w ON w.id = a.worker_id

@@ -39,7 +39,7 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 		app.storeError(w, r, err)
 		return
 	}
-	ev, err := app.evaluateWorker(r, c.WorkerID, today)
+	ev, err := app.evaluateWorkerAt(r, c.WorkerID, today, c.WorkerStamp)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
@@ -54,10 +54,7 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 	if len(c.Risks) > 0 {
 		view.Risk = c.Risks[0].Level
 	}
-	if view.CanRecord, err = app.store.SupervisesCase(r.Context(), v, id, today); err != nil {
-		app.serverError(w, r, err)
-		return
-	}
+	view.CanRecord = c.Supervised
 	if v.Role == access.Supervisor || v.Role == access.CaseworkSupervisor {
 		view.ShowAccess = true
 		if view.Access, err = app.store.CaseAccess(r.Context(), v, id, today); err != nil {

@@ -28,6 +28,14 @@ func (app *App) evaluateWorker(r *http.Request, workerID int64, today time.Time)
 	if err != nil {
 		return nil, err
 	}
+	return app.evaluateWorkerAt(r, workerID, today, stamp)
+}
+
+// evaluateWorkerAt is evaluateWorker for a caller that read the worker's
+// stamp (and checked the viewer's reach) itself, as the case page does with
+// the case.
+func (app *App) evaluateWorkerAt(r *http.Request, workerID int64, today time.Time, stamp store.Stamp) (*workerEval, error) {
+	v, _ := viewerFrom(r.Context())
 	key := cacheKey{kind: 'w', id: workerID, day: today}
 	if e, ok := app.cache.get(key, stamp); ok {
 		return e.(*workerEval), nil
