@@ -157,20 +157,19 @@ func (s *Store) CaseAccess(ctx context.Context, v access.Viewer, caseID int64, o
 	// The case's entries are found through the indexes first (MATERIALIZED),
 	// then ordered: left to itself, a generic plan walks the whole log
 	// backwards by id looking for them, which grows with every page anyone
-	// views. The case's own entries (its views, the most numerous) come
-	// newest first from the entity index, no more than are shown.
+	// viewed. Its own entries (its views, the most numerous) come newest
+	// first from the entity index, the entries that name it in their detail
+	// from audit_case_refs (migration 000022), no more of each than are shown.
 	rows, err := s.pool.Query(ctx, `
 		WITH hits AS MATERIALIZED (
-		    (SELECT a.id, a.at, a.actor_id, a.action, a.entity, a.entity_id, a.remote_addr, a.request_id FROM audit_log a
+		    (SELECT a.id FROM audit_log a
 		     WHERE a.entity = 'case' AND a.entity_id = $5 ORDER BY a.at DESC LIMIT $4)
 		    UNION
-		    SELECT a.id, a.at, a.actor_id, a.action, a.entity, a.entity_id, a.remote_addr, a.request_id FROM audit_log a
-		    WHERE a.detail @> jsonb_build_object('cases', jsonb_build_array($1::bigint))
-		       OR a.detail @> jsonb_build_object('case', $1::bigint)
+		    (SELECT r.audit_id FROM audit_case_refs r WHERE r.case_id = $1 ORDER BY r.audit_id DESC LIMIT $4)
 		)
 		SELECT a.id AS seq, a.at, coalesce(p.full_name, 'signed out') AS person, coalesce(p.role, '') AS role,
 		       a.action, a.entity, a.entity_id, a.remote_addr, a.request_id
-		FROM hits a LEFT JOIN people p ON p.id = a.actor_id
+		FROM hits h JOIN audit_log a ON a.id = h.id LEFT JOIN people p ON p.id = a.actor_id
 		WHERE EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.case_id = $1 AND ca.during @> $3::date AND ca.worker_id <> $2
 		              AND `+reach("ca.worker_id", "$2", "$3")+`)
 		ORDER BY a.id DESC LIMIT $4`, caseID, v.PersonID, on, CaseAccessLimit, fmt.Sprint(caseID))

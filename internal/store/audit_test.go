@@ -108,7 +108,12 @@ func TestAuditVerifyNamesTheFirstTamperedEntry(t *testing.T) {
 
 func TestTheAppRoleCannotRewriteTheAuditLog(t *testing.T) {
 	owner, st := testdb.App(t)
-	writeEntries(t, st, 3, 1)
+	writeEntries(t, st, 2, 1)
+	// An entry naming a case is indexed by the trigger (as the schema's
+	// owner), though the app may not write that index itself.
+	if err := st.Audit(context.Background(), access.Viewer{}, store.AuditEntry{Action: "viewed", Entity: "caseload", Detail: map[string]any{"cases": []int{7}}}); err != nil {
+		t.Fatal(err)
+	}
 	u, err := store.EnsureAppLogin(context.Background(), testdbURL(t, owner), testdb.AppLogin)
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +129,8 @@ func TestTheAppRoleCannotRewriteTheAuditLog(t *testing.T) {
 		`TRUNCATE audit_log`,
 		`ALTER TABLE audit_log DISABLE TRIGGER USER`,
 		`DROP TABLE audit_log`,
+		`INSERT INTO audit_case_refs VALUES (1, 1)`,
+		`DELETE FROM audit_case_refs`,
 		`CREATE TABLE sneaky (id int)`,
 	} {
 		if _, err := app.Exec(context.Background(), q); err == nil {
@@ -196,5 +203,71 @@ func TestAuditLanesKeepEveryChainWhole(t *testing.T) {
 	c = verify(t, st)
 	if c.Lane != 2 || c.FirstBad != 1 || !strings.Contains(c.Problem, "entry 1 of lane 2 was altered") {
 		t.Fatalf("tampering in lane 2: %+v", c)
+	}
+}
+
+// A case's access list holds its own entries and those that name it in their
+// detail (a caseload shown, a conference written), found through
+// audit_case_refs; not entries about other cases, and nothing for a viewer
+// outside the case's reach. The app cannot write the index itself.
+func TestCaseAccessFindsEntriesThatNameTheCase(t *testing.T) {
+	st, pool := seeded(t)
+	ctx := context.Background()
+	var supID, caseID, otherCase, outsider int64
+	if err := pool.QueryRow(ctx, `
+		SELECT s.supervisor_id, a.case_id FROM unit_supervisors s
+		JOIN unit_members m ON m.unit_id = s.unit_id AND m.during @> $1::date
+		JOIN case_assignments a ON a.worker_id = m.worker_id AND a.during @> $1::date
+		WHERE s.during @> $1::date ORDER BY s.supervisor_id, a.case_id LIMIT 1`, asOf).Scan(&supID, &caseID); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(ctx, `
+		SELECT a.case_id, s.supervisor_id FROM unit_supervisors s
+		JOIN unit_members m ON m.unit_id = s.unit_id AND m.during @> $1::date
+		JOIN case_assignments a ON a.worker_id = m.worker_id AND a.during @> $1::date
+		WHERE s.during @> $1::date AND s.supervisor_id <> $2 ORDER BY a.case_id LIMIT 1`, asOf, supID).Scan(&otherCase, &outsider); err != nil {
+		t.Fatal(err)
+	}
+	sup, err := st.ViewerByID(ctx, supID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	someone := access.Viewer{Addr: "10.0.0.9", RequestID: "case-refs"}
+	for _, e := range []store.AuditEntry{
+		{Action: "viewed", Entity: "case", EntityID: fmt.Sprint(caseID)},
+		{Action: "viewed", Entity: "caseload", EntityID: "1", Detail: map[string]any{"cases": []int64{otherCase, caseID}}},
+		{Action: "recorded", Entity: "event", EntityID: "2", Detail: map[string]any{"case": caseID}},
+		{Action: "created", Entity: "conference", EntityID: "3", Detail: map[string]any{"after": map[string]any{"cases": []int64{caseID}}}},
+		{Action: "viewed", Entity: "caseload", EntityID: "4", Detail: map[string]any{"cases": []int64{otherCase}}},
+		{Action: "viewed", Entity: "case", EntityID: fmt.Sprint(otherCase)},
+		{Action: "odd", Entity: "x", EntityID: "5", Detail: map[string]any{"case": 1.5, "cases": []any{"x", -1}}},
+	} {
+		if err := st.Audit(ctx, someone, e); err != nil {
+			t.Fatalf("audit %+v: %v", e, err)
+		}
+	}
+	got, err := st.CaseAccess(ctx, sup, caseID, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range got {
+		if e.RequestID == "case-refs" {
+			ids = append(ids, e.Entity+" "+e.EntityID)
+		}
+	}
+	want := []string{"conference 3", "event 2", "caseload 1", fmt.Sprint("case ", caseID)}
+	if strings.Join(ids, ", ") != strings.Join(want, ", ") {
+		t.Fatalf("access list: %q, want %q", ids, want)
+	}
+	other, err := st.ViewerByID(ctx, outsider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.CaseAccess(ctx, other, caseID, asOf); err != nil || len(got) != 0 {
+		t.Fatalf("a supervisor of another unit sees %d entries (%v)", len(got), err)
+	}
+	if c := verify(t, st); c.FirstBad != 0 {
+		t.Fatalf("chain broken: %+v", c)
 	}
 }
