@@ -117,17 +117,22 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditCheck, error) {
 	return c, rows.Err()
 }
 
-// viewing runs the reads of a page in one transaction and records, in the
-// same transaction, what the viewer was shown: a view is never served
-// unrecorded, and a failed view records nothing.
+// viewing runs the reads of a page in one read-only transaction, then records
+// what the viewer was shown and returns once that record is committed: a
+// view is never served unrecorded, and a failed read records nothing. The
+// record joins those of other pages viewed at the same moment in one insert
+// (viewlog.go).
 func (s *Store) viewing(ctx context.Context, v access.Viewer, read func(tx pgx.Tx) (AuditEntry, error)) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		e, err := read(tx)
-		if err != nil {
-			return err
-		}
-		return audit(ctx, tx, v, e)
+	var e AuditEntry
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		e, err = read(tx)
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	return s.views.append(ctx, v, e)
 }
 
 // AccessEntry is one line of "who accessed this": a view or a change.

@@ -20,7 +20,8 @@ var ErrNotFound = errors.New("not found")
 
 // Store is the application's database.
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	views *viewLog // page views' audit entries, group-committed (viewlog.go)
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -50,11 +51,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store.Open: database not reachable: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	return New(pool), nil
 }
 
 // New wraps an existing pool (tests).
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, views: &viewLog{pool: pool}} }
 
 // Pool is the connection pool, for the session store.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
