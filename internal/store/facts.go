@@ -69,15 +69,7 @@ func (s *Store) UnitFacts(ctx context.Context, v access.Viewer, unitID int64, on
 // supervisor on the date, or the casework supervisor its supervisor reports to.
 func unitInReach(ctx context.Context, tx pgx.Tx, v access.Viewer, unitID int64, on time.Time) error {
 	var ok bool
-	err := tx.QueryRow(ctx, `
-		SELECT EXISTS (
-		    SELECT 1 FROM unit_supervisors s
-		    WHERE s.unit_id = $1 AND s.during @> $3::date
-		      AND (s.supervisor_id = $2 OR EXISTS (
-		          SELECT 1 FROM supervisor_reports r
-		          WHERE r.supervisor_id = s.supervisor_id AND r.casework_supervisor_id = $2 AND r.during @> $3::date)))`,
-		unitID, v.PersonID, on).Scan(&ok)
-	if err != nil {
+	if err := tx.QueryRow(ctx, `SELECT `+unitReachSQL, unitID, v.PersonID, on).Scan(&ok); err != nil {
 		return err
 	}
 	if !ok || !v.Is(access.Supervisor, access.CaseworkSupervisor) {
@@ -85,6 +77,15 @@ func unitInReach(ctx context.Context, tx pgx.Tx, v access.Viewer, unitID int64, 
 	}
 	return nil
 }
+
+// unitReachSQL is true when the unit ($1) is the viewer's ($2) own on the date
+// ($3), or of a supervisor who reports to the viewer then.
+const unitReachSQL = `EXISTS (
+	SELECT 1 FROM unit_supervisors s
+	WHERE s.unit_id = $1 AND s.during @> $3::date
+	  AND (s.supervisor_id = $2 OR EXISTS (
+	      SELECT 1 FROM supervisor_reports r
+	      WHERE r.supervisor_id = s.supervisor_id AND r.casework_supervisor_id = $2 AND r.during @> $3::date)))`
 
 // loadFacts builds the facts of the given workers as of a date. Staff named by
 // the conferences that count (a former supervisor, another casework

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/casework/casework/internal/access"
 )
 
@@ -26,20 +24,23 @@ func stampOf(units string) string {
 }
 
 // UnitView checks that the viewer may see the unit's dashboard on the date,
-// records the view, and returns the stamp of the unit's data read in that
-// same transaction: a dashboard kept under that stamp is what the data says.
+// records the view, and returns the stamp of the unit's data: a dashboard
+// kept under that stamp is what the data says. The check and the stamp are
+// one statement, so one round trip.
 func (s *Store) UnitView(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (Stamp, error) {
+	if !v.Is(access.Supervisor, access.CaseworkSupervisor) {
+		return "", ErrNotFound
+	}
+	var ok bool
 	var st Stamp
-	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
-		if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
-			return AuditEntry{}, err
-		}
-		if err := tx.QueryRow(ctx, `SELECT `+stampOf("ARRAY[$1::bigint]"), unitID).Scan(&st); err != nil {
-			return AuditEntry{}, err
-		}
-		return AuditEntry{Action: "viewed", Entity: "unit", EntityID: fmt.Sprint(unitID)}, nil
-	})
-	return st, err
+	err := s.pool.QueryRow(ctx, `SELECT `+unitReachSQL+`, `+stampOf("ARRAY[$1::bigint]"), unitID, v.PersonID, on).Scan(&ok, &st)
+	if err != nil {
+		return "", fmt.Errorf("UnitView(%d): %w", unitID, err)
+	}
+	if !ok {
+		return "", ErrNotFound
+	}
+	return st, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "unit", EntityID: fmt.Sprint(unitID)})
 }
 
 // WorkerStamp is the stamp of a worker's data (every unit they were ever in)
@@ -61,26 +62,22 @@ func (s *Store) WorkerStamp(ctx context.Context, v access.Viewer, workerID int64
 }
 
 // AreaView records a casework supervisor's view of their area and returns
-// the stamp of its units' data, read in the same transaction.
+// the stamp of its units' data, found and stamped in one statement.
 func (s *Store) AreaView(ctx context.Context, v access.Viewer, on time.Time) (Stamp, error) {
 	if !v.Is(access.CaseworkSupervisor) {
 		return "", ErrNotFound
 	}
+	var units []int64
 	var st Stamp
-	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
-		var units []int64
-		err := tx.QueryRow(ctx, `
-			SELECT coalesce(array_agg(us.unit_id ORDER BY us.unit_id), '{}')
-			FROM supervisor_reports r JOIN unit_supervisors us ON us.supervisor_id = r.supervisor_id AND us.during @> $2::date
-			WHERE r.casework_supervisor_id = $1 AND r.during @> $2::date`, v.PersonID, on).Scan(&units)
-		if err != nil {
-			return AuditEntry{}, err
-		}
-		if err := tx.QueryRow(ctx, `SELECT `+stampOf("$1::bigint[]"), units).Scan(&st); err != nil {
-			return AuditEntry{}, err
-		}
-		st = Stamp(fmt.Sprintf("%d|%s", v.PersonID, st))
-		return AuditEntry{Action: "viewed", Entity: "area", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"units": units}}, nil
-	})
-	return st, err
+	err := s.pool.QueryRow(ctx, `
+		WITH area AS (
+		    SELECT coalesce(array_agg(us.unit_id ORDER BY us.unit_id), '{}') AS units
+		    FROM supervisor_reports r JOIN unit_supervisors us ON us.supervisor_id = r.supervisor_id AND us.during @> $2::date
+		    WHERE r.casework_supervisor_id = $1 AND r.during @> $2::date)
+		SELECT area.units, `+stampOf("area.units")+` FROM area`, v.PersonID, on).Scan(&units, &st)
+	if err != nil {
+		return "", fmt.Errorf("AreaView: %w", err)
+	}
+	st = Stamp(fmt.Sprintf("%d|%s", v.PersonID, st))
+	return st, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "area", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"units": units}})
 }
