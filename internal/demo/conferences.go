@@ -43,7 +43,8 @@ func weekday(d time.Time) time.Time {
 
 // supervisionConferences: weekly for a worker in their first year, a quarter of
 // the caseload each time; monthly for an experienced worker, the whole
-// caseload. Most are on time; now and then one is missed or a case left out.
+// caseload (weekly like the first year with g.weeklySupervision). Most are on
+// time; now and then one is missed or a case left out.
 func (g *generator) supervisionConferences(w, sup store.Person, from, until time.Time) {
 	from = maxDate(from, g.start)
 	end := g.asOf
@@ -55,8 +56,8 @@ func (g *generator) supervisionConferences(w, sup store.Person, from, until time
 	for d := from; d.Before(end); {
 		var on time.Time
 		var next time.Time
-		firstYear := d.Before(firstYearUntil)
-		if firstYear {
+		weekly := d.Before(firstYearUntil) || g.weeklySupervision
+		if weekly {
 			on = weekday(d.AddDate(0, 0, g.rng.IntN(3)))
 			next = d.AddDate(0, 0, 7)
 		} else {
@@ -72,7 +73,7 @@ func (g *generator) supervisionConferences(w, sup store.Person, from, until time
 		if len(cases) == 0 {
 			continue
 		}
-		if firstYear {
+		if weekly {
 			q := (len(cases) + 3) / 4
 			start := (week % 4) * q
 			week++

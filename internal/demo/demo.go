@@ -66,6 +66,9 @@ type generator struct {
 	// The first ids of this generation's cases and conferences, less one:
 	// 0 for the demo; the state generator gives each unit its own block.
 	caseBase, confBase int64
+	// weeklySupervision: experienced workers too are conferenced weekly, a
+	// quarter of the caseload at a time (the state data; see State).
+	weeklySupervision bool
 }
 
 // Generate builds the demo agency and the list of its logins.

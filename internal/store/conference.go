@@ -340,7 +340,14 @@ func (s *Store) ReviewCandidates(ctx context.Context, v access.Viewer, superviso
 		return "", nil, fmt.Errorf("ReviewCandidates: %w", err)
 	}
 	cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ReviewCandidate])
-	return name, cs, err
+	if err != nil {
+		return "", nil, fmt.Errorf("ReviewCandidates: %w", err)
+	}
+	shown := make([]int64, len(cs))
+	for i, c := range cs {
+		shown[i] = c.CaseID
+	}
+	return name, cs, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "review_candidates", EntityID: fmt.Sprint(supervisorID), Detail: map[string]any{"cases": shown}})
 }
 
 // ReviewCandidate is a case a casework review may discuss.

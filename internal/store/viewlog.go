@@ -41,6 +41,14 @@ type pendingView struct {
 	done                                    chan error // buffered: the flusher never waits on a reader
 }
 
+// RecordView records that the viewer was shown what e names, as a page view
+// (group-committed with the others), and returns once it is committed. For
+// pages whose reads are not a store function that records itself: the
+// administrator's pages, recorded by one middleware.
+func (s *Store) RecordView(ctx context.Context, v access.Viewer, e AuditEntry) error {
+	return s.views.append(ctx, v, e)
+}
+
 // viewBatchMax bounds one INSERT; more waiting entries go in the next.
 const viewBatchMax = 512
 

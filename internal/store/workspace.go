@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -181,7 +182,9 @@ func (s *Store) WorkerFacts(ctx context.Context, v access.Viewer, workerID int64
 }
 
 // WorkerCases names a worker's open cases on the date, by case number, within
-// the viewer's reach.
+// the viewer's reach, and records that the viewer was shown them (the worker
+// page, the agenda and the conference form list them): each case's access
+// list then names the viewer.
 func (s *Store) WorkerCases(ctx context.Context, v access.Viewer, workerID int64, on time.Time) (map[string]CaseRef, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.id, c.case_number, c.family_name,
@@ -201,7 +204,13 @@ func (s *Store) WorkerCases(ctx context.Context, v access.Viewer, workerID int64
 	if err != nil {
 		return nil, fmt.Errorf("WorkerCases: %w", err)
 	}
-	return out, nil
+	shown := make([]int64, 0, len(out))
+	for _, c := range out {
+		shown = append(shown, c.ID)
+	}
+	slices.Sort(shown)
+	err = s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "caseload", EntityID: fmt.Sprint(workerID), Detail: map[string]any{"cases": shown}})
+	return out, err
 }
 
 // RecordDates is when a supervision conference was held, and when its record

@@ -65,6 +65,11 @@ func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
+	v, _ := viewerFrom(r.Context())
+	if err := app.store.RecordView(r.Context(), v, store.AuditEntry{Action: "viewed", Entity: "trends", EntityID: fmt.Sprint(v.PersonID)}); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	app.render(w, r, http.StatusOK, views.TrendsPage(app.chrome(r, "Compliance trends", "/area"), views.TrendsView{Units: units}))
 }
 

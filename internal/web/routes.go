@@ -95,11 +95,11 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.Worker)).Post("/calendar/new", app.newCalendar)
 			r.With(app.requireRole(access.Worker)).Post("/calendar/revoke", app.revokeCalendar)
 			r.Post("/steps/{stepID}/done", app.markStepDone) // the store checks the step is the viewer's
-			r.With(app.requireRole(access.Administrator)).Get("/admin", app.adminPage)
+			r.With(app.requireRole(access.Administrator), app.recordAdminViews).Get("/admin", app.adminPage)
 
 			// Administration: offices, units, people, assignments, imports.
 			r.Group(func(r chi.Router) {
-				r.Use(app.requireRole(access.Administrator))
+				r.Use(app.requireRole(access.Administrator), app.recordAdminViews)
 				r.Get("/admin/audit", app.auditSearch)
 				app.adminRoutes(r)
 			})
