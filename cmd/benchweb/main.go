@@ -224,7 +224,8 @@ func withDB(base, db string) string {
 
 // ensureSeeded returns the URL of a database holding the state at this
 // scale and as-of date, seeding it (through `casework seed --scale`) when
-// there is none or it is of another date.
+// there is none, it is of another date, or it was made by another version of
+// the generator (the database's comment names the version, demo.StateVersion).
 func ensureSeeded(ctx context.Context, o options, scale float64) (string, time.Duration, error) {
 	name := dbName(scale)
 	dbURL := withDB(o.baseURL, name)
@@ -237,12 +238,15 @@ func ensureSeeded(ctx context.Context, o options, scale float64) (string, time.D
 	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
 		return "", 0, err
 	}
+	generated := fmt.Sprintf("casework state generator %d", demo.StateVersion)
 	if exists {
 		if c, err := pgx.Connect(ctx, dbURL); err == nil {
 			var asOf time.Time
-			err := c.QueryRow(ctx, `SELECT (chosen_at - interval '12 hours')::date + 1 FROM profile_choices WHERE chosen_by = 'seed'`).Scan(&asOf)
+			var comment string
+			err := c.QueryRow(ctx, `SELECT (chosen_at - interval '12 hours')::date + 1, coalesce(shobj_description(d.oid, 'pg_database'), '')
+				FROM profile_choices, pg_database d WHERE chosen_by = 'seed' AND d.datname = current_database()`).Scan(&asOf, &comment)
 			c.Close(ctx)
-			if err == nil && asOf.Equal(o.asOf) {
+			if err == nil && asOf.Equal(o.asOf) && comment == generated {
 				fmt.Fprintf(os.Stderr, "benchweb: reusing %s (scale %g, as of %s)\n", name, scale, o.asOf.Format(time.DateOnly))
 				cmd := exec.CommandContext(ctx, o.casework, "migrate", "up") // the schema of this build
 				cmd.Env, cmd.Stdout, cmd.Stderr = append(os.Environ(), "DATABASE_URL="+dbURL), os.Stderr, os.Stderr
@@ -252,7 +256,7 @@ func ensureSeeded(ctx context.Context, o options, scale float64) (string, time.D
 				return dbURL, 0, nil
 			}
 		}
-		fmt.Fprintf(os.Stderr, "benchweb: %s is of another date or incomplete: seeding it again\n", name)
+		fmt.Fprintf(os.Stderr, "benchweb: %s is of another date, another generator or incomplete: seeding it again\n", name)
 		if _, err := admin.Exec(ctx, "DROP DATABASE "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
 			return "", 0, err
 		}
@@ -270,6 +274,9 @@ func ensureSeeded(ctx context.Context, o options, scale float64) (string, time.D
 			_, _ = admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 			return "", 0, fmt.Errorf("casework %s: %w", strings.Join(args, " "), err)
 		}
+	}
+	if _, err := admin.Exec(ctx, "COMMENT ON DATABASE "+pgx.Identifier{name}.Sanitize()+" IS '"+generated+"'"); err != nil {
+		return "", 0, err
 	}
 	return dbURL, time.Since(start), nil
 }
