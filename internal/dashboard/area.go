@@ -44,58 +44,78 @@ type AreaInput struct {
 // BuildArea computes the area dashboard from the area's facts and one
 // evaluation of them.
 func BuildArea(f rules.Facts, res rules.Result, units []AreaInput) []AreaUnit {
-	bySupervisor := map[string]*rules.Obligation{}
+	reviews := SupervisorReviews(res)
+	out := make([]AreaUnit, 0, len(units))
+	for _, in := range units {
+		out = append(out, AreaUnitOf(in, Build(f, res, in.Workers), f.Cases, res.AsOf, reviews[in.SupervisorFact]))
+	}
+	return out
+}
+
+// SupervisorReviews indexes the casework.supervisor obligations of a result
+// by their subject, the supervisor's fact id.
+func SupervisorReviews(res rules.Result) map[string]*rules.Obligation {
+	out := map[string]*rules.Obligation{}
 	for i, o := range res.Obligations {
 		if o.Rule == "casework.supervisor" {
-			bySupervisor[o.Subject] = &res.Obligations[i]
+			out[o.Subject] = &res.Obligations[i]
+		}
+	}
+	return out
+}
+
+// AreaUnitOf is one unit's line of the area dashboard, from the unit's own
+// dashboard (u), the cases it was built from (for their risk levels on
+// asOf) and the supervisor's next casework review. Every figure comes from
+// the unit's own cases and obligations, so a unit's line is the same
+// whether its unit was evaluated alone or with the rest of the area (tested
+// in internal/web: TestAreaComposedOfUnitsMatchesTheWholeArea).
+func AreaUnitOf(in AreaInput, u Unit, cases []rules.Case, asOf rules.Date, review *rules.Obligation) AreaUnit {
+	a := AreaUnit{UnitID: in.UnitID, Name: in.Name, SupervisorID: in.SupervisorID, SupervisorName: in.SupervisorName,
+		Unit: u, NextReview: review}
+	mine := map[string]bool{}
+	for _, r := range u.Rows {
+		mine[r.FactID] = true
+		a.Caseload += r.Caseload
+		a.Discussed += len(r.Coverage.Covered)
+		if r.NextConference != nil {
+			a.Owing++
+			if r.NextConference.State != rules.StateOverdue {
+				a.OnTime++
+			}
 		}
 	}
 	level := map[string]string{}
-	for _, c := range f.Cases {
+	for _, c := range cases {
+		if w, ok := u.CaseWorker[c.ID]; !ok || !mine[w] {
+			continue
+		}
 		for _, r := range c.Risk {
-			if !r.From.After(res.AsOf) {
+			if !r.From.After(asOf) {
 				level[c.ID] = r.Level
 			}
 		}
 	}
-	out := make([]AreaUnit, 0, len(units))
-	for _, in := range units {
-		u := AreaUnit{UnitID: in.UnitID, Name: in.Name, SupervisorID: in.SupervisorID, SupervisorName: in.SupervisorName,
-			Unit: Build(f, res, in.Workers), NextReview: bySupervisor[in.SupervisorFact]}
-		mine := map[string]bool{}
-		for _, r := range u.Unit.Rows {
-			mine[r.FactID] = true
-			u.Caseload += r.Caseload
-			u.Discussed += len(r.Coverage.Covered)
-			if r.NextConference != nil {
-				u.Owing++
-				if r.NextConference.State != rules.StateOverdue {
-					u.OnTime++
-				}
-			}
+	var high []string
+	for id, l := range level {
+		if l == rules.RiskHigh || l == rules.RiskVeryHigh {
+			high = append(high, id)
 		}
-		var cases []string
-		for id, w := range u.Unit.CaseWorker {
-			if mine[w] && (level[id] == rules.RiskHigh || level[id] == rules.RiskVeryHigh) {
-				cases = append(cases, id)
-			}
-		}
-		sort.Strings(cases)
-		for _, id := range cases {
-			h := HighRiskCase{Case: id, Level: level[id]}
-			for i, o := range u.Unit.ByCase[id] {
-				switch o.Rule {
-				case "risk.report":
-					h.Report = &u.Unit.ByCase[id][i]
-				case "risk.weekly":
-					h.Weekly = &u.Unit.ByCase[id][i]
-				}
-			}
-			u.HighRisk = append(u.HighRisk, h)
-		}
-		out = append(out, u)
 	}
-	return out
+	sort.Strings(high)
+	for _, id := range high {
+		h := HighRiskCase{Case: id, Level: level[id]}
+		for i, o := range u.ByCase[id] {
+			switch o.Rule {
+			case "risk.report":
+				h.Report = &u.ByCase[id][i]
+			case "risk.weekly":
+				h.Weekly = &u.ByCase[id][i]
+			}
+		}
+		a.HighRisk = append(a.HighRisk, h)
+	}
+	return a
 }
 
 // Share is n of d as a whole percentage; d = 0 is a full share.

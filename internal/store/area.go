@@ -20,7 +20,9 @@ type AreaMember struct {
 
 // AreaFacts loads, for a casework supervisor, the facts of every unit whose
 // supervisor reports to them on the date, in the same fixed set of queries
-// as one unit, and where each worker sits.
+// as one unit, and where each worker sits: what the engine sees of the whole
+// area at once. The area page composes its units' own evaluations instead;
+// a test checks the two agree.
 func (s *Store) AreaFacts(ctx context.Context, v access.Viewer, on time.Time) (rules.Facts, FactIDs, []AreaMember, error) {
 	var f rules.Facts
 	var ids FactIDs
@@ -110,32 +112,6 @@ func (s *Store) AnswerRequest(ctx context.Context, v access.Viewer, id int64, an
 		return audit(ctx, tx, v, AuditEntry{Action: "answered", Entity: "emergent_request", EntityID: fmt.Sprint(id),
 			Detail: map[string]any{"text_sha256": digest(answer)}})
 	})
-}
-
-// AreaCases names the open cases of the viewer's area on the date, by case
-// number, in one query.
-func (s *Store) AreaCases(ctx context.Context, v access.Viewer, on time.Time) (map[string]CaseRef, error) {
-	if !v.Is(access.CaseworkSupervisor) {
-		return nil, ErrNotFound
-	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT c.id, c.case_number, c.family_name, 0
-		FROM supervisor_reports r
-		JOIN unit_supervisors us ON us.supervisor_id = r.supervisor_id AND us.during @> $2::date
-		JOIN unit_members m ON m.unit_id = us.unit_id AND m.during @> $2::date
-		JOIN case_assignments a ON a.worker_id = m.worker_id AND a.during @> $2::date
-		JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
-		WHERE r.casework_supervisor_id = $1 AND r.during @> $2::date`, v.PersonID, on)
-	if err != nil {
-		return nil, fmt.Errorf("AreaCases: %w", err)
-	}
-	out := map[string]CaseRef{}
-	var r CaseRef
-	_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.Number, &r.FamilyName, &r.PendingContacts}, func() error {
-		out[r.Number] = r
-		return nil
-	})
-	return out, err
 }
 
 // RequestAddressedTo reports whether an emergent request is the viewer's to answer.

@@ -155,6 +155,7 @@ type AreaUnit struct {
 	UnitID         int64  `db:"unit_id"`
 	UnitName       string `db:"unit_name"`
 	OfficeName     string `db:"office_name"`
+	SupervisorID   int64  `db:"supervisor_id"`
 	SupervisorName string `db:"supervisor_name"`
 	Workers        int    `db:"workers"`
 	OpenCases      int    `db:"open_cases"`
@@ -199,7 +200,7 @@ func (s *Store) AreaUnitsRead(ctx context.Context, v access.Viewer, on time.Time
 
 func readAreaUnits(ctx context.Context, tx pgx.Tx, v access.Viewer, on time.Time) ([]AreaUnit, error) {
 	rows, err := tx.Query(ctx, `
-		SELECT u.id AS unit_id, u.name AS unit_name, o.name AS office_name, p.full_name AS supervisor_name,
+		SELECT u.id AS unit_id, u.name AS unit_name, o.name AS office_name, p.id AS supervisor_id, p.full_name AS supervisor_name,
 		       (SELECT count(*) FROM unit_members m WHERE m.unit_id = u.id AND m.during @> $2::date) AS workers,
 		       coalesce(load.open_cases, 0) AS open_cases, coalesce(load.high_risk, 0) AS high_risk
 		FROM supervisor_reports rep

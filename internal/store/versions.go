@@ -62,22 +62,33 @@ func (s *Store) WorkerStamp(ctx context.Context, v access.Viewer, workerID int64
 }
 
 // AreaView records a casework supervisor's view of their area and returns
-// the stamp of its units' data, found and stamped in one statement.
-func (s *Store) AreaView(ctx context.Context, v access.Viewer, on time.Time) (Stamp, error) {
+// the stamp of its units' data, and each unit's own stamp (as UnitView
+// gives it), found and stamped in one statement.
+func (s *Store) AreaView(ctx context.Context, v access.Viewer, on time.Time) (Stamp, map[int64]Stamp, error) {
 	if !v.Is(access.CaseworkSupervisor) {
-		return "", ErrNotFound
+		return "", nil, ErrNotFound
 	}
 	var units []int64
 	var st Stamp
+	var each []string
 	err := s.pool.QueryRow(ctx, `
 		WITH area AS (
 		    SELECT coalesce(array_agg(us.unit_id ORDER BY us.unit_id), '{}') AS units
 		    FROM supervisor_reports r JOIN unit_supervisors us ON us.supervisor_id = r.supervisor_id AND us.during @> $2::date
 		    WHERE r.casework_supervisor_id = $1 AND r.during @> $2::date)
-		SELECT area.units, `+stampOf("area.units")+` FROM area`, v.PersonID, on).Scan(&units, &st)
+		SELECT area.units, `+stampOf("area.units")+`,
+		       ARRAY(SELECT `+stampOf("ARRAY[x.u]")+` FROM unnest(area.units) WITH ORDINALITY AS x(u, n) ORDER BY x.n)
+		FROM area`, v.PersonID, on).Scan(&units, &st, &each)
 	if err != nil {
-		return "", fmt.Errorf("AreaView: %w", err)
+		return "", nil, fmt.Errorf("AreaView: %w", err)
+	}
+	if len(each) != len(units) {
+		return "", nil, fmt.Errorf("AreaView: %d stamps for %d units", len(each), len(units))
+	}
+	stamps := make(map[int64]Stamp, len(units))
+	for i, u := range units {
+		stamps[u] = Stamp(each[i])
 	}
 	st = Stamp(fmt.Sprintf("%d|%s", v.PersonID, st))
-	return st, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "area", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"units": units}})
+	return st, stamps, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "area", EntityID: fmt.Sprint(v.PersonID), Detail: map[string]any{"units": units}})
 }

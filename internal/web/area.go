@@ -86,12 +86,14 @@ type areaEval struct {
 }
 
 // evaluateArea records the view of the casework supervisor's area and
-// returns its units' dashboards: kept from an earlier view if no unit's data
-// changed since (evalcache.go), else one load of the area's facts and one
-// evaluation.
+// returns its units' lines: kept from an earlier view if no unit's data
+// changed since (evalcache.go), else composed from each unit's own
+// evaluation. Those are kept per unit, the very ones the unit dashboards
+// use, so after a change in one unit only that unit is evaluated again, and
+// a unit a supervisor just viewed costs the area nothing.
 func (app *App) evaluateArea(r *http.Request, today time.Time) (*areaEval, error) {
 	v, _ := viewerFrom(r.Context())
-	stamp, err := app.store.AreaView(r.Context(), v, today)
+	stamp, unitStamps, err := app.store.AreaView(r.Context(), v, today)
 	if err != nil {
 		return nil, err
 	}
@@ -103,45 +105,10 @@ func (app *App) evaluateArea(r *http.Request, today time.Time) (*areaEval, error
 	if err != nil {
 		return nil, err
 	}
-	f, ids, members, err := app.store.AreaFacts(r.Context(), v, today)
-	if err != nil {
-		return nil, err
-	}
-	refs, err := app.store.AreaCases(r.Context(), v, today)
-	if err != nil {
-		return nil, err
-	}
-	res, err := rules.Evaluate(f, rules.Options{})
-	if err != nil {
-		return nil, err
-	}
-	factOf := map[int64]string{}
-	for fid, pid := range ids.People {
-		factOf[pid] = fid
-	}
-	names := map[string]string{}
-	for _, s := range f.Staff {
-		names[s.ID] = s.Name
-	}
-	inputs := make([]dashboard.AreaInput, 0, len(units))
-	byUnit := map[int64]int{}
-	for _, u := range units {
-		byUnit[u.UnitID] = len(inputs)
-		inputs = append(inputs, dashboard.AreaInput{UnitID: u.UnitID, Name: u.UnitName, SupervisorName: u.SupervisorName})
-	}
-	for _, m := range members {
-		i, ok := byUnit[m.UnitID]
-		if !ok {
-			continue
-		}
-		in := &inputs[i]
-		in.SupervisorID, in.SupervisorFact = m.SupervisorID, factOf[m.SupervisorID]
-		fid := factOf[m.WorkerID]
-		in.Workers = append(in.Workers, dashboard.Worker{PersonID: m.WorkerID, FactID: fid, Name: names[fid]})
-	}
-	e := &areaEval{units: dashboard.BuildArea(f, res, inputs), refs: refs}
-	// Kept between views: what the page shows, not the evaluation behind it
-	// (each unit's full dashboard, the area's every obligation).
+	e := &areaEval{refs: map[string]store.CaseRef{}}
+	asOf := dateOf(today)
+	// Kept between views: what the page shows, not the evaluations behind
+	// it (each unit's full dashboard stays with the unit's own kept state).
 	own := func(o *rules.Obligation) *rules.Obligation {
 		if o == nil {
 			return nil
@@ -150,15 +117,25 @@ func (app *App) evaluateArea(r *http.Request, today time.Time) (*areaEval, error
 		return &c
 	}
 	obligations := 0
-	for i := range e.units {
-		u := &e.units[i]
-		u.Unit = dashboard.Unit{Totals: u.Unit.Totals}
-		u.NextReview = own(u.NextReview)
-		for j := range u.HighRisk {
-			u.HighRisk[j].Report, u.HighRisk[j].Weekly = own(u.HighRisk[j].Report), own(u.HighRisk[j].Weekly)
+	for _, u := range units {
+		st, err := app.keptUnit(r, u.UnitID, today, unitStamps[u.UnitID])
+		if err != nil {
+			return nil, err
+		}
+		in := dashboard.AreaInput{UnitID: u.UnitID, Name: u.UnitName, SupervisorID: u.SupervisorID,
+			SupervisorFact: st.factOf[u.SupervisorID], SupervisorName: u.SupervisorName}
+		line := dashboard.AreaUnitOf(in, st.unit, st.facts.Cases, asOf, st.reviews[in.SupervisorFact])
+		line.Unit = dashboard.Unit{Totals: line.Unit.Totals}
+		line.NextReview = own(line.NextReview)
+		for j := range line.HighRisk {
+			line.HighRisk[j].Report, line.HighRisk[j].Weekly = own(line.HighRisk[j].Report), own(line.HighRisk[j].Weekly)
 			obligations += 2
 		}
+		for k, ref := range st.caseRef {
+			e.refs[k] = ref
+		}
+		e.units = append(e.units, line)
 	}
-	app.cache.put(key, stamp, int64(8192+512*len(refs)+512*len(e.units)+320*obligations), e)
+	app.cache.put(key, stamp, int64(8192+512*len(e.refs)+512*len(e.units)+320*obligations), e)
 	return e, nil
 }

@@ -25,6 +25,9 @@ type unitState struct {
 	byFact  map[string]store.RosterWorker // worker fact id -> roster row
 	factOf  map[int64]string              // person id -> fact id
 	caseRef map[string]store.CaseRef
+	// reviews: the casework.supervisor obligations of the evaluation, by
+	// supervisor fact id (copies), for the area's line of the unit.
+	reviews map[string]*rules.Obligation
 }
 
 // loadUnit records the view and returns the unit's evaluated dashboard: the
@@ -37,15 +40,26 @@ func (app *App) loadUnit(r *http.Request, unitID int64) (*unitState, error) {
 	if err != nil {
 		return nil, err
 	}
+	return app.keptUnit(r, unitID, today, stamp)
+}
+
+// keptUnit returns the unit's evaluated state kept under stamp, or evaluates
+// and keeps it. An empty stamp (the unit was not stamped) evaluates afresh
+// and keeps nothing.
+func (app *App) keptUnit(r *http.Request, unitID int64, today time.Time, stamp store.Stamp) (*unitState, error) {
 	key := cacheKey{kind: 'u', id: unitID, day: today}
-	if st, ok := app.cache.get(key, stamp); ok {
-		return st.(*unitState), nil
+	if stamp != "" {
+		if st, ok := app.cache.get(key, stamp); ok {
+			return st.(*unitState), nil
+		}
 	}
 	st, err := app.evaluateUnit(r, unitID, today)
 	if err != nil {
 		return nil, err
 	}
-	app.cache.put(key, stamp, st.size(), st)
+	if stamp != "" {
+		app.cache.put(key, stamp, st.size(), st)
+	}
 	return st, nil
 }
 
@@ -78,7 +92,12 @@ func (app *App) evaluateUnit(r *http.Request, unitID int64, today time.Time) (*u
 		byWorker[rec.WorkerID] = append(byWorker[rec.WorkerID], dashboard.Record{
 			Held: dateOf(rec.HeldOn), Entered: rules.DateOf(e.Year(), int(e.Month()), e.Day()), Signed: rec.Signed})
 	}
-	st := &unitState{roster: roster, facts: f, ids: ids, caseRef: refs, byFact: map[string]store.RosterWorker{}, factOf: map[int64]string{}}
+	st := &unitState{roster: roster, facts: f, ids: ids, caseRef: refs, byFact: map[string]store.RosterWorker{}, factOf: map[int64]string{},
+		reviews: map[string]*rules.Obligation{}}
+	for sup, o := range dashboard.SupervisorReviews(res) {
+		c := *o
+		st.reviews[sup] = &c
+	}
 	for fid, pid := range ids.People {
 		st.factOf[pid] = fid
 	}
