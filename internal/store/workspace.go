@@ -69,13 +69,18 @@ type WorkerSummary struct {
 // Worker returns a worker within the viewer's reach on the date (their
 // supervisor or casework supervisor, or the worker themself).
 func (s *Store) Worker(ctx context.Context, v access.Viewer, workerID int64, on time.Time) (WorkerSummary, error) {
+	// The worker's post and its supervisor are looked up row by row
+	// (LATERAL ... OFFSET 0): in a generic plan `during @> $3` looks like it
+	// matches one row, and PostgreSQL joined every unit's supervisor first.
 	rows, err := s.pool.Query(ctx, `
 		SELECT p.id, p.full_name, p.email, p.experience_start, u.id AS unit_id, u.name AS unit_name,
 		       lower(m.during) AS since, sp.id AS supervisor_id, sp.full_name AS supervisor_name
 		FROM people p
-		JOIN unit_members m ON m.worker_id = p.id AND m.during @> $3::date
+		CROSS JOIN LATERAL (SELECT m.unit_id, m.during FROM unit_members m
+		                    WHERE m.worker_id = p.id AND m.during @> $3::date OFFSET 0) m
 		JOIN units u ON u.id = m.unit_id
-		JOIN unit_supervisors us ON us.unit_id = u.id AND us.during @> $3::date
+		CROSS JOIN LATERAL (SELECT us.supervisor_id FROM unit_supervisors us
+		                    WHERE us.unit_id = m.unit_id AND us.during @> $3::date OFFSET 0) us
 		JOIN people sp ON sp.id = us.supervisor_id
 		WHERE p.id = $1 AND p.role = 'worker' AND `+reach("p.id", "$2", "$3"), workerID, v.PersonID, on)
 	if err != nil {
