@@ -30,8 +30,9 @@ type CaseDetail struct {
 	UnitID        int64      `db:"unit_id"`
 	// Supervised: the viewer supervises the case today (may record on it).
 	Supervised bool `db:"supervised"`
-	// WorkerStamp is the stamp of the worker's data (WorkerStamp), read with
-	// the case: the worker's kept evaluation may be used under it.
+	// WorkerStamp is the stamp of the worker's data (every unit they were
+	// ever in), read with the case: the worker's kept evaluation may be used
+	// under it.
 	WorkerStamp Stamp `db:"worker_stamp"`
 
 	Risks    []RiskRow

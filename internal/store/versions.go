@@ -43,23 +43,6 @@ func (s *Store) UnitView(ctx context.Context, v access.Viewer, unitID int64, on 
 	return st, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "unit", EntityID: fmt.Sprint(unitID)})
 }
 
-// WorkerStamp is the stamp of a worker's data (every unit they were ever in)
-// on the date, or ErrNotFound when the worker is outside the viewer's reach.
-func (s *Store) WorkerStamp(ctx context.Context, v access.Viewer, workerID int64, on time.Time) (Stamp, error) {
-	var ok bool
-	var st Stamp
-	err := s.pool.QueryRow(ctx, `
-		SELECT EXISTS (SELECT 1 FROM people WHERE id = $1 AND role = 'worker') AND `+reach("$1", "$2", "$3")+`,
-		       `+stampOf("ARRAY(SELECT unit_id FROM unit_members WHERE worker_id = $1)"),
-		workerID, v.PersonID, on).Scan(&ok, &st)
-	if err != nil {
-		return "", fmt.Errorf("WorkerStamp(%d): %w", workerID, err)
-	}
-	if !ok {
-		return "", ErrNotFound
-	}
-	return st, nil
-}
 
 // AreaView records a casework supervisor's view of their area and returns
 // the stamp of its units' data, and each unit's own stamp (as UnitView

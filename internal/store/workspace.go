@@ -64,6 +64,9 @@ type WorkerSummary struct {
 	Since           time.Time  `db:"since"`
 	SupervisorID    int64      `db:"supervisor_id"`
 	SupervisorName  string     `db:"supervisor_name"`
+	// Stamp is the stamp of the worker's data (as WorkerStamp gives it),
+	// read with the worker: their kept evaluation may be used under it.
+	Stamp Stamp `db:"stamp"`
 }
 
 // Worker returns a worker within the viewer's reach on the date (their
@@ -74,7 +77,8 @@ func (s *Store) Worker(ctx context.Context, v access.Viewer, workerID int64, on 
 	// matches one row, and PostgreSQL joined every unit's supervisor first.
 	rows, err := s.pool.Query(ctx, `
 		SELECT p.id, p.full_name, p.email, p.experience_start, u.id AS unit_id, u.name AS unit_name,
-		       lower(m.during) AS since, sp.id AS supervisor_id, sp.full_name AS supervisor_name
+		       lower(m.during) AS since, sp.id AS supervisor_id, sp.full_name AS supervisor_name,
+		       `+stampOf("ARRAY(SELECT unit_id FROM unit_members WHERE worker_id = p.id)")+` AS stamp
 		FROM people p
 		CROSS JOIN LATERAL (SELECT m.unit_id, m.during FROM unit_members m
 		                    WHERE m.worker_id = p.id AND m.during @> $3::date OFFSET 0) m

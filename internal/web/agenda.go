@@ -25,7 +25,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	ev, err := app.evaluateWorker(r, v.PersonID, today)
+	ev, err := app.evaluateWorkerAt(r, v.PersonID, today, ws.Stamp)
 	if err != nil {
 		app.storeError(w, r, err)
 		return

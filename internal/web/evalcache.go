@@ -10,9 +10,8 @@ import (
 
 // evalCache keeps evaluated dashboards (a unit's, a worker's, an area's)
 // between views. An entry is used only under the stamp it was computed at,
-// which the page reads from the database in the transaction that checks the
-// viewer's reach and records the view (store.UnitView, WorkerStamp,
-// AreaView): any change to the data since gives another stamp, and the page
+// which the page reads from the database in the statement that checks the
+// viewer's reach (store.UnitView, store.Worker, store.Case, store.AreaView): any change to the data since gives another stamp, and the page
 // is computed afresh. So the cache never answers for the database; it only
 // saves recomputing what the database says has not changed. Each instance
 // has its own; they agree because they ask the same database.

@@ -25,7 +25,7 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	ev, err := app.evaluateWorker(r, id, today)
+	ev, err := app.evaluateWorkerAt(r, id, today, ws.Stamp)
 	if err != nil {
 		app.storeError(w, r, err)
 		return

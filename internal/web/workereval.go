@@ -19,21 +19,11 @@ type workerEval struct {
 	agenda rules.Agenda
 }
 
-// evaluateWorker returns the worker's evaluation on the date, kept from an
-// earlier page if the worker's data is unchanged since (evalcache.go). It
-// answers store.ErrNotFound when the worker is outside the viewer's reach.
-func (app *App) evaluateWorker(r *http.Request, workerID int64, today time.Time) (*workerEval, error) {
-	v, _ := viewerFrom(r.Context())
-	stamp, err := app.store.WorkerStamp(r.Context(), v, workerID, today)
-	if err != nil {
-		return nil, err
-	}
-	return app.evaluateWorkerAt(r, workerID, today, stamp)
-}
 
-// evaluateWorkerAt is evaluateWorker for a caller that read the worker's
-// stamp (and checked the viewer's reach) itself, as the case page does with
-// the case.
+// evaluateWorkerAt returns the worker's evaluation on the date, kept from an
+// earlier page if the worker's data is unchanged since (evalcache.go). The
+// caller read the worker's stamp with its check of the viewer's reach
+// (store.Worker, or store.Case for the case's worker).
 func (app *App) evaluateWorkerAt(r *http.Request, workerID int64, today time.Time, stamp store.Stamp) (*workerEval, error) {
 	v, _ := viewerFrom(r.Context())
 	key := cacheKey{kind: 'w', id: workerID, day: today}
