@@ -60,6 +60,7 @@ type options struct {
 	profile    string
 	rules      bool
 	keepServer bool
+	writes     float64 // events recorded per second while each page is measured
 }
 
 // page is one page of the benchmark: who asks for it and where. The path may
@@ -118,6 +119,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.profile, "cpu-profile", "", "with --debug-addr: write a CPU profile of each page's measured run into this directory")
 	fs.BoolVar(&o.rules, "rules", true, "also time the rules engine over the whole state's facts loaded from PostgreSQL")
 	fs.BoolVar(&o.keepServer, "keep-server", false, "leave the last server running (for poking at it by hand)")
+	fs.Float64Var(&o.writes, "writes", 0, "a mixed load: record this many events a second on the signed-in supervisors' cases while each page is measured")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -185,6 +187,7 @@ type result struct {
 	p50, p95, p99, max time.Duration
 	rps                float64
 	errSample          string
+	writes             writeStats // the background writes made meanwhile (--writes)
 }
 
 type scaleRun struct {
@@ -342,13 +345,18 @@ func runScale(ctx context.Context, o options, scale float64) (scaleRun, error) {
 		}
 		rss.reset()
 		stopProfile := srv.profile(o, p.name)
+		stopWrites := writeLoad(ctx, srv.base, people, o)
 		res := drive(ctx, srv.base, tr, p, people, o.clients, o.duration)
+		res.writes = stopWrites()
 		stopProfile()
 		r.rssMax = max(r.rssMax, rss.peak())
 		r.results = append(r.results, res)
 		fmt.Fprintf(os.Stderr, "benchweb: %-16s n=%d errors=%d p50=%s p95=%s p99=%s %.0f/s\n", p.name, res.n, res.errors, ms(res.p50), ms(res.p95), ms(res.p99), res.rps)
 		if res.errSample != "" {
 			fmt.Fprintf(os.Stderr, "benchweb:   first error: %s\n", res.errSample)
+		}
+		if o.writes > 0 {
+			fmt.Fprintf(os.Stderr, "benchweb:   meanwhile %d events recorded (%d errors), p95 %s\n", res.writes.n, res.writes.errors, ms(res.writes.p95))
 		}
 	}
 	rss.stop()
@@ -505,6 +513,82 @@ func signIn(ctx context.Context, base string, tr *http.Transport, people map[str
 	wg.Wait()
 	close(errc)
 	return <-errc
+}
+
+// writeStats are the background writes made while one page was measured.
+type writeStats struct {
+	n, errors int
+	p95       time.Duration
+}
+
+// writeLoad records events (a collateral contact, dated today) on random
+// cases of the signed-in supervisors, o.writes a second, until the function
+// it returns is called. Each write moves its unit's version, so the next view
+// of that unit's dashboard, its workers' pages or its area is computed
+// afresh: the benchmark's pages under a mixed load.
+func writeLoad(ctx context.Context, base string, people map[string][]*person, o options) func() writeStats {
+	if o.writes <= 0 || len(people["supervisor"]) == 0 {
+		return func() writeStats { return writeStats{} }
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rng := rand.New(rand.NewPCG(7, 7))
+		tick := time.NewTicker(time.Duration(float64(time.Second) / o.writes))
+		defer tick.Stop()
+		var wg sync.WaitGroup
+		defer wg.Wait()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			sups := people["supervisor"]
+			who := sups[rng.IntN(len(sups))]
+			if len(who.cases) == 0 {
+				continue
+			}
+			path := fmt.Sprintf("%s/cases/%d/events", base, who.cases[rng.IntN(len(who.cases))])
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				form := url.Values{"kind": {"collateral_contact"}, "on": {o.asOf.Format(time.DateOnly)}}
+				req, _ := http.NewRequestWithContext(context.WithoutCancel(ctx), http.MethodPost, path, strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				t := time.Now()
+				resp, err := who.client.Do(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusSeeOther {
+						err = fmt.Errorf("POST %s: %s", path, resp.Status)
+					}
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs++
+					return
+				}
+				lat = append(lat, time.Since(t))
+			}()
+		}
+	}()
+	return func() writeStats {
+		cancel()
+		<-done
+		slices.Sort(lat)
+		ws := writeStats{n: len(lat), errors: errs}
+		if len(lat) > 0 {
+			ws.p95 = lat[min(len(lat)-1, int(0.95*float64(len(lat))))]
+		}
+		return ws
+	}
 }
 
 // drive runs a closed loop of n clients on one page for d and measures it.
@@ -747,8 +831,14 @@ func printScale(w io.Writer, o options, r scaleRun) {
 		r.scale, r.counts["offices"], r.counts["units"], r.counts["workers"], r.counts["open cases"], r.counts["events"],
 		r.counts["conferences"], r.counts["discussed cases"], r.counts["database MB"])
 	fmt.Fprintf(w, "%d clients, %s per page after %s warm-up, as of %s; %s.\n\n", o.clients, o.duration, o.warmup, o.asOf.Format(time.DateOnly), machine())
-	fmt.Fprintln(w, "| page | requests | errors | p50 | p95 | p99 | max | req/s | ratio to /readyz |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	if o.writes > 0 {
+		fmt.Fprintf(w, "Mixed load: %g events a second recorded on the %d signed-in supervisors' cases while each page is measured.\n\n", o.writes, o.users)
+		fmt.Fprintln(w, "| page | requests | errors | p50 | p95 | p99 | max | req/s | ratio to /readyz | writes meanwhile (errors, p95) |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	} else {
+		fmt.Fprintln(w, "| page | requests | errors | p50 | p95 | p99 | max | req/s | ratio to /readyz |")
+		fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	}
 	var ready float64
 	for _, x := range r.results {
 		if x.page == "readyz" {
@@ -760,7 +850,11 @@ func printScale(w io.Writer, o options, r scaleRun) {
 		if ready > 0 {
 			ratio = fmt.Sprintf("%.0f%%", 100*x.rps/ready)
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %s | %s | %.0f | %s |\n", x.page, x.n, x.errors, ms(x.p50), ms(x.p95), ms(x.p99), ms(x.max), x.rps, ratio)
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %s | %s | %.0f | %s |", x.page, x.n, x.errors, ms(x.p50), ms(x.p95), ms(x.p99), ms(x.max), x.rps, ratio)
+		if o.writes > 0 {
+			fmt.Fprintf(w, " %d (%d, %s) |", x.writes.n, x.writes.errors, ms(x.writes.p95))
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "\nServer resident memory: peak %d MB while measured, %d MB at the end; SIGTERM: %s.\n", r.rssMax/1024, r.rssEnd/1024, r.exit)
 	if r.seeded > 0 {
