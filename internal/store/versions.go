@@ -43,7 +43,6 @@ func (s *Store) UnitView(ctx context.Context, v access.Viewer, unitID int64, on 
 	return st, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "unit", EntityID: fmt.Sprint(unitID)})
 }
 
-
 // AreaView records a casework supervisor's view of their area and returns
 // the stamp of its units' data, and each unit's own stamp (as UnitView
 // gives it), found and stamped in one statement.

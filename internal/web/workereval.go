@@ -19,7 +19,6 @@ type workerEval struct {
 	agenda rules.Agenda
 }
 
-
 // evaluateWorkerAt returns the worker's evaluation on the date, kept from an
 // earlier page if the worker's data is unchanged since (evalcache.go). The
 // caller read the worker's stamp with its check of the viewer's reach
