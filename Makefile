@@ -97,9 +97,9 @@ clean:
 .PHONY: bench-web test-faults
 
 ## bench-web: the web tier over a state-sized agency at 1/4, 1/2 and full size (seeded once into
-## a private cluster in .data/bench, reused while its date is today): p50/p95/p99 and throughput
+## a private cluster in .data/bench, reused while its date and generator match): p50/p95/p99 and throughput
 ## per page beside /readyz's, server memory, the state-wide rules run (docs/performance.md).
-## BENCH_FLAGS passes flags to cmd/benchweb, e.g. BENCH_FLAGS='--scales 1 --duration 30s'.
+## BENCH_FLAGS passes flags to cmd/benchweb, e.g. BENCH_FLAGS='--scales 1 --duration 30s' or '--writes 5'.
 BENCH_DATA := .data/bench
 bench-web: build
 	$(GO) build -o $(BIN)/benchweb ./cmd/benchweb
