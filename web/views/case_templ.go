@@ -1072,7 +1072,7 @@ func AuditSearchPage(c Chrome, a AuditSearch) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, e := range []string{"case", "caseload", "conference", "person", "performance_note", "unit", "area", "session", "event", "risk_assessment", "contacts", "import"} {
+			for _, e := range []string{"case", "caseload", "conference", "person", "performance_note", "unit", "area", "review_candidates", "trends", "session", "event", "risk_assessment", "contacts", "import", "admin_page"} {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 95, "<option value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
