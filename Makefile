@@ -72,6 +72,9 @@ chromium:
 # two-core machines; each database test makes and drops its own database.
 test-go:
 	$(GO) test -p 2 -count=1 -timeout 20m ./...
+	# The packages with concurrent code of their own (the page views' group
+	# commit, the evaluation cache, session cleanup) again under the race detector.
+	$(GO) test -race -p 2 -count=1 -timeout 20m ./internal/store/ ./internal/web/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5s ./internal/rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzEval$$' -fuzztime 10s ./internal/rules/
 	$(GO) test -run '^$$' -fuzz '^FuzzMain$$' -fuzztime 5s ./internal/rules/rulescli/

@@ -12,5 +12,5 @@ func (s *Store) HoldViewFlushes() (pending func() int, release func()) {
 		defer s.views.mu.Unlock()
 		return len(s.views.pending)
 	}
-	return pending, func() { go s.views.flush() }
+	return pending, func() { s.views.flushes.Go(s.views.flush) }
 }

@@ -313,13 +313,15 @@ func TestLargeEventsFileStreams(t *testing.T) {
 		}()
 		return pr
 	}
-	var peak uint64
 	done := make(chan struct{})
+	peaked := make(chan uint64)
 	go func() {
 		var m runtime.MemStats
+		var peak uint64
 		for {
 			select {
 			case <-done:
+				peaked <- peak
 				return
 			case <-time.After(50 * time.Millisecond):
 				runtime.ReadMemStats(&m)
@@ -331,6 +333,7 @@ func TestLargeEventsFileStreams(t *testing.T) {
 	rep := importCSV(t, st, "events", "big.csv", gen())
 	took := time.Since(start)
 	close(done)
+	peak := <-peaked
 	if c := rep.CountsMap()["events"]; !rep.OK() || c.Created != n {
 		t.Fatalf("%v %s", rep.Problems.List[:min(3, len(rep.Problems.List))], rep.Summary())
 	}

@@ -61,7 +61,21 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, views: &viewLog{
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Close releases every connection.
-func (s *Store) Close() { s.pool.Close() }
+func (s *Store) Close() {
+	s.views.wait()
+	s.pool.Close()
+}
+
+// DeleteExpiredSessions removes the sessions whose expiry has passed (the
+// sessions table is scs's, internal/web). Safe to run from several
+// instances at once: each DELETE takes what is expired when it runs.
+func (s *Store) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < current_timestamp`)
+	if err != nil {
+		return 0, fmt.Errorf("DeleteExpiredSessions: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
 
 // Ready runs one trivial query: the floor that every database page pays.
 func (s *Store) Ready(ctx context.Context) error {

@@ -32,6 +32,7 @@ type viewLog struct {
 	mu       sync.Mutex
 	pending  []*pendingView
 	flushing bool
+	flushes  sync.WaitGroup // the flush in progress, for Close
 }
 
 type pendingView struct {
@@ -74,7 +75,7 @@ func (l *viewLog) append(ctx context.Context, v access.Viewer, e AuditEntry) err
 	l.pending = append(l.pending, p)
 	if !l.flushing {
 		l.flushing = true
-		go l.flush()
+		l.flushes.Go(l.flush)
 	}
 	l.mu.Unlock()
 	select {
@@ -84,6 +85,11 @@ func (l *viewLog) append(ctx context.Context, v access.Viewer, e AuditEntry) err
 		return ctx.Err()
 	}
 }
+
+// wait returns once no flush is in progress: the entries of views whose
+// browser left before their entry was written are written before the pool
+// closes.
+func (l *viewLog) wait() { l.flushes.Wait() }
 
 // flush writes what is pending, batch after batch, until nothing is.
 func (l *viewLog) flush() {

@@ -93,12 +93,15 @@ func New(cfg Config) (*App, error) {
 		return nil, err
 	}
 	sm := scs.New()
-	// Expired sessions are deleted every five minutes; the DELETE is safe to
-	// run from several instances at once.
+	// Expired sessions are deleted every five minutes by this app's own
+	// loop (sessionCleanup), not pgxstore's: its goroutine sets the channel
+	// that stops it after starting, a data race with an early Close, and
+	// logs failures through the log package. The DELETE is safe to run from
+	// several instances at once.
 	if cfg.SessionCleanup == 0 {
 		cfg.SessionCleanup = 5 * time.Minute
 	}
-	ps := pgxstore.NewWithCleanupInterval(cfg.Store.Pool(), cfg.SessionCleanup)
+	ps := pgxstore.NewWithCleanupInterval(cfg.Store.Pool(), 0)
 	// An unchanged session is written at most once a minute (sessionstore.go).
 	sm.Store = newTouchLimitedStore(ps, time.Now) // real time, as scs counts expiry
 	sm.IdleTimeout = cfg.IdleTimeout
@@ -115,11 +118,36 @@ func New(cfg Config) (*App, error) {
 	app := &App{
 		cache: newEvalCache(cfg.EvalCacheBytes),
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
-		sessions: sm, assets: a, timeout: cfg.RequestTimeout, stopGC: ps.StopCleanup,
+		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		app.sessionCleanup(ctx, cfg.SessionCleanup)
+	}()
+	app.stopGC = func() { stop(); <-done }
 	return app, nil
+}
+
+// sessionCleanup deletes expired sessions every interval until ctx ends.
+func (app *App) sessionCleanup(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := app.store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				app.log.Warn("session cleanup", "error", err)
+			} else if n > 0 {
+				app.log.Info("session cleanup", "deleted", n)
+			}
+		}
+	}
 }
 
 // Close stops background work.
