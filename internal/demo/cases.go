@@ -119,14 +119,57 @@ func (g *generator) riskHistory(c store.Case, w store.Person) {
 	}
 }
 
+// addClosedCase makes an in-home case that w received and closed within
+// [from, until) (w's time in the unit, within the history): the turnover of
+// a caseload, which the open cases alone leave out of the history. Its
+// assignment, risk assessment and events end at its closing.
+func (g *generator) addClosedCase(w store.Person, from, until time.Time, office int) {
+	last := minDate(until, g.asOf).AddDate(0, 0, -30)
+	if !from.Before(last) {
+		return
+	}
+	id := g.caseBase + int64(len(g.d.Cases)+1)
+	received := g.between(from, last)
+	assigned := received.AddDate(0, 0, g.rng.IntN(3))
+	closed := minDate(received.AddDate(0, 3+g.rng.IntN(7), g.rng.IntN(28)), minDate(until, g.asOf.AddDate(0, 0, -1)))
+	if !assigned.Before(closed) {
+		return
+	}
+	c := store.Case{
+		ID:          id,
+		CaseNumber:  fmt.Sprintf("%d-%06d", received.Year(), 100000+id*37%899999),
+		FamilyName:  lastNames[g.rng.IntN(len(lastNames))],
+		OfficeID:    int64(office + 1),
+		Setting:     "in_home",
+		Goal:        "remain_home",
+		SCRAssigned: received.AddDate(0, 0, -1-g.rng.IntN(5)),
+		Received:    received,
+		Closed:      closed,
+	}
+	g.d.Cases = append(g.d.Cases, c)
+	g.d.Assignments = append(g.d.Assignments, store.Position{A: id, B: w.ID, Since: assigned, Until: closed})
+	level := g.riskLevel()
+	if level == "high" || level == "very_high" {
+		level = "moderate" // an in-home case closed in months was not at high risk long
+	}
+	g.d.Risks = append(g.d.Risks, store.Risk{CaseID: id, Level: level, AssessedOn: received, RecordedBy: w.ID})
+	g.caseEventsUntil(c, assigned, closed, g.start, w)
+}
+
 // caseEvents: visits roughly monthly, monthly contact-sheet approvals (some
 // missed, some pending), the placement milestones, the visit plan (MVR), and
 // the closure steps of cases planned to close.
 func (g *generator) caseEvents(c store.Case, assigned time.Time, w store.Person) {
+	g.caseEventsUntil(c, assigned, g.asOf, time.Time{}, w)
+}
+
+// caseEventsUntil is caseEvents for a case whose history ends before the
+// as-of date (a closed case): nothing on or after end, nor before notBefore.
+func (g *generator) caseEventsUntil(c store.Case, assigned, end, notBefore time.Time, w store.Person) {
 	from := maxDate(assigned, g.start)
 	add := func(kind string, on time.Time, approval string) {
-		if !on.Before(g.asOf) {
-			return // the history ends the day before the as-of date
+		if !on.Before(end) || on.Before(notBefore) {
+			return // the history ends the day before the as-of date, or with the case
 		}
 		e := store.Event{CaseID: c.ID, Kind: kind, OccurredOn: on, RecordedBy: w.ID, Approval: approval}
 		if approval != "not_required" {
@@ -138,7 +181,7 @@ func (g *generator) caseEvents(c store.Case, assigned time.Time, w store.Person)
 		g.d.Events = append(g.d.Events, e)
 	}
 	// Visits, about monthly, a little more often for some.
-	for on := from.AddDate(0, 0, 2+g.rng.IntN(8)); on.Before(g.asOf); on = on.AddDate(0, 0, 18+g.rng.IntN(20)) {
+	for on := from.AddDate(0, 0, 2+g.rng.IntN(8)); on.Before(end); on = on.AddDate(0, 0, 18+g.rng.IntN(20)) {
 		approval := "approved"
 		if g.asOf.Sub(on) < 10*24*time.Hour && g.pick(0.5) {
 			approval = "pending"
@@ -157,7 +200,7 @@ func (g *generator) caseEvents(c store.Case, assigned time.Time, w store.Person)
 		}
 	}
 	// The supervisor's monthly approval of the contact sheet, mostly on time.
-	for m := lastOfMonth(from); m.Before(g.asOf); m = lastOfMonth(m.AddDate(0, 0, 1)) {
+	for m := lastOfMonth(from); m.Before(end); m = lastOfMonth(m.AddDate(0, 0, 1)) {
 		if g.pick(0.88) {
 			add("contact_sheet_approved", m.AddDate(0, 0, -g.rng.IntN(10)), "not_required")
 		}

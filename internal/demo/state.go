@@ -52,8 +52,9 @@ type State struct {
 // StateVersion changes whenever the state generator makes different data
 // from the same seed and date, so that a database seeded by an earlier
 // version is not mistaken for this one's (cmd/benchweb reuses seeded
-// databases). 2: weekly supervision for every worker.
-const StateVersion = 2
+// databases). 2: weekly supervision for every worker. 3: cases closed
+// within the history.
+const StateVersion = 3
 
 const (
 	stateYears        = 3
@@ -247,6 +248,15 @@ func (s *State) Unit(u int) *store.Dataset {
 			g.addCase(sl.w, sl.since, office, prior)
 		}
 	}
+	// Cases received and closed within the history, by whoever held each
+	// post then: a caseload's turnover, without which a caseload would be
+	// thin early in the history and its weeks without a case to discuss.
+	for _, sl := range slots {
+		g.closedCases(sl.w, sl.since, s.asOf, office)
+		if sl.former.ID != 0 {
+			g.closedCases(sl.former, sl.fsince, sl.since, office)
+		}
+	}
 	if len(g.d.Cases) >= stateCaseBlock {
 		panic(fmt.Sprintf("demo: unit %d has %d cases, over its id block", u, len(g.d.Cases)))
 	}
@@ -271,9 +281,23 @@ func (s *State) Unit(u int) *store.Dataset {
 	return g.d
 }
 
+// stateClosedPerYear is how many cases a worker receives and closes within
+// a year besides those still open: in-home cases of three to nine months.
+const stateClosedPerYear = 4
+
+// closedCases adds the cases w received and closed while in the post from
+// since to until, within the history.
+func (g *generator) closedCases(w store.Person, since, until time.Time, office int) {
+	from := maxDate(since, g.start)
+	years := until.Sub(from).Hours() / 24 / 365
+	for range int(years*stateClosedPerYear + 0.5) {
+		g.addClosedCase(w, from, until, office)
+	}
+}
+
 // StateCounts is the size of a generated state, row by row.
 type StateCounts struct {
-	Offices, Units, People, Workers, ActiveWorkers, Cases, Assignments, Risks, Events, Conferences, ConferenceCases, NextSteps int
+	Offices, Units, People, Workers, ActiveWorkers, Cases, OpenCases, Assignments, Risks, Events, Conferences, ConferenceCases, NextSteps int
 }
 
 // Count walks the state once and counts its rows.
@@ -292,6 +316,11 @@ func (s *State) Count() StateCounts {
 			}
 		}
 		c.Cases += len(d.Cases)
+		for _, k := range d.Cases {
+			if k.Closed.IsZero() {
+				c.OpenCases++
+			}
+		}
 		c.Assignments += len(d.Assignments)
 		c.Risks += len(d.Risks)
 		c.Events += len(d.Events)

@@ -52,7 +52,7 @@ func TestStateMix(t *testing.T) {
 	if c.Units != 12 || c.Offices != 1 {
 		t.Fatalf("layout at 0.02: %+v", c)
 	}
-	if per := float64(c.Cases) / float64(c.ActiveWorkers); per < 17 || per > 23 {
+	if per := float64(c.OpenCases) / float64(c.ActiveWorkers); per < 17 || per > 23 {
 		t.Errorf("%.1f open cases per worker, want about 20", per)
 	}
 	if c.Workers == c.ActiveWorkers {
