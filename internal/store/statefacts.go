@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -61,7 +62,7 @@ func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) 
 		}
 		f.Events = make([]rules.Event, 0, len(ev.rows))
 		for _, e := range ev.rows {
-			if i, ok := index[e.caseID]; ok {
+			if i, ok := index.get(e.caseID); ok {
 				f.Events = append(f.Events, rules.Event{Case: f.Cases[i].ID, Kind: e.kind, Date: e.date})
 			}
 		}
@@ -84,7 +85,7 @@ func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) 
 
 // agencyRest reads everything but the events, and returns each open case's
 // index in f.Cases by id.
-func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, discussed <-chan rawDiscussedResult) (map[int64]int, error) {
+func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, discussed <-chan rawDiscussedResult) (*idIndex, error) {
 	if err := profileInForce(ctx, tx, on, f); err != nil {
 		return nil, err
 	}
@@ -139,19 +140,24 @@ func agencyStaff(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts) (
 	return factID, nil
 }
 
-// agencyCases loads the cases open on the date and returns their numbers by id.
-func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, f *rules.Facts) (map[int64]int, error) {
+// agencyCases loads the cases open on the date, in the table's order (the
+// engine indexes them itself), and returns their places in f.Cases by id.
+func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, f *rules.Facts) (*idIndex, error) {
+	var maxID int64
+	var estimate float64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0), (SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass) FROM cases`).Scan(&maxID, &estimate); err != nil {
+		return nil, err
+	}
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, c.case_number, a.worker_id, lower(a.during), c.received, c.setting, c.placement_date, c.scr_assigned,
 		       c.goal, c.court_next, c.closing, c.closed
 		FROM cases c
 		LEFT JOIN case_assignments a ON a.case_id = c.id AND a.during @> $1::date
-		WHERE c.closed IS NULL OR c.closed > $1
-		ORDER BY c.id`, on)
+		WHERE c.closed IS NULL OR c.closed > $1`, on)
 	if err != nil {
 		return nil, err
 	}
-	index := map[int64]int{}
+	index := newIDIndex(maxID, max(0, int(estimate)))
 	for rows.Next() {
 		var id int64
 		var c rules.Case
@@ -167,13 +173,15 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 		}
 		c.Received, c.PlacementDate, c.SCRAssigned = pgDate(received), pgDate(placement), pgDate(scr)
 		c.CourtNext, c.Closing, c.Closed = pgDate(court), pgDate(closing), pgDate(closed)
-		index[id] = len(f.Cases)
+		index.set(id, len(f.Cases))
 		f.Cases = append(f.Cases, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = tx.Query(ctx, `SELECT case_id, level, assessed_on FROM risk_assessments WHERE assessed_on <= $1 ORDER BY case_id, assessed_on`, on)
+	// In the table's order, each case's few put in date order below: a sort
+	// of every assessment in PostgreSQL cost more.
+	rows, err = tx.Query(ctx, `SELECT case_id, level, assessed_on FROM risk_assessments WHERE assessed_on <= $1`, on)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +194,7 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 			rows.Close()
 			return nil, err
 		}
-		i, ok := index[id]
+		i, ok := index.get(id)
 		if !ok {
 			continue
 		}
@@ -197,52 +205,96 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 		}
 		f.Cases[i].Risk = append(f.Cases[i].Risk, rules.RiskEntry{Level: level, From: pgDate(from)})
 	}
-	return index, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range f.Cases {
+		if r := f.Cases[i].Risk; len(r) > 1 {
+			slices.SortStableFunc(r, func(a, b rules.RiskEntry) int { return a.From.Compare(b.From) })
+		}
+	}
+	return index, nil
 }
 
-func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index map[int64]int, f *rules.Facts, discussedRows <-chan rawDiscussedResult) error {
+func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult) error {
 	// Sized from the planner's count: growing them row by row was a fifth
 	// of this function's time at state scale. In the table's order, like the
 	// events: the engine indexes them itself (half a million rows sorted by
 	// date cost PostgreSQL a sort on disk).
 	var estimate float64
-	if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'conferences'::regclass`).Scan(&estimate); err != nil {
+	var maxID int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0), (SELECT reltuples FROM pg_class WHERE oid = 'conferences'::regclass) FROM conferences`).Scan(&maxID, &estimate); err != nil {
 		return err
 	}
+	// Binary, decoded by hand as the events are: half a million rows
+	// through the generic scanner cost more than PostgreSQL's side.
 	rows, err := tx.Query(ctx, `
-		SELECT k.id, `+factConferenceID+`, k.kind, k.held_on, k.supervisor_id, coalesce(k.worker_id, k.invited_worker_id), k.casework_supervisor_id,
+		SELECT k.id, k.source_id, k.kind, k.held_on, k.supervisor_id, coalesce(k.worker_id, k.invited_worker_id), k.casework_supervisor_id,
 		       `+sharedDate("k")+`
 		FROM conferences k
-		WHERE k.status IN `+heldStatuses+` AND k.held_on <= $1`, on)
+		WHERE k.status IN `+heldStatuses+` AND k.held_on <= $1`,
+		pgx.QueryResultFormats{pgx.BinaryFormatCode}, on)
 	if err != nil {
 		return err
 	}
 	n := max(0, int(estimate))
-	byID := make(map[int64]int, n)
+	byID := newIDIndex(maxID, n)
 	f.Conferences = make([]rules.Conference, 0, n)
 	kinds := map[string]string{}
-	var id, sup int64
-	var held, shared pgtype.Date
-	var worker, cws *int64
-	var k rules.Conference
-	_, err = pgx.ForEachRow(rows, []any{&id, &k.ID, &k.Kind, &held, &sup, &worker, &cws, &shared}, func() error {
-		kind, ok := kinds[k.Kind]
+	days := map[int32]rules.Date{}
+	day := func(raw []byte) (rules.Date, error) {
+		if raw == nil {
+			return rules.Date{}, nil
+		}
+		if len(raw) != 4 {
+			return rules.Date{}, fmt.Errorf("unexpected date in a conference row")
+		}
+		n := int32(binary.BigEndian.Uint32(raw))
+		d, ok := days[n]
 		if !ok {
-			kinds[k.Kind] = k.Kind
-			kind = k.Kind
+			d = dateOf(pgEpoch.AddDate(0, 0, int(n)))
+			days[n] = d
 		}
-		c := rules.Conference{ID: k.ID, Kind: kind, Date: pgDate(held), Shared: pgDate(shared), Supervisor: factID[sup]}
-		if worker != nil {
-			c.Worker = factID[*worker]
+		return d, nil
+	}
+	person := func(raw []byte) string {
+		if len(raw) != 8 {
+			return "" // NULL
 		}
-		if cws != nil {
-			c.CaseworkSupervisor = factID[*cws]
+		return factID[int64(binary.BigEndian.Uint64(raw))]
+	}
+	for rows.Next() {
+		raw := rows.RawValues()
+		if len(raw) != 8 || len(raw[0]) != 8 || len(raw[4]) != 8 {
+			rows.Close()
+			return fmt.Errorf("unexpected conference row")
 		}
-		byID[id] = len(f.Conferences)
+		id := int64(binary.BigEndian.Uint64(raw[0]))
+		c := rules.Conference{Supervisor: person(raw[4]), Worker: person(raw[5]), CaseworkSupervisor: person(raw[6])}
+		// The fact id, as factConferenceID gives it: the source's id, else k<id>.
+		if raw[1] != nil {
+			c.ID = string(raw[1])
+		} else {
+			c.ID = "k" + strconv.FormatInt(id, 10)
+		}
+		kind, ok := kinds[string(raw[2])] // no allocation for the lookup
+		if !ok {
+			kind = string(raw[2])
+			kinds[kind] = kind
+		}
+		c.Kind = kind
+		if c.Date, err = day(raw[3]); err != nil {
+			rows.Close()
+			return err
+		}
+		if c.Shared, err = day(raw[7]); err != nil {
+			rows.Close()
+			return err
+		}
+		byID.set(id, len(f.Conferences))
 		f.Conferences = append(f.Conferences, c)
-		return nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	// The cases discussed, read in one pass over the table on another
@@ -257,11 +309,11 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 	}
 	lists := make([][]discussed, len(f.Conferences))
 	for _, d := range dr.rows {
-		ki, ok := byID[d.conferenceID]
+		ki, ok := byID.get(d.conferenceID)
 		if !ok {
 			continue // a draft
 		}
-		if ci, ok := index[d.caseID]; ok {
+		if ci, ok := index.get(d.caseID); ok {
 			lists[ki] = append(lists[ki], discussed{d.position, ci})
 		}
 	}
