@@ -143,9 +143,8 @@ func agencyStaff(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts) (
 // agencyCases loads the cases open on the date, in the table's order (the
 // engine indexes them itself), and returns their places in f.Cases by id.
 func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, f *rules.Facts) (*idIndex, error) {
-	var maxID int64
-	var estimate float64
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0), (SELECT reltuples FROM pg_class WHERE oid = 'cases'::regclass) FROM cases`).Scan(&maxID, &estimate); err != nil {
+	maxID, n, err := idRange(ctx, tx, "cases")
+	if err != nil {
 		return nil, err
 	}
 	rows, err := tx.Query(ctx, `
@@ -157,7 +156,7 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	if err != nil {
 		return nil, err
 	}
-	index := newIDIndex(maxID, max(0, int(estimate)))
+	index := newIDIndex(maxID, n)
 	for rows.Next() {
 		var id int64
 		var c rules.Case
@@ -221,9 +220,8 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 	// of this function's time at state scale. In the table's order, like the
 	// events: the engine indexes them itself (half a million rows sorted by
 	// date cost PostgreSQL a sort on disk).
-	var estimate float64
-	var maxID int64
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0), (SELECT reltuples FROM pg_class WHERE oid = 'conferences'::regclass) FROM conferences`).Scan(&maxID, &estimate); err != nil {
+	maxID, n, err := idRange(ctx, tx, "conferences")
+	if err != nil {
 		return err
 	}
 	// Binary, decoded by hand as the events are: half a million rows
@@ -237,7 +235,6 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 	if err != nil {
 		return err
 	}
-	n := max(0, int(estimate))
 	byID := newIDIndex(maxID, n)
 	f.Conferences = make([]rules.Conference, 0, n)
 	kinds := map[string]string{}
@@ -347,15 +344,12 @@ type rawDiscussedResult struct {
 // own, in the snapshot given, in binary: one pass over the table (a subquery
 // per conference would run hundreds of thousands of times).
 func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscussedResult) {
-	res.err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(snapshot)); err != nil {
+	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
+		n, err := estimatedRows(ctx, tx, "conference_cases")
+		if err != nil {
 			return err
 		}
-		var estimate float64
-		if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'conference_cases'::regclass`).Scan(&estimate); err != nil {
-			return err
-		}
-		res.rows = make([]rawDiscussedRow, 0, max(0, int(estimate)))
+		res.rows = make([]rawDiscussedRow, 0, n)
 		rows, err := tx.Query(ctx, `SELECT conference_id, case_id, position FROM conference_cases`,
 			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode})
 		if err != nil {
@@ -373,6 +367,37 @@ func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscu
 		return rows.Err()
 	})
 	return res
+}
+
+// inSnapshot runs read on a connection of its own, read-only, in the
+// snapshot another transaction exported (pg_export_snapshot): a second
+// stream of the same state.
+func (s *Store) inSnapshot(ctx context.Context, snapshot string, read func(tx pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(snapshot)); err != nil {
+			return err
+		}
+		return read(tx)
+	})
+}
+
+// estimatedRows is the planner's count of a table's rows, to size what is
+// loaded from it.
+func estimatedRows(ctx context.Context, tx pgx.Tx, table string) (int, error) {
+	var estimate float64
+	if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = $1::regclass`, table).Scan(&estimate); err != nil {
+		return 0, err
+	}
+	return max(0, int(estimate)), nil
+}
+
+// idRange is a table's greatest id and estimated row count, for an idIndex.
+func idRange(ctx context.Context, tx pgx.Tx, table string) (maxID int64, n int, err error) {
+	if n, err = estimatedRows(ctx, tx, table); err != nil {
+		return 0, 0, err
+	}
+	err = tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM `+pgx.Identifier{table}.Sanitize()).Scan(&maxID)
+	return maxID, n, err
 }
 
 // pgEpoch is PostgreSQL's date zero, for dates read in binary.
@@ -394,15 +419,12 @@ type rawEventsResult struct {
 // groups by case itself, and sorting millions of rows would cost more than
 // the load. Binary format, kinds and dates interned: no allocation per row.
 func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (res rawEventsResult) {
-	res.err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SET TRANSACTION SNAPSHOT "+quoteLiteral(snapshot)); err != nil {
+	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
+		n, err := estimatedRows(ctx, tx, "events")
+		if err != nil {
 			return err
 		}
-		var estimate float64
-		if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'events'::regclass`).Scan(&estimate); err != nil {
-			return err
-		}
-		res.rows = make([]rawEvent, 0, max(0, int(estimate)))
+		res.rows = make([]rawEvent, 0, n)
 		rows, err := tx.Query(ctx, `SELECT case_id, kind, occurred_on FROM events WHERE occurred_on <= $1`,
 			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
 		if err != nil {
