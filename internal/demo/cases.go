@@ -35,16 +35,7 @@ func (g *generator) addCase(w store.Person, since time.Time, office int, prior s
 	if !assigned.Before(g.asOf) {
 		assigned = g.asOf.AddDate(0, 0, -1)
 	}
-	c := store.Case{
-		ID:          id,
-		CaseNumber:  fmt.Sprintf("%d-%06d", received.Year(), 100000+id*37%899999),
-		FamilyName:  lastNames[g.rng.IntN(len(lastNames))],
-		OfficeID:    int64(office + 1),
-		Setting:     "in_home",
-		Goal:        "remain_home",
-		SCRAssigned: received.AddDate(0, 0, -1-g.rng.IntN(5)),
-		Received:    received,
-	}
+	c := g.inHomeCase(id, received, office)
 	if g.pick(0.55) {
 		c.Setting = "out_of_home"
 		c.PlacementDate = g.between(received.AddDate(0, 0, -10), maxDate(received.AddDate(0, 0, 1), minDate(received.AddDate(0, 4, 0), g.asOf.AddDate(0, 0, -1))))
@@ -61,6 +52,22 @@ func (g *generator) addCase(w store.Person, since time.Time, office int, prior s
 	g.d.Assignments = append(g.d.Assignments, store.Position{A: id, B: w.ID, Since: assigned})
 	g.riskHistory(c, w)
 	g.caseEvents(c, assigned, w)
+}
+
+// inHomeCase is a case received on the date, in its office, with a family
+// name and a screening date drawn in that order (the demo's draws must not
+// change order, or the demo would).
+func (g *generator) inHomeCase(id int64, received time.Time, office int) store.Case {
+	return store.Case{
+		ID:          id,
+		CaseNumber:  fmt.Sprintf("%d-%06d", received.Year(), 100000+id*37%899999),
+		FamilyName:  lastNames[g.rng.IntN(len(lastNames))],
+		OfficeID:    int64(office + 1),
+		Setting:     "in_home",
+		Goal:        "remain_home",
+		SCRAssigned: received.AddDate(0, 0, -1-g.rng.IntN(5)),
+		Received:    received,
+	}
 }
 
 // riskLevel draws an assessment: mostly low or moderate, about one in eight
@@ -135,17 +142,8 @@ func (g *generator) addClosedCase(w store.Person, from, until time.Time, office 
 	if !assigned.Before(closed) {
 		return
 	}
-	c := store.Case{
-		ID:          id,
-		CaseNumber:  fmt.Sprintf("%d-%06d", received.Year(), 100000+id*37%899999),
-		FamilyName:  lastNames[g.rng.IntN(len(lastNames))],
-		OfficeID:    int64(office + 1),
-		Setting:     "in_home",
-		Goal:        "remain_home",
-		SCRAssigned: received.AddDate(0, 0, -1-g.rng.IntN(5)),
-		Received:    received,
-		Closed:      closed,
-	}
+	c := g.inHomeCase(id, received, office)
+	c.Closed = closed
 	g.d.Cases = append(g.d.Cases, c)
 	g.d.Assignments = append(g.d.Assignments, store.Position{A: id, B: w.ID, Since: assigned, Until: closed})
 	level := g.riskLevel()
