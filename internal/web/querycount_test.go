@@ -31,6 +31,13 @@ func (c *counter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndDat
 // queryHarness is the demo agency behind an app whose queries are counted.
 func queryHarness(t *testing.T) (*harness, *counter) {
 	t.Helper()
+	return queryHarnessKeeping(t, 0)
+}
+
+// queryHarnessKeeping is queryHarness with the evaluations kept between views
+// bounded by cacheBytes (web.Config.EvalCacheBytes: negative keeps none).
+func queryHarnessKeeping(t *testing.T, cacheBytes int64) (*harness, *counter) {
+	t.Helper()
 	var c counter
 	owner, st := testdb.AppTraced(t, &c)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
@@ -38,7 +45,7 @@ func queryHarness(t *testing.T) (*harness, *counter) {
 		t.Fatal(err)
 	}
 	app, err := web.New(web.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return fixedNow }, Sleep: func(time.Duration) {}})
+		Now: func() time.Time { return fixedNow }, Sleep: func(time.Duration) {}, EvalCacheBytes: cacheBytes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,5 +139,39 @@ func TestAreaAndAgendaQueriesDoNotGrow(t *testing.T) {
 		if b != s || b > 30 {
 			t.Errorf("%s costs %d queries for the larger and %d for the smaller (budget 30)", tc.path, b, s)
 		}
+	}
+}
+
+// With nothing kept, the area page evaluates each of its units with the unit
+// dashboard's fixed set of queries (it is composed of its units): its cost
+// grows with the number of units and with nothing else. Two areas of three
+// units of different sizes cost the same; an area of two units costs less.
+func TestAreaQueriesGrowOnlyWithItsUnitsWhenNothingIsKept(t *testing.T) {
+	h, c := queryHarnessKeeping(t, -1)
+	rows, err := h.pool.Query(context.Background(), `
+		SELECT p.email, count(*) FROM supervisor_reports r JOIN people p ON p.id = r.casework_supervisor_id
+		WHERE upper_inf(r.during) GROUP BY p.email ORDER BY count(*) DESC, p.email`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byUnits := map[int64][]string{}
+	for rows.Next() {
+		var email string
+		var units int64
+		if err := rows.Scan(&email, &units); err != nil {
+			t.Fatal(err)
+		}
+		byUnits[units] = append(byUnits[units], email)
+	}
+	if len(byUnits[3]) < 2 || len(byUnits[2]) < 1 {
+		t.Fatalf("the demo's areas by units: %v", byUnits)
+	}
+	a, b, small := h.cost(t, c, byUnits[3][0], "/area"), h.cost(t, c, byUnits[3][1], "/area"), h.cost(t, c, byUnits[2][0], "/area")
+	t.Logf("/area with nothing kept: %d and %d queries for three units, %d for two", a, b, small)
+	if a != b {
+		t.Errorf("two areas of three units cost %d and %d queries: something queries per worker or per case", a, b)
+	}
+	if small >= a {
+		t.Errorf("an area of two units costs %d queries, one of three %d", small, a)
 	}
 }
