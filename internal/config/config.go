@@ -26,6 +26,7 @@ type Config struct {
 	LogLevel        slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	DebugAddr       string        // DEBUG_ADDR: pprof on this loopback address; default off
 	EvalCacheMB     int           // EVAL_CACHE_MB: evaluated dashboards kept between views, default 80; 0 keeps none
+	SSO             SSO           // OIDC_* and PASSWORD_SIGN_IN, BREAK_GLASS_EMAIL (sso.go)
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -98,6 +99,9 @@ func Load(getenv func(string) string) (Config, error) {
 			problems = append(problems, fmt.Sprintf("DEBUG_ADDR: %q is not a loopback address and port (e.g. 127.0.0.1:6060)", c.DebugAddr))
 		}
 	}
+	var ssoProblems []string
+	c.SSO, ssoProblems = loadSSO(getenv)
+	problems = append(problems, ssoProblems...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("configuration:\n  %s", strings.Join(problems, "\n  "))
 	}
