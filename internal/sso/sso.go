@@ -207,7 +207,9 @@ type Refusal struct {
 	Err     error
 }
 
-func (r *Refusal) Error() string { return "sso: sign-in refused (" + r.Reason + "): " + fmt.Sprint(r.Err) }
+func (r *Refusal) Error() string {
+	return "sso: sign-in refused (" + r.Reason + "): " + fmt.Sprint(r.Err)
+}
 func (r *Refusal) Unwrap() error { return r.Err }
 
 // Finish completes a sign-in from the provider's answer (the callback's
