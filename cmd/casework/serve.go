@@ -60,11 +60,16 @@ func serve(cfg config.Config) int {
 	if err != nil {
 		return fail("agency time zone %q: %v", tz, err)
 	}
+	ssoSet, err := ssoSetting(ctx, cfg.SSO, st, log)
+	if err != nil {
+		return fail("%v", err)
+	}
 	app, err := web.New(web.Config{
 		Store: st, Logger: log, Now: time.Now, Location: loc,
 		SecureCookies: cfg.SecureCookies, IdleTimeout: cfg.IdleTimeout,
 		SessionLifetime: cfg.SessionLifetime, RequestTimeout: cfg.RequestTimeout,
 		SessionCleanup: cfg.SessionCleanup, EvalCacheBytes: evalCacheBytes(cfg.EvalCacheMB),
+		SSO: ssoSet,
 	})
 	if err != nil {
 		return fail("%v", err)

@@ -201,10 +201,11 @@ type Identity struct {
 // the audit log; Issuer and Subject are what is known of who tried (the
 // subject unverified when the token itself was refused).
 type Refusal struct {
-	Reason  string // state, expired, provider_error, code_exchange, id_token, nonce, expired_token
-	Issuer  string
-	Subject string
-	Err     error
+	Reason          string // state, expired, provider_error, code_exchange, id_token, nonce, expired_token
+	Issuer          string
+	Subject         string
+	SubjectVerified bool // the subject is from a token whose signature, issuer, audience and expiry were verified
+	Err             error
 }
 
 func (r *Refusal) Error() string {
@@ -253,7 +254,7 @@ func (c *Client) Finish(ctx context.Context, pend Pending, ok bool, q url.Values
 		return Identity{}, r
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(pend.Nonce)) != 1 {
-		return Identity{}, &Refusal{Reason: "nonce", Issuer: idt.Issuer, Subject: idt.Subject, Err: errors.New("the ID token's nonce is not this sign-in's")}
+		return Identity{}, &Refusal{Reason: "nonce", Issuer: idt.Issuer, Subject: idt.Subject, SubjectVerified: true, Err: errors.New("the ID token's nonce is not this sign-in's")}
 	}
 	var claims map[string]any
 	if err := idt.Claims(&claims); err != nil {

@@ -140,6 +140,10 @@ func (app *App) renderPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	pv.Person, pv.Posts, pv.Offices, pv.CWS = p, posts, offices, cws
+	if pv.SSO, err = app.ssoLink(r.Context(), v, id, pv.SSO); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	if fillForm {
 		pv.Form = store.PersonForm{FullName: p.FullName, Email: p.Email, Role: p.Role}
 		if p.SourceID != nil {

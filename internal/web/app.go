@@ -45,6 +45,8 @@ type Config struct {
 	// repeated failure (tests replace it so they need not wait).
 	Throttle *auth.Throttle
 	Sleep    func(time.Duration)
+	// SSO is sign-in through the agency's OpenID provider (oidc.go); nil: off.
+	SSO *SSO
 }
 
 // App holds the dependencies of every handler.
@@ -60,6 +62,7 @@ type App struct {
 	throttle auth.Throttle
 	sleep    func(time.Duration)
 	cache    *evalCache
+	sso      *SSO
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -120,6 +123,7 @@ func New(cfg Config) (*App, error) {
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep,
+		sso: cfg.SSO,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	ctx, stop := context.WithCancel(context.Background())

@@ -35,7 +35,7 @@ func (app *App) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	app.render(w, r, http.StatusOK, views.LoginPage(app.chrome(r, "Sign in", ""), views.LoginForm{}))
+	app.render(w, r, http.StatusOK, views.LoginPage(app.chrome(r, "Sign in", ""), app.loginView(r)))
 }
 
 // clientAddr is the address the request came from, without the port.
@@ -59,7 +59,8 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostForm.Get("email"))
 	password := r.PostForm.Get("password")
-	form := views.LoginForm{Email: email}
+	form := app.loginView(r) // the provider's button, if any (oidc.go)
+	form.Email = email
 	show := func(status int, problem string) {
 		form.Problem = problem
 		app.render(w, r, status, views.LoginPage(app.chrome(r, "Sign in", ""), form))
@@ -88,6 +89,8 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && (cred.PasswordHash == "" || !cred.Active)):
 		auth.CheckNoAccount(password) // the same time as a real check
+	case err == nil && app.passwordRefused(r.Context(), email, cred): // passwords off, not the break-glass administrator (oidc.go)
+		auth.CheckNoAccount(password)
 	case err != nil:
 		app.serverError(w, r, err)
 		return
@@ -133,6 +136,7 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (app *App) logout(w http.ResponseWriter, r *http.Request) {
+	endSession := app.ssoEndSession(r) // the provider's sign-out, if signed in through it (oidc.go)
 	if v, ok := viewerFrom(r.Context()); ok {
 		if err := app.store.Audit(r.Context(), v, store.AuditEntry{Action: "signed_out", Entity: "session"}); err != nil {
 			app.serverError(w, r, err)
@@ -141,6 +145,10 @@ func (app *App) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := app.sessions.Destroy(r.Context()); err != nil {
 		app.serverError(w, r, err)
+		return
+	}
+	if endSession != "" {
+		app.signedOutPage(w, r, endSession)
 		return
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -181,6 +189,7 @@ func (app *App) authenticate(next http.Handler) http.Handler {
 			}
 			app.sessions.Put(r.Context(), sessionRoleKey, string(v.Role))
 		}
+		app.ssoSignedIn(r.Context(), &v) // oidc.go
 		o := origin(r)
 		v.Addr, v.RequestID = o.Addr, o.RequestID
 		next.ServeHTTP(w, r.WithContext(withViewer(r.Context(), v)))

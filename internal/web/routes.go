@@ -43,6 +43,9 @@ func (app *App) Router() chi.Router {
 		r.Get("/login", app.loginForm)
 		r.Post("/login", app.login)
 		r.Post("/logout", app.logout)
+		// Sign-in through the agency's OpenID provider, when configured
+		// (oidc.go; its routes are tested in oidc_test.go).
+		app.ssoRoutes(r)
 
 		r.Group(func(r chi.Router) {
 			r.Use(app.requireSignIn)
@@ -102,6 +105,7 @@ func (app *App) Router() chi.Router {
 				r.Use(app.requireRole(access.Administrator), app.recordAdminViews)
 				r.Get("/admin/audit", app.auditSearch)
 				app.adminRoutes(r)
+				r.Post("/admin/people/{personID}/sso", app.linkSubject) // oidc.go
 			})
 		})
 	})
