@@ -21,7 +21,7 @@ func ssoSetting(ctx context.Context, c config.SSO, st *store.Store, log *slog.Lo
 	}
 	client, err := sso.New(sso.Config{Issuer: c.Issuer, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
 		RedirectURL: c.RedirectURL, EmailClaim: c.EmailClaim, EmailVerifiedClaim: c.EmailVerifiedClaim,
-		Scopes: c.Scopes, PostLogoutRedirectURL: c.PostLogoutRedirectURL})
+		Scopes: c.Scopes, AuthParams: c.AuthParams, PostLogoutRedirectURL: c.PostLogoutRedirectURL})
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,10 @@ type SSO struct {
 	Scopes                []string // OIDC_SCOPES besides openid, space-separated, default "email profile"
 	ProviderName          string   // OIDC_PROVIDER_NAME: the button says "Sign in with NAME"; default "your agency account"
 	PostLogoutRedirectURL string   // OIDC_POST_LOGOUT_REDIRECT_URL, default this app's /login
+	// AuthParams (OIDC_AUTH_PARAMS, a query string such as
+	// "prompt=select_account&hd=agency.gov") are added to the request to the
+	// provider's authorization endpoint.
+	AuthParams map[string]string
 	// PasswordsOff (PASSWORD_SIGN_IN=off) turns password sign-in off for
 	// everyone but the administrator whose e-mail is BreakGlassEmail
 	// (BREAK_GLASS_EMAIL).
@@ -51,7 +55,7 @@ func loadSSO(getenv func(string) string) (SSO, []string) {
 	var problems []string
 	if s.Issuer == "" {
 		for _, name := range []string{"OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URL", "OIDC_EMAIL_CLAIM",
-			"OIDC_EMAIL_VERIFIED_CLAIM", "OIDC_SCOPES", "OIDC_PROVIDER_NAME", "OIDC_POST_LOGOUT_REDIRECT_URL"} {
+			"OIDC_EMAIL_VERIFIED_CLAIM", "OIDC_SCOPES", "OIDC_PROVIDER_NAME", "OIDC_POST_LOGOUT_REDIRECT_URL", "OIDC_AUTH_PARAMS"} {
 			if getenv(name) != "" {
 				problems = append(problems, fmt.Sprintf("%s: set, but OIDC_ISSUER is not (set both, or neither)", name))
 			}
@@ -89,6 +93,21 @@ func loadSSO(getenv func(string) string) (SSO, []string) {
 			}
 			if strings.ContainsAny(sc, "\"\\") {
 				problems = append(problems, fmt.Sprintf("OIDC_SCOPES: %q is not a scope", sc))
+			}
+		}
+		if v := getenv("OIDC_AUTH_PARAMS"); v != "" {
+			q, err := url.ParseQuery(v)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("OIDC_AUTH_PARAMS: %q is not a query string (e.g. prompt=select_account&acr_values=...)", v))
+			}
+			s.AuthParams = map[string]string{}
+			for k, vs := range q {
+				switch k {
+				case "client_id", "redirect_uri", "response_type", "response_mode", "scope", "state", "nonce", "code_challenge", "code_challenge_method":
+					problems = append(problems, fmt.Sprintf("OIDC_AUTH_PARAMS: %s is Casework's to set, not the configuration's", k))
+				default:
+					s.AuthParams[k] = vs[0]
+				}
 			}
 		}
 		if len(s.ProviderName) > 60 {

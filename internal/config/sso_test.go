@@ -21,13 +21,15 @@ func TestSSOSettings(t *testing.T) {
 	c, err := Load(env(map[string]string{"DATABASE_URL": "u",
 		"OIDC_ISSUER": "https://login.example.gov/realms/staff", "OIDC_CLIENT_ID": "casework", "OIDC_CLIENT_SECRET": "s3cret",
 		"OIDC_REDIRECT_URL": "https://casework.example.gov/login/oidc/callback", "OIDC_EMAIL_CLAIM": "upn",
-		"OIDC_PROVIDER_NAME": "State Login", "PASSWORD_SIGN_IN": "off", "BREAK_GLASS_EMAIL": "Admin@Example.gov"}))
+		"OIDC_PROVIDER_NAME": "State Login", "PASSWORD_SIGN_IN": "off", "BREAK_GLASS_EMAIL": "Admin@Example.gov",
+		"OIDC_AUTH_PARAMS": "prompt=select_account&hd=example.gov"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := SSO{Issuer: "https://login.example.gov/realms/staff", ClientID: "casework", ClientSecret: "s3cret",
 		RedirectURL: "https://casework.example.gov/login/oidc/callback", EmailClaim: "upn", EmailVerifiedClaim: "email_verified",
-		Scopes: []string{"email", "profile"}, ProviderName: "State Login", PasswordsOff: true, BreakGlassEmail: "admin@example.gov"}
+		Scopes: []string{"email", "profile"}, ProviderName: "State Login", PasswordsOff: true, BreakGlassEmail: "admin@example.gov",
+		AuthParams: map[string]string{"prompt": "select_account", "hd": "example.gov"}}
 	if diff := cmp.Diff(want, c.SSO); diff != "" {
 		t.Errorf("SSO settings (-want +got):\n%s", diff)
 	}
@@ -47,6 +49,9 @@ func TestEveryBadSSOValueIsNamed(t *testing.T) {
 		{map[string]string{"OIDC_ISSUER": "https://idp.example.gov", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s",
 			"OIDC_REDIRECT_URL": "https://casework.example.gov/login/oidc/callback", "BREAK_GLASS_EMAIL": "a@example.gov", "OIDC_EMAIL_CLAIM": "e mail"},
 			[]string{"BREAK_GLASS_EMAIL", "OIDC_EMAIL_CLAIM"}},
+		{map[string]string{"OIDC_ISSUER": "https://idp.example.gov", "OIDC_CLIENT_ID": "c", "OIDC_CLIENT_SECRET": "s",
+			"OIDC_REDIRECT_URL": "https://casework.example.gov/login/oidc/callback", "OIDC_AUTH_PARAMS": "prompt=login&nonce=fixed"},
+			[]string{"OIDC_AUTH_PARAMS"}},
 	}
 	for _, tc := range cases {
 		tc.env["DATABASE_URL"] = "u"

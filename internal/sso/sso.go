@@ -39,6 +39,9 @@ type Config struct {
 	EmailVerifiedClaim string
 	// Scopes asked for besides openid (default email and profile).
 	Scopes []string
+	// AuthParams are added to the authorization request (OIDC_AUTH_PARAMS),
+	// e.g. acr_values, prompt, or Google's hd.
+	AuthParams map[string]string
 	// PostLogoutRedirectURL is where the provider sends a person back after
 	// signing out there (default: the sign-in page beside RedirectURL).
 	PostLogoutRedirectURL string
@@ -183,7 +186,11 @@ func (c *Client) Begin(ctx context.Context) (string, Pending, error) {
 		return "", Pending{}, err
 	}
 	p := Pending{State: random(), Nonce: random(), Verifier: oauth2.GenerateVerifier(), Begun: c.cfg.Now()}
-	u := c.oauth.AuthCodeURL(p.State, oidc.Nonce(p.Nonce), oauth2.S256ChallengeOption(p.Verifier))
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(p.Nonce), oauth2.S256ChallengeOption(p.Verifier)}
+	for k, v := range c.cfg.AuthParams {
+		opts = append(opts, oauth2.SetAuthURLParam(k, v))
+	}
+	u := c.oauth.AuthCodeURL(p.State, opts...)
 	return u, p, nil
 }
 

@@ -68,7 +68,7 @@ func newSSOHarness(t *testing.T, o ssoOptions) *ssoHarness {
 	base := "http://" + ln.Addr().String()
 	idp := oidctest.Start(t, base+"/login/oidc/callback", base+"/login")
 	client, err := sso.New(sso.Config{Issuer: idp.Issuer, ClientID: idp.ClientID, ClientSecret: idp.ClientSecret,
-		RedirectURL: base + "/login/oidc/callback"})
+		RedirectURL: base + "/login/oidc/callback", AuthParams: map[string]string{"ui_locales": "en"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -472,8 +472,18 @@ func TestSSORoutes(t *testing.T) {
 	if resp, _ := h.get(t, c, "/login/oidc"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 		t.Errorf("GET /login/oidc signed in: %d %s, want back to the start", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if resp, _ := h.get(t, h.client(t), "/login/oidc"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), h.idp.Issuer) {
-		t.Errorf("GET /login/oidc signed out: %d %s, want to the provider", resp.StatusCode, resp.Header.Get("Location"))
+	resp, _ := h.get(t, h.client(t), "/login/oidc")
+	to, _ := url.Parse(resp.Header.Get("Location"))
+	q := to.Query()
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(to.String(), h.idp.Issuer) {
+		t.Errorf("GET /login/oidc signed out: %d %s, want to the provider", resp.StatusCode, to)
+	}
+	// The authorization request: code flow, PKCE S256, state and nonce of
+	// their own, the configured extra parameter.
+	if q.Get("response_type") != "code" || q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) < 43 ||
+		len(q.Get("state")) < 43 || len(q.Get("nonce")) < 43 || q.Get("state") == q.Get("nonce") || q.Get("ui_locales") != "en" ||
+		!strings.Contains(q.Get("scope"), "openid") {
+		t.Errorf("authorization request %v", q)
 	}
 	// Without a provider, nothing there.
 	plain := newHarness(t)
