@@ -329,6 +329,10 @@ func TestSSOSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `data-testid="subject-problem"`) || !strings.Contains(string(b), `value="sub-linked"`) {
 			t.Errorf("a subject linked twice: %d, want 422 with the problem and the subject as typed", resp.StatusCode)
 		}
+		// Not from another site.
+		if resp := h.post(t, admin, "/admin/people/"+strconv.FormatInt(otherID, 10)+"/sso", url.Values{"subject": {"sub-other"}}, "cross-site"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a link posted from another site: %d, want 403", resp.StatusCode)
+		}
 		// Nobody else may link.
 		sup := h.client(t)
 		_, supEmail := h.person(t, "supervisor", 1)
@@ -492,5 +496,14 @@ func TestSSORoutes(t *testing.T) {
 	}
 	if _, page := plain.get(t, plain.client(t), "/login"); strings.Contains(page, "/login/oidc") {
 		t.Error("the sign-in page shows a provider's button with none configured")
+	}
+	admin := plain.client(t)
+	plain.signIn(t, admin, plain.email(t, "administrator"))
+	var worker int64
+	if err := plain.pool.QueryRow(context.Background(), `SELECT id FROM people WHERE role = 'worker' ORDER BY id LIMIT 1`).Scan(&worker); err != nil {
+		t.Fatal(err)
+	}
+	if _, page := plain.get(t, admin, "/admin/people/"+strconv.FormatInt(worker, 10)); strings.Contains(page, `data-testid="sso-link"`) {
+		t.Error("a person's page offers a provider link with no provider configured")
 	}
 }
