@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/casework/casework/internal/demo"
 	"github.com/casework/casework/internal/oidctest"
@@ -21,10 +22,11 @@ import (
 	"github.com/casework/casework/internal/web"
 )
 
-// A supervisor signs in through the agency's provider (a real one, on the
-// loopback: internal/oidctest), on the provider's own sign-in page, lands on
-// their unit, signs out of Casework and then of the provider.
-func TestSupervisorSignsInThroughTheAgencysProvider(t *testing.T) {
+// serveWithProvider starts the app on the demo agency beside a real
+// OpenID provider on the loopback (internal/oidctest). With passwordsOff,
+// only the first administrator may use a password.
+func serveWithProvider(t *testing.T, passwordsOff bool) (string, *pgxpool.Pool, *oidctest.Provider) {
+	t.Helper()
 	pool, st := testdb.App(t)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
 	if err := store.New(pool).LoadDataset(context.Background(), d); err != nil {
@@ -35,18 +37,20 @@ func TestSupervisorSignsInThroughTheAgencysProvider(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	email := firstEmail(t, pool, "supervisor")
-	idp := oidctest.Start(t, base+"/login/oidc/callback", base+"/login",
-		oidctest.User{Subject: "00u-supervisor-1", Username: "vbrightwater", Password: "agency-password", Email: email, EmailVerified: true})
+	idp := oidctest.Start(t, base+"/login/oidc/callback", base+"/login")
 	client, err := sso.New(sso.Config{Issuer: idp.Issuer, ClientID: idp.ClientID, ClientSecret: idp.ClientSecret, RedirectURL: base + "/login/oidc/callback"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	set := &web.SSO{Client: client, ProviderName: "State Login"}
+	if passwordsOff {
+		set.PasswordsOff, set.BreakGlassEmail = true, firstEmail(t, pool, "administrator")
 	}
 	loc, _ := time.LoadLocation("America/New_York")
 	app, err := web.New(web.Config{
 		Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Location: loc,
 		Now: func() time.Time { return time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC) },
-		SSO: &web.SSO{Client: client, ProviderName: "State Login"},
+		SSO: set,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -55,14 +59,23 @@ func TestSupervisorSignsInThroughTheAgencysProvider(t *testing.T) {
 	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: app.Routes()}}
 	srv.Start()
 	t.Cleanup(srv.Close)
+	return base, pool, idp
+}
 
+// A supervisor signs in through the agency's provider (a real one, on the
+// loopback: internal/oidctest), on the provider's own sign-in page, lands on
+// their unit, signs out of Casework and then of the provider.
+func TestSupervisorSignsInThroughTheAgencysProvider(t *testing.T) {
+	base, pool, idp := serveWithProvider(t, false)
+	idp.AddUser(oidctest.User{Subject: "00u-supervisor-1", Username: "vbrightwater", Password: "agency-password",
+		Email: firstEmail(t, pool, "supervisor"), EmailVerified: true})
 	ctx := newBrowser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="sso-button"]`))); err != nil {
 		t.Fatal(err)
 	}
 	checkAccessibility(t, ctx, "sign-in page with the agency's button")
 	screenshot(t, ctx, "sign-in-sso")
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`[data-testid="sso-button"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#username")), // the provider's page
 		chromedp.SendKeys(chromedp.CSS("#username"), "vbrightwater"),
@@ -100,5 +113,33 @@ func TestSupervisorSignsInThroughTheAgencysProvider(t *testing.T) {
 	)
 	if err != nil {
 		t.Fatalf("sign out at the provider: %v", err)
+	}
+}
+
+// With passwords off the sign-in page offers the provider's button and a
+// discreet break-glass path, through which the administrator signs in.
+func TestPasswordsOffLeaveTheBreakGlassPath(t *testing.T) {
+	base, pool, _ := serveWithProvider(t, true)
+	ctx := newBrowser(t)
+	err := chromedp.Do(ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="break-glass"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#password').length`))
+	if err != nil || n != 0 {
+		t.Fatalf("a password field on the sign-in page with passwords off (%d, %v)", n, err)
+	}
+	checkAccessibility(t, ctx, "sign-in page, passwords off")
+	screenshot(t, ctx, "sign-in-passwords-off")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="break-glass"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#password")),
+		chromedp.SendKeys(chromedp.CSS("#email"), firstEmail(t, pool, "administrator")),
+		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+		chromedp.Click(chromedp.CSS(`button[type="submit"].primary`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="offices"]`)),
+	)
+	if err != nil {
+		t.Fatalf("break-glass sign-in: %v", err)
 	}
 }

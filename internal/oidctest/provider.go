@@ -95,6 +95,9 @@ func Start(t *testing.T, redirectURL, postLogoutURL string, users ...User) *Prov
 	return p
 }
 
+// Stop shuts the provider down before the test ends: a provider that is away.
+func (p *Provider) Stop() { p.srv.Close() }
+
 // AddUser adds (or replaces) an account.
 func (p *Provider) AddUser(u User) {
 	p.st.mu.Lock()

@@ -323,6 +323,9 @@ func unverifiedSubject(raw string) string {
 // in with idToken, if the provider publishes one (RP-Initiated Logout 1.0);
 // empty otherwise.
 func (c *Client) EndSessionURL(ctx context.Context, idToken string) string {
+	// Signing out of Casework does not wait long for a provider that is away.
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
 	if c.discover(ctx) != nil || c.endSession == "" {
 		return ""
 	}

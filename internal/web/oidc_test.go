@@ -457,6 +457,17 @@ func TestSSOPasswordsOffButForBreakGlass(t *testing.T) {
 	h.signInSSO(t, h.client(t), "sub-sup")
 }
 
+// A provider that cannot be reached: the button says so, passwords work.
+func TestSSOProviderAway(t *testing.T) {
+	h := newSSOHarness(t, ssoOptions{})
+	h.idp.Stop()
+	resp, body := h.get(t, h.client(t), "/login/oidc")
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "cannot be reached") {
+		t.Errorf("GET /login/oidc with the provider away: %d\n%s", resp.StatusCode, body)
+	}
+	h.signIn(t, h.client(t), h.email(t, "worker"))
+}
+
 // The provider's routes exist only when one is configured, and answer
 // everyone (the access matrix walks the router without a provider).
 func TestSSORoutes(t *testing.T) {
