@@ -14,3 +14,8 @@ CREATE TABLE oidc_subjects (
 );
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON oidc_subjects TO casework_app;
+
+-- An administrator's page of a person lists the sign-ins refused as unknown
+-- with that person's e-mail (the subjects they may link): found by e-mail.
+CREATE INDEX audit_log_sso_refused_idx ON audit_log ((detail ->> 'email'), (detail ->> 'issuer'))
+    WHERE action = 'sign_in_refused';

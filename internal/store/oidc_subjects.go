@@ -115,3 +115,36 @@ func (s *Store) LinkSubject(ctx context.Context, v access.Viewer, personID int64
 			Detail: map[string]any{"issuer": issuer, "before": map[string]any{"subject": before}, "after": map[string]any{"subject": subject}}})
 	})
 }
+
+// RefusedSignIn is a sign-in through the provider refused because nobody
+// matched, with the e-mail of a person: the subject an administrator may
+// link to them.
+type RefusedSignIn struct {
+	Subject       string    `db:"subject"`
+	EmailVerified bool      `db:"email_verified"`
+	At            time.Time `db:"at"`
+}
+
+// RefusedSignIns lists the latest (at most five) subjects at the issuer that
+// were refused as unknown with the person's e-mail and are linked to nobody,
+// from the audit log.
+func (s *Store) RefusedSignIns(ctx context.Context, v access.Viewer, personID int64, issuer string) ([]RefusedSignIn, error) {
+	if !v.Is(access.Administrator) {
+		return nil, ErrNotFound
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT subject, email_verified, at FROM (
+			SELECT DISTINCT ON (a.detail ->> 'subject') a.detail ->> 'subject' AS subject,
+				coalesce((a.detail ->> 'email_verified')::boolean, false) AS email_verified, a.at
+			FROM audit_log a
+			WHERE a.action = 'sign_in_refused' -- audit_log_sso_refused_idx (migration 000070)
+			  AND a.detail ->> 'email' = (SELECT email FROM people WHERE id = $1) AND a.detail ->> 'issuer' = $2
+			  AND a.detail ->> 'reason' = 'unknown' AND a.detail ? 'subject'
+			  AND NOT EXISTS (SELECT 1 FROM oidc_subjects l WHERE l.issuer = $2 AND l.subject = a.detail ->> 'subject')
+			ORDER BY a.detail ->> 'subject', a.seq DESC
+		) r ORDER BY at DESC LIMIT 5`, personID, issuer)
+	if err != nil {
+		return nil, fmt.Errorf("RefusedSignIns: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[RefusedSignIn])
+}

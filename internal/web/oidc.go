@@ -90,7 +90,7 @@ func (app *App) ssoStart(w http.ResponseWriter, r *http.Request) {
 	to, pend, err := app.sso.Client.Begin(r.Context())
 	if err != nil {
 		app.log.Warn("single sign-on: provider unreachable", "error", err, "request_id", origin(r).RequestID)
-		app.render(w, r, http.StatusServiceUnavailable, views.SSORefusedPage(app.chrome(r, "Sign in", ""), ssoAway))
+		app.render(w, r, http.StatusServiceUnavailable, views.SSORefusedPage(app.chrome(r, "Sign in", ""), ssoAway, "", "", ""))
 		return
 	}
 	app.sessions.Put(r.Context(), ssoPendingKey, pend.Encode())
@@ -174,7 +174,14 @@ func (app *App) ssoRefused(w http.ResponseWriter, r *http.Request, status int, m
 		app.serverError(w, r, err)
 		return
 	}
-	app.render(w, r, status, views.SSORefusedPage(app.chrome(r, "Not signed in", ""), message))
+	// A person the provider vouched for but Casework does not know is told
+	// who the provider says they are, for the administrator who links them.
+	var email, who string
+	if reason == "unknown" {
+		email, _ = more["email"].(string)
+		who = subject
+	}
+	app.render(w, r, status, views.SSORefusedPage(app.chrome(r, "Not signed in", ""), message, app.sso.ProviderName, email, who))
 }
 
 // ssoSignedIn applies to the viewer what a sign-in through the provider
@@ -208,11 +215,17 @@ func (app *App) ssoLink(ctx context.Context, v access.Viewer, personID int64, pv
 		return views.SSOLink{}, nil
 	}
 	pv.ProviderName = app.sso.ProviderName
-	if pv.Problem != "" {
-		return pv, nil
+	var err error
+	if pv.Refused, err = app.store.RefusedSignIns(ctx, v, personID, app.sso.Client.Issuer()); err != nil {
+		return pv, err
 	}
-	sub, err := app.store.LinkedSubject(ctx, v, personID, app.sso.Client.Issuer())
-	pv.Subject = sub
+	for i := range pv.Refused {
+		pv.Refused[i].At = pv.Refused[i].At.In(app.loc)
+	}
+	if pv.Problem != "" {
+		return pv, nil // the subject as typed
+	}
+	pv.Subject, err = app.store.LinkedSubject(ctx, v, personID, app.sso.Client.Issuer())
 	return pv, err
 }
 

@@ -297,16 +297,52 @@ func TestSSOSignIn(t *testing.T) {
 	})
 
 	t.Run("an unknown person is refused", func(t *testing.T) {
-		h.addUser("sub-unknown", "nobody@"+demo.EmailDomain, true)
+		h.addUser("sub-stranger", "nobody@"+demo.EmailDomain, true)
 		c := h.client(t)
-		h.wantRefused(t, c, h.authorize(t, c, "sub-unknown", "pw-sub-unknown"), http.StatusForbidden, "unknown", "sub-unknown")
+		h.wantRefused(t, c, h.authorize(t, c, "sub-stranger", "pw-sub-stranger"), http.StatusForbidden, "unknown", "sub-stranger")
 	})
 
 	t.Run("an e-mail the provider did not verify is not enough", func(t *testing.T) {
-		_, email := h.person(t, "worker", 3)
+		id, email := h.person(t, "worker", 3)
 		h.addUser("sub-unverified", email, false)
 		c := h.client(t)
+		to := h.authorize(t, c, "sub-unverified", "pw-sub-unverified")
+		resp, body := h.callback(t, c, to)
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `data-testid="sso-identity"`) || !strings.Contains(body, "sub-unverified") {
+			t.Fatalf("refused as unknown: %d, the page does not tell the person their account id\n%s", resp.StatusCode, body)
+		}
+		// The administrator sees the refused account on the person's page
+		// and links it; then it signs the person in.
+		admin := h.client(t)
+		h.signIn(t, admin, h.email(t, "administrator"))
+		page := "/admin/people/" + strconv.FormatInt(id, 10)
+		_, body = h.get(t, admin, page)
+		if !strings.Contains(body, `data-testid="sso-refused-subjects"`) || !strings.Contains(body, `name="subject" value="sub-unverified"`) {
+			t.Fatalf("the person's page does not offer the refused account:\n%s", body)
+		}
+		resp = h.post(t, admin, page+"/sso", url.Values{"subject": {"sub-unverified"}}, "same-origin")
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("link the refused account: %d", resp.StatusCode)
+		}
+		if _, body = h.get(t, admin, page); strings.Contains(body, `data-testid="sso-refused-subjects"`) {
+			t.Error("a linked account is still offered as refused")
+		}
+		h.signInSSO(t, h.client(t), "sub-unverified")
+		resp = h.post(t, admin, page+"/sso", url.Values{"subject": {""}}, "same-origin") // unlink again
+		resp.Body.Close()
+		c = h.client(t)
 		h.wantRefused(t, c, h.authorize(t, c, "sub-unverified", "pw-sub-unverified"), http.StatusForbidden, "unknown", "sub-unverified")
+		var actions []string
+		rows, _ := h.pool.Query(ctx, `SELECT action FROM audit_log WHERE entity = 'person' AND entity_id = $1 AND action LIKE 'sso_%' ORDER BY seq`, strconv.FormatInt(id, 10))
+		for rows.Next() {
+			var a string
+			_ = rows.Scan(&a)
+			actions = append(actions, a)
+		}
+		if strings.Join(actions, ",") != "sso_linked,sso_unlinked" {
+			t.Errorf("link and unlink audited as %v", actions)
+		}
 	})
 
 	t.Run("a subject linked by an administrator signs its person in, and only it", func(t *testing.T) {
