@@ -35,6 +35,7 @@ func init() {
 type ssoHarness struct {
 	*harness
 	idp *oidctest.Provider
+	cfg web.Config // to start a second instance on the same database
 }
 
 // ssoOptions: passwordsOff turns passwords off for everyone but the first
@@ -72,13 +73,14 @@ func newSSOHarness(t *testing.T, o ssoOptions) *ssoHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(web.Config{
+	cfg := web.Config{
 		Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return fixedNow }, Location: loc,
 		Sleep: func(time.Duration) {},
 		SSO: &web.SSO{Client: client, ProviderName: "State Login", PasswordsOff: o.passwordsOff,
 			BreakGlassEmail: strings.ToLower(breakGlass)},
-	})
+	}
+	app, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,31 @@ func newSSOHarness(t *testing.T, o ssoOptions) *ssoHarness {
 	h.srv.Start()
 	t.Cleanup(h.srv.Close)
 	h.pool = pool
-	return &ssoHarness{harness: h, idp: idp}
+	return &ssoHarness{harness: h, idp: idp, cfg: cfg}
+}
+
+// secondInstance starts another instance of the app on the same database,
+// with a relying party of its own (as another process would have), and
+// returns its address.
+func (h *ssoHarness) secondInstance(t *testing.T) string {
+	t.Helper()
+	cfg := h.cfg
+	client, err := sso.New(sso.Config{Issuer: h.idp.Issuer, ClientID: h.idp.ClientID, ClientSecret: h.idp.ClientSecret,
+		RedirectURL: h.srv.URL + "/login/oidc/callback"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := *cfg.SSO
+	set.Client = client
+	cfg.SSO = &set
+	app, err := web.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Close)
+	srv := httptest.NewServer(app.Routes())
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // authorize goes from Casework's button through the provider's sign-in page
@@ -419,6 +445,21 @@ func TestSSOSignIn(t *testing.T) {
 
 	t.Run("the same person, as minted normally, signs in", func(t *testing.T) {
 		h.signInSSO(t, h.client(t), "sub-cws")
+	})
+
+	t.Run("a sign-in begun on one instance completes on another", func(t *testing.T) {
+		other := h.secondInstance(t)
+		c := h.client(t)
+		to := h.authorize(t, c, "sub-cws", "pw-sub-cws")
+		// The balancer sends the provider's answer to the other instance
+		// (a cookie jar, like a browser, ignores the port).
+		resp, body := h.callback(t, c, other+strings.TrimPrefix(to, h.srv.URL))
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+			t.Fatalf("callback on the second instance: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+		}
+		if resp, _ := h.get(t, c, "/"); resp.Header.Get("Location") != "/area" {
+			t.Errorf("the first instance does not see the session: GET / → %s", resp.Header.Get("Location"))
+		}
 	})
 
 	t.Run("a rotated signing key is fetched again", func(t *testing.T) {
