@@ -119,9 +119,12 @@ func (p *Provider) KeyID() string {
 // Mint changes the tokens of the sign-ins begun from now on. Zero values:
 // as asked for.
 type Mint struct {
-	Audience string        // mint for this client id instead of the one that asked
-	Lifetime time.Duration // the ID token's lifetime; negative: already expired
-	Nonce    string        // put this nonce in the token instead of the one asked for
+	Audience string // mint for this client id instead of the one that asked
+	// AudienceAlso are further audiences of the token (with Audience, a
+	// token for another party that also names the one that asked).
+	AudienceAlso []string
+	Lifetime     time.Duration // the ID token's lifetime; negative: already expired
+	Nonce        string        // put this nonce in the token instead of the one asked for
 	// ClaimsByUserinfoOnly leaves e-mail and name out of the ID token; they
 	// are given by the userinfo endpoint only.
 	ClaimsByUserinfoOnly bool
@@ -220,12 +223,13 @@ type authRequest struct {
 	subject                                 string
 	authTime                                time.Time
 	done                                    bool
+	audience                                []string // beyond the client's own
 }
 
 func (a *authRequest) GetID() string                         { return a.id }
 func (a *authRequest) GetACR() string                        { return "" }
 func (a *authRequest) GetAMR() []string                      { return []string{"pwd"} }
-func (a *authRequest) GetAudience() []string                 { return []string{a.clientID} }
+func (a *authRequest) GetAudience() []string                 { return append([]string{a.clientID}, a.audience...) }
 func (a *authRequest) GetAuthTime() time.Time                { return a.authTime }
 func (a *authRequest) GetClientID() string                   { return a.clientID }
 func (a *authRequest) GetCodeChallenge() *oidc.CodeChallenge { return a.challenge }
@@ -319,6 +323,7 @@ func (s *storage) CreateAuthRequest(_ context.Context, r *oidc.AuthRequest, _ st
 	if r.CodeChallenge != "" {
 		a.challenge = &oidc.CodeChallenge{Challenge: r.CodeChallenge, Method: r.CodeChallengeMethod}
 	}
+	a.audience = s.mint.AudienceAlso
 	if s.mint.Audience != "" {
 		a.clientID = s.mint.Audience
 	}

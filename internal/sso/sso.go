@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +92,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Scopes == nil {
 		cfg.Scopes = []string{"email", "profile"}
 	}
+	cfg.Scopes = slices.DeleteFunc(slices.Clone(cfg.Scopes), func(s string) bool { return s == oidc.ScopeOpenID }) // asked for anyway
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
@@ -208,7 +210,7 @@ type Identity struct {
 // the audit log; Issuer and Subject are what is known of who tried (the
 // subject unverified when the token itself was refused).
 type Refusal struct {
-	Reason          string // state, expired, provider_error, code_exchange, id_token, nonce, expired_token
+	Reason          string // state, expired, provider_error, code_exchange, id_token, expired_token, authorized_party, nonce
 	Issuer          string
 	Subject         string
 	SubjectVerified bool // the subject is from a token whose signature, issuer, audience and expiry were verified
@@ -259,6 +261,17 @@ func (c *Client) Finish(ctx context.Context, pend Pending, ok bool, q url.Values
 			r.Reason = "expired_token"
 		}
 		return Identity{}, r
+	}
+	// A token for several audiences must have been issued to Casework
+	// (OpenID Connect Core 3.1.3.7, points 4 and 5): go-oidc checks only
+	// that Casework is among them.
+	var azp struct {
+		AZP string `json:"azp"`
+	}
+	_ = idt.Claims(&azp)
+	if (azp.AZP != "" && azp.AZP != c.cfg.ClientID) || (len(idt.Audience) > 1 && azp.AZP == "") {
+		return Identity{}, &Refusal{Reason: "authorized_party", Issuer: idt.Issuer, Subject: idt.Subject, SubjectVerified: true,
+			Err: fmt.Errorf("the ID token was issued to %q, not this client", azp.AZP)}
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(pend.Nonce)) != 1 {
 		return Identity{}, &Refusal{Reason: "nonce", Issuer: idt.Issuer, Subject: idt.Subject, SubjectVerified: true, Err: errors.New("the ID token's nonce is not this sign-in's")}

@@ -432,6 +432,8 @@ func TestSSOSignIn(t *testing.T) {
 		mint         oidctest.Mint
 	}{
 		{"a token for another audience is refused", "id_token", oidctest.Mint{Audience: "another-app"}},
+		{"a token for another party that also names Casework is refused", "authorized_party",
+			oidctest.Mint{Audience: "another-app", AudienceAlso: []string{"casework"}}},
 		{"an expired token is refused", "expired_token", oidctest.Mint{Lifetime: -5 * time.Minute}},
 		{"a wrong nonce is refused", "nonce", oidctest.Mint{Nonce: "not-this-sign-ins"}},
 	} {
