@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -141,5 +142,25 @@ func TestPasswordsOffLeaveTheBreakGlassPath(t *testing.T) {
 	)
 	if err != nil {
 		t.Fatalf("break-glass sign-in: %v", err)
+	}
+	// A person's page offers the link to the provider's account.
+	var worker int64
+	if err := pool.QueryRow(context.Background(), `SELECT id FROM people WHERE role = 'worker' ORDER BY id LIMIT 1`).Scan(&worker); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/admin/people/%d", base, worker)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="sso-link"] #subject`)),
+		chromedp.SendKeys(chromedp.CSS("#subject"), "00u-worker-1"),
+		chromedp.Click(chromedp.CSS(`[data-testid="sso-link"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.saved`)),
+	)
+	if err != nil {
+		t.Fatalf("link a person to the provider: %v", err)
+	}
+	checkAccessibility(t, ctx, "person page with the provider link")
+	var linked string
+	if err := pool.QueryRow(context.Background(), `SELECT subject FROM oidc_subjects WHERE person_id = $1`, worker).Scan(&linked); err != nil || linked != "00u-worker-1" {
+		t.Errorf("the link was not saved: %q, %v", linked, err)
 	}
 }
