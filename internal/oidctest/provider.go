@@ -16,11 +16,14 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -481,3 +484,47 @@ func (s *storage) ValidateJWTProfileScopes(context.Context, string, []string) ([
 }
 
 func (s *storage) Health(context.Context) error { return nil }
+
+// Authorize does what a browser does from the relying party's sign-in
+// address start: follows the redirects to the provider, fills in its
+// sign-in page as the user, and follows the provider's answer up to the
+// redirect to callbackPrefix (the relying party's callback), which it
+// returns unvisited, with its code and state. c must keep cookies and not
+// follow redirects itself.
+func (p *Provider) Authorize(c *http.Client, start, callbackPrefix, username, password string) (string, error) {
+	next := start
+	var form url.Values
+	for range 10 {
+		var resp *http.Response
+		var err error
+		if form != nil {
+			resp, err = c.PostForm(next, form)
+			form = nil
+		} else {
+			resp, err = c.Get(next)
+		}
+		if err != nil {
+			return "", err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusSeeOther {
+			return "", fmt.Errorf("%s: %d %s", next, resp.StatusCode, body)
+		}
+		loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case strings.HasPrefix(loc.String(), callbackPrefix):
+			return loc.String(), nil
+		case loc.Path == "/login" && "http://"+loc.Host == p.Issuer:
+			// The provider's sign-in page: its form, filled in.
+			form = url.Values{"id": {loc.Query().Get("authRequestID")}, "username": {username}, "password": {password}}
+			next = p.Issuer + "/login"
+		default:
+			next = loc.String()
+		}
+	}
+	return "", errors.New("no way back to the relying party after 10 redirects")
+}

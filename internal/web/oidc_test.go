@@ -122,48 +122,11 @@ func (h *ssoHarness) secondInstance(t *testing.T) string {
 // to (Casework's callback, with code and state), not yet visited.
 func (h *ssoHarness) authorize(t *testing.T, c *http.Client, username, password string) string {
 	t.Helper()
-	next := h.srv.URL + "/login/oidc"
-	var form url.Values
-	for range 10 {
-		var resp *http.Response
-		var err error
-		if form != nil {
-			resp, err = c.PostForm(next, form)
-			form = nil
-		} else {
-			resp, err = c.Get(next)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK && strings.Contains(string(body), `name="username"`) {
-			// The provider's own sign-in page: fill it in.
-			form = url.Values{"id": {resp.Request.URL.Query().Get("authRequestID")}, "username": {username}, "password": {password}}
-			next = h.idp.Issuer + "/login"
-			continue
-		}
-		if resp.StatusCode != http.StatusFound && resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("GET %s: %d %s", next, resp.StatusCode, body)
-		}
-		loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.HasPrefix(loc.String(), h.srv.URL+"/login/oidc/callback") {
-			return loc.String()
-		}
-		if loc.Path == "/login" && loc.Host == strings.TrimPrefix(h.idp.Issuer, "http://") {
-			// The provider's sign-in page: its form.
-			form = url.Values{"id": {loc.Query().Get("authRequestID")}, "username": {username}, "password": {password}}
-			next = h.idp.Issuer + "/login"
-			continue
-		}
-		next = loc.String()
+	to, err := h.idp.Authorize(c, h.srv.URL+"/login/oidc", h.srv.URL+"/login/oidc/callback", username, password)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no way back to Casework after 10 redirects")
-	return ""
+	return to
 }
 
 // callback visits Casework's callback address; it answers with the page.
