@@ -91,6 +91,11 @@ func freeAddr(t *testing.T) string {
 func startServer(t *testing.T, dbURL string, env ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
+	for _, e := range env { // an address chosen by the caller (who needs to know it beforehand)
+		if v, ok := strings.CutPrefix(e, "LISTEN_ADDR="); ok {
+			addr = v
+		}
+	}
 	args, _ := json.Marshal([]string{"serve"})
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "CASEWORK_TEST_MAIN=1", "CASEWORK_TEST_ARGS="+string(args),
