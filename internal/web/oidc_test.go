@@ -378,6 +378,15 @@ func TestSSOSignIn(t *testing.T) {
 		h.wantRefused(t, c2, h.authorize(t, c2, "sub-impostor", "pw-sub-impostor"), http.StatusForbidden, "unknown", "sub-impostor")
 	})
 
+	t.Run("a person with no password issued signs in through the provider", func(t *testing.T) {
+		id, email := h.person(t, "worker", 7)
+		if _, err := h.pool.Exec(ctx, `UPDATE people SET password_hash = NULL WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		h.addUser("sub-imported", email, true)
+		h.signInSSO(t, h.client(t), "sub-imported")
+	})
+
 	t.Run("a deactivated person is refused", func(t *testing.T) {
 		id, email := h.person(t, "worker", 5)
 		h.addUser("sub-gone", email, true)
