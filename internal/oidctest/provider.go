@@ -131,6 +131,9 @@ type Mint struct {
 	// ClaimsByUserinfoOnly leaves e-mail and name out of the ID token; they
 	// are given by the userinfo endpoint only.
 	ClaimsByUserinfoOnly bool
+	// ForgedSignature signs with a key that is not the published one, under
+	// the published key's id: what a forger without the provider's key does.
+	ForgedSignature bool
 }
 
 // SetMint sets how the next sign-ins' tokens are minted.
@@ -260,6 +263,7 @@ type storage struct {
 	client   client
 	key      signingKey
 	keys     int
+	forger   *rsa.PrivateKey // never published (Mint.ForgedSignature)
 	mint     Mint
 }
 
@@ -407,6 +411,15 @@ func (s *storage) SigningKey(context.Context) (op.SigningKey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := s.key
+	if s.mint.ForgedSignature {
+		if s.forger == nil {
+			var err error
+			if s.forger, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+				return nil, err
+			}
+		}
+		k.key = s.forger
+	}
 	return &k, nil
 }
 

@@ -407,6 +407,7 @@ func TestSSOSignIn(t *testing.T) {
 		{"a token for another party that also names Casework is refused", "authorized_party",
 			oidctest.Mint{Audience: "another-app", AudienceAlso: []string{"casework"}}},
 		{"an expired token is refused", "expired_token", oidctest.Mint{Lifetime: -5 * time.Minute}},
+		{"a token not signed with the provider's published key is refused", "id_token", oidctest.Mint{ForgedSignature: true}},
 		{"a wrong nonce is refused", "nonce", oidctest.Mint{Nonce: "not-this-sign-ins"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
