@@ -127,7 +127,7 @@ func (app *App) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	v, err := app.store.ViewerByID(ctx, m.PersonID) // active people only
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !m.Active) {
 		app.ssoRefused(w, r, http.StatusForbidden, ssoNoAccount, "deactivated", id.Issuer, id.Subject, true,
-			map[string]any{"person": m.PersonID, "matched_by": m.MatchedBy})
+			map[string]any{"person": m.PersonID, "matched_by": m.MatchedBy, "email": strings.ToLower(id.Email)})
 		return
 	}
 	if err != nil {
@@ -174,10 +174,11 @@ func (app *App) ssoRefused(w http.ResponseWriter, r *http.Request, status int, m
 		app.serverError(w, r, err)
 		return
 	}
-	// A person the provider vouched for but Casework does not know is told
-	// who the provider says they are, for the administrator who links them.
+	// A person the provider vouched for but Casework does not let in is told
+	// who the provider says they are, for the administrator who adds or
+	// links them (the same page for unknown and deactivated).
 	var email, who string
-	if reason == "unknown" {
+	if reason == "unknown" || reason == "deactivated" {
 		email, _ = more["email"].(string)
 		who = subject
 	}

@@ -394,7 +394,8 @@ func TestSSOSignIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := h.client(t)
-		h.wantRefused(t, c, h.authorize(t, c, "sub-gone", "pw-sub-gone"), http.StatusForbidden, "deactivated", "sub-gone")
+		to := h.authorize(t, c, "sub-gone", "pw-sub-gone")
+		h.wantRefused(t, c, to, http.StatusForbidden, "deactivated", "sub-gone")
 	})
 
 	_, email := h.person(t, "casework_supervisor", 0)
