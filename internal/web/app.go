@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -45,6 +46,9 @@ type Config struct {
 	// repeated failure (tests replace it so they need not wait).
 	Throttle *auth.Throttle
 	Sleep    func(time.Duration)
+	// HashGate bounds the password hashes computed at once (nil: one per
+	// core, four waiting per core).
+	HashGate *auth.Gate
 }
 
 // App holds the dependencies of every handler.
@@ -60,6 +64,7 @@ type App struct {
 	throttle auth.Throttle
 	sleep    func(time.Duration)
 	cache    *evalCache
+	hashGate *auth.Gate
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -81,6 +86,9 @@ func New(cfg Config) (*App, error) {
 	}
 	if cfg.Throttle == nil {
 		cfg.Throttle = &auth.DefaultThrottle
+	}
+	if cfg.HashGate == nil {
+		cfg.HashGate = auth.NewGate(0, 4*runtime.GOMAXPROCS(0))
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = time.Sleep
@@ -119,7 +127,7 @@ func New(cfg Config) (*App, error) {
 		cache: newEvalCache(cfg.EvalCacheBytes),
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
-		throttle: *cfg.Throttle, sleep: cfg.Sleep,
+		throttle: *cfg.Throttle, sleep: cfg.Sleep, hashGate: cfg.HashGate,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	ctx, stop := context.WithCancel(context.Background())
