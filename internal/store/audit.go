@@ -135,6 +135,25 @@ func (s *Store) viewing(ctx context.Context, v access.Viewer, read func(tx pgx.T
 	return s.views.append(ctx, v, e)
 }
 
+// viewingSnapshot is viewing over one snapshot (REPEATABLE READ, read-only),
+// for reads of several statements that must agree with each other (the
+// API's). The entry is never inserted inside the snapshot: an insert there
+// would link to the lane's newest entry as of the snapshot's start and
+// collide with entries committed since (the API's 500s under concurrent
+// reads); it goes through the view log like every page's.
+func (s *Store) viewingSnapshot(ctx context.Context, v access.Viewer, read func(tx pgx.Tx) (AuditEntry, error)) error {
+	var e AuditEntry
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		var err error
+		e, err = read(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.views.append(ctx, v, e)
+}
+
 // AccessEntry is one line of "who accessed this": a view or a change.
 type AccessEntry struct {
 	Seq       int64     `db:"seq"` // the entry's id: its place in the log, newest highest
