@@ -45,7 +45,7 @@ func TestUnstorableTextIsRefusedWithTheFieldNamed(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		role, method, path, field string
-		form                     url.Values
+		form                      url.Values
 	}{
 		{"", "POST", "/login", "email", url.Values{"email": {nul}, "password": {"x"}}},
 		{"", "POST", "/login", "password", url.Values{"email": {"a@b.example"}, "password": {notUTF8}}},
