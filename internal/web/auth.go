@@ -21,6 +21,9 @@ const (
 	sessionPersonKey = "person_id"
 	sessionRoleKey   = "role"
 	sessionSinceKey  = "signed_in_at" // unix nanoseconds of the sign-in
+	// sessionResetNoticeKey: the words of a recent password reset, shown on
+	// every page of the session (resetnotice.go).
+	sessionResetNoticeKey = "reset_notice"
 )
 
 // The one message for a failed sign-in: it must not tell whether the email
@@ -135,6 +138,10 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	app.sessions.Put(r.Context(), sessionRoleKey, string(v.Role))
 	app.sessions.Put(r.Context(), sessionSinceKey, cred.At.UnixNano())
 	if err := app.store.ClearLoginFailures(r.Context(), email); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if err := app.putResetNotice(r, cred.PersonID); err != nil {
 		app.serverError(w, r, err)
 		return
 	}

@@ -20,7 +20,12 @@ import (
 // chrome fills what the layout needs for this request.
 func (app *App) chrome(r *http.Request, title, active string) views.Chrome {
 	v, ok := viewerFrom(r.Context())
+	notice := ""
+	if ok { // signed in: the session is loaded
+		notice = app.sessions.GetString(r.Context(), sessionResetNoticeKey)
+	}
 	return views.Chrome{
+		ResetNotice: notice,
 		Title:    title,
 		Viewer:   v,
 		SignedIn: ok,
