@@ -26,14 +26,14 @@ func (app *App) chrome(r *http.Request, title, active string) views.Chrome {
 	}
 	return views.Chrome{
 		ResetNotice: notice,
-		Title:    title,
-		Viewer:   v,
-		SignedIn: ok,
-		Today:    app.today(),
-		Active:   active,
-		CSSURL:   app.assets.url("app.css"),
-		JSURL:    app.assets.url("app.js"),
-		HtmxURL:  app.assets.url("htmx-2.0.11.min.js"),
+		Title:       title,
+		Viewer:      v,
+		SignedIn:    ok,
+		Today:       app.today(),
+		Active:      active,
+		CSSURL:      app.assets.url("app.css"),
+		JSURL:       app.assets.url("app.js"),
+		HtmxURL:     app.assets.url("htmx-2.0.11.min.js"),
 	}
 }
 
