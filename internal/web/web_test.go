@@ -37,7 +37,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness { t.Helper(); return newHarnessWith(t, nil) }
 
 // newHarnessWith lets a test change the web tier's configuration first.
-func newHarnessWith(t *testing.T, configure func(*web.Config)) *harness {
+func newHarnessWith(t testing.TB, configure func(*web.Config)) *harness {
 	t.Helper()
 	h := &harness{}
 	pool, st := testdb.App(t)
