@@ -47,8 +47,10 @@ type Config struct {
 	Throttle *auth.Throttle
 	Sleep    func(time.Duration)
 	// HashGate bounds the password hashes computed at once (nil: one per
-	// core, four waiting per core).
+	// core, four waiting per core); HashWait is the longest an attempt waits
+	// in its queue (0: 3s).
 	HashGate *auth.Gate
+	HashWait time.Duration
 }
 
 // App holds the dependencies of every handler.
@@ -65,6 +67,7 @@ type App struct {
 	sleep    func(time.Duration)
 	cache    *evalCache
 	hashGate *auth.Gate
+	hashWait time.Duration
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -89,6 +92,9 @@ func New(cfg Config) (*App, error) {
 	}
 	if cfg.HashGate == nil {
 		cfg.HashGate = auth.NewGate(0, 4*runtime.GOMAXPROCS(0))
+	}
+	if cfg.HashWait == 0 {
+		cfg.HashWait = 3 * time.Second
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = time.Sleep
@@ -127,7 +133,7 @@ func New(cfg Config) (*App, error) {
 		cache: newEvalCache(cfg.EvalCacheBytes),
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
-		throttle: *cfg.Throttle, sleep: cfg.Sleep, hashGate: cfg.HashGate,
+		throttle: *cfg.Throttle, sleep: cfg.Sleep, hashGate: cfg.HashGate, hashWait: cfg.HashWait,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	ctx, stop := context.WithCancel(context.Background())

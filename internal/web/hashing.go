@@ -7,15 +7,12 @@ import (
 	"time"
 )
 
-// hashWait is the longest a password check waits for one of the gate's
-// slots before the request is answered "busy".
-const hashWait = 3 * time.Second
-
 // enterHashing takes one of the password-hashing slots (auth.Gate) for this
-// request, waiting a little if others are hashing; ok is false when the
-// server is too busy, and the caller answers busy without hashing.
+// request, waiting a little (Config.HashWait) if others are hashing; ok is
+// false when the server is too busy, and the caller answers busy without
+// hashing.
 func (app *App) enterHashing(r *http.Request) (release func(), ok bool) {
-	ctx, cancel := context.WithTimeout(r.Context(), hashWait)
+	ctx, cancel := context.WithTimeout(r.Context(), app.hashWait)
 	defer cancel()
 	return app.hashGate.Enter(ctx)
 }
