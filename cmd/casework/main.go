@@ -6,7 +6,8 @@
 //	casework seed --scale state|FRACTION [--seed N] [--as-of YYYY-MM-DD]
 //	casework demo                        migrate, seed once, print logins, serve (make run)
 //	casework rules eval|list ...         the rules engine on a facts file
-//	casework audit verify                check the audit log's hash chain
+//	casework audit verify                check the audit log's hash chain (and the latest checkpoint)
+//	casework audit checkpoint|keygen     write a signed checkpoint; make a signing key
 //
 // Settings come from environment variables (see the README). main only
 // parses arguments and wires the parts together.
@@ -27,7 +28,9 @@ commands:
   seed --scale state|0.25 [--seed N] [--as-of DATE]   load a state-sized agency (or a fraction)
   demo                                   migrate, seed the demo agency once, print logins, serve
   rules eval|list [ARGS]                 evaluate a facts file, or list a profile's rules
-  audit verify                           check the audit log's hash chain
+  audit verify                           check the audit log's hash chains against the latest checkpoint
+  audit checkpoint                       write a signed checkpoint of the audit log (AUDIT_CHECKPOINT_DIR)
+  audit keygen                           print a new checkpoint signing key and its public key
   import facts|KIND FILE                 load a facts file or a CSV file from the system of record
   export facts [--as-of DATE] [--profile ID]   write the agency's facts (rules contract JSON)
 `

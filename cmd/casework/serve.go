@@ -82,6 +82,12 @@ func serve(cfg config.Config) int {
 		}
 		defer stopDebug()
 	}
+	if cfg.AuditCheckpointInterval > 0 {
+		cpCtx, stopCheckpoints := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); auditCheckpoints(cpCtx, st, cfg, log) }()
+		defer func() { stopCheckpoints(); <-done }()
+	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fail("listen on %s: %v", cfg.ListenAddr, err)

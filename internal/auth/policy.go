@@ -3,6 +3,7 @@ package auth
 import (
 	_ "embed"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -46,11 +47,25 @@ func CheckNewPassword(password, email string) string {
 	if commonPasswords[lower] {
 		return "This password is on a list of commonly used passwords. Choose another."
 	}
-	if local, _, ok := strings.Cut(strings.ToLower(email), "@"); ok && len(local) >= 4 && strings.Contains(lower, local) {
-		return "Do not use your email address in your password."
+	// The email's name is compared letters only: elena.delacroix is in
+	// "elenadelacroix99" and in "Elena-Delacroix!" alike.
+	if local, _, ok := strings.Cut(strings.ToLower(email), "@"); ok {
+		if name := lettersOnly(local); len(name) >= 4 && strings.Contains(lettersOnly(lower), name) {
+			return "Do not use your email address in your password."
+		}
 	}
 	if strings.Count(lower, lower[:1]) == len(lower) {
 		return "Do not repeat one character."
 	}
 	return ""
+}
+
+// lettersOnly drops everything but letters: separators, digits, symbols.
+func lettersOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return r
+		}
+		return -1
+	}, s)
 }

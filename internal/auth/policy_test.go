@@ -27,3 +27,16 @@ func TestCheckNewPassword(t *testing.T) {
 		t.Fatalf("common password list has %d entries", len(commonPasswords))
 	}
 }
+
+// The email's name hides in no separator or digit: the outside test's
+// elenadelacroix99 for elena.delacroix was accepted.
+func TestPasswordMustNotHoldTheEmailsNameWhateverTheSeparators(t *testing.T) {
+	for _, pw := range []string{"elenadelacroix99", "Elena_Delacroix-2026", "my-elena.dela.croix", "elena1delacroix2x"} {
+		if CheckNewPassword(pw, "elena.delacroix@agency.example") == "" {
+			t.Errorf("CheckNewPassword(%q) for elena.delacroix accepted it", pw)
+		}
+	}
+	if msg := CheckNewPassword("river-lantern-oak-47", "elena.delacroix@agency.example"); msg != "" {
+		t.Errorf("an unrelated passphrase refused: %s", msg)
+	}
+}

@@ -3,12 +3,16 @@
 package config
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/casework/casework/internal/auditsign"
 )
 
 // Config holds every setting; the README lists them.
@@ -27,6 +31,11 @@ type Config struct {
 	DebugAddr       string        // DEBUG_ADDR: pprof on this loopback address; default off
 	EvalCacheMB     int           // EVAL_CACHE_MB: evaluated dashboards kept between views, default 80; 0 keeps none
 	SSO             SSO           // OIDC_* and PASSWORD_SIGN_IN, BREAK_GLASS_EMAIL (sso.go)
+	// The audit log's signed checkpoints (internal/auditsign, docs/security.md).
+	AuditKey                ed25519.PrivateKey // AUDIT_CHECKPOINT_KEY_FILE or AUDIT_CHECKPOINT_KEY: the signing key; never in the database
+	AuditPublicKey          ed25519.PublicKey  // AUDIT_CHECKPOINT_PUBLIC_KEY, else the signing key's: for verifying
+	AuditCheckpointDir      string             // AUDIT_CHECKPOINT_DIR: where checkpoints are written and read
+	AuditCheckpointInterval time.Duration      // AUDIT_CHECKPOINT_INTERVAL: serve writes one this often; default off
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -92,6 +101,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.EvalCacheMB = n
 	}
+	problems = append(problems, c.loadAuditCheckpoints(getenv)...)
 	if c.DebugAddr != "" {
 		// Profiles show what the server is doing: never beyond this machine.
 		host, _, err := net.SplitHostPort(c.DebugAddr)
@@ -113,4 +123,55 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// loadAuditCheckpoints reads the checkpoint settings: the signing key from a
+// file or the environment (not both), a public key for verifying where the
+// private one is not kept, the directory, the interval (which needs both a
+// key and a directory).
+func (c *Config) loadAuditCheckpoints(getenv func(string) string) []string {
+	var problems []string
+	file, inline := getenv("AUDIT_CHECKPOINT_KEY_FILE"), getenv("AUDIT_CHECKPOINT_KEY")
+	switch {
+	case file != "" && inline != "":
+		problems = append(problems, "AUDIT_CHECKPOINT_KEY_FILE and AUDIT_CHECKPOINT_KEY: set one, not both")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err == nil {
+			c.AuditKey, err = auditsign.ParsePrivateKey(b)
+		}
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("AUDIT_CHECKPOINT_KEY_FILE: %v", err))
+		}
+	case inline != "":
+		k, err := auditsign.ParsePrivateKey([]byte(inline))
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("AUDIT_CHECKPOINT_KEY: %v", err))
+		}
+		c.AuditKey = k
+	}
+	if v := getenv("AUDIT_CHECKPOINT_PUBLIC_KEY"); v != "" {
+		k, err := auditsign.ParsePublicKey(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("AUDIT_CHECKPOINT_PUBLIC_KEY: %v", err))
+		}
+		c.AuditPublicKey = k
+		if c.AuditKey != nil && k != nil && !k.Equal(c.AuditKey.Public()) {
+			problems = append(problems, "AUDIT_CHECKPOINT_PUBLIC_KEY: not the public key of the signing key")
+		}
+	} else if c.AuditKey != nil {
+		c.AuditPublicKey = c.AuditKey.Public().(ed25519.PublicKey)
+	}
+	c.AuditCheckpointDir = getenv("AUDIT_CHECKPOINT_DIR")
+	if v := getenv("AUDIT_CHECKPOINT_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil || d <= 0:
+			problems = append(problems, fmt.Sprintf("AUDIT_CHECKPOINT_INTERVAL: %q is not a positive duration (e.g. 1h)", v))
+		case c.AuditCheckpointDir == "" || (c.AuditKey == nil && file == "" && inline == ""):
+			problems = append(problems, "AUDIT_CHECKPOINT_INTERVAL: needs AUDIT_CHECKPOINT_DIR and a signing key (AUDIT_CHECKPOINT_KEY_FILE or AUDIT_CHECKPOINT_KEY)")
+		}
+		c.AuditCheckpointInterval = d
+	}
+	return problems
 }

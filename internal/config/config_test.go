@@ -41,3 +41,24 @@ func TestOverrides(t *testing.T) {
 		t.Fatalf("overrides not applied: %+v", c)
 	}
 }
+
+func TestAuditCheckpointSettings(t *testing.T) {
+	seed := "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" // 32 bytes 0..31
+	c, err := Load(env(map[string]string{"DATABASE_URL": "u", "AUDIT_CHECKPOINT_KEY": seed, "AUDIT_CHECKPOINT_DIR": "/var/lib/casework/checkpoints", "AUDIT_CHECKPOINT_INTERVAL": "1h"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AuditKey == nil || c.AuditPublicKey == nil || c.AuditCheckpointInterval != time.Hour {
+		t.Fatalf("checkpoint settings not read: %+v", c)
+	}
+	_, err = Load(env(map[string]string{"DATABASE_URL": "u", "AUDIT_CHECKPOINT_KEY": "not a key", "AUDIT_CHECKPOINT_PUBLIC_KEY": "short",
+		"AUDIT_CHECKPOINT_KEY_FILE": "/nonexistent"}))
+	for _, name := range []string{"AUDIT_CHECKPOINT_KEY_FILE and AUDIT_CHECKPOINT_KEY", "AUDIT_CHECKPOINT_PUBLIC_KEY:"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{"DATABASE_URL": "u", "AUDIT_CHECKPOINT_INTERVAL": "1h"})); err == nil || !strings.Contains(err.Error(), "AUDIT_CHECKPOINT_INTERVAL: needs") {
+		t.Errorf("an interval without a key or directory: %v", err)
+	}
+}

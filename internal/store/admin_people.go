@@ -422,3 +422,43 @@ type rowMsg struct {
 	row int
 	msg string
 }
+
+// PasswordReset is an administrator's reset of a person's password as the
+// person is told of it at sign-in: who, when, and the sign-ins to the account
+// since then (before the one being made), the latest with its address.
+type PasswordReset struct {
+	By            string
+	At            time.Time
+	SignInsSince  int
+	LastSignIn    *time.Time
+	LastSignInFor string // its address
+}
+
+// ResetNoticeDays is how long after a reset each sign-in shows its notice.
+const ResetNoticeDays = 14
+
+// RecentPasswordReset finds the latest reset (or first issue) of the
+// person's password by an administrator within ResetNoticeDays, from the
+// audit log, which the app cannot rewrite; ok is false when there is none.
+func (s *Store) RecentPasswordReset(ctx context.Context, personID int64) (PasswordReset, bool, error) {
+	var r PasswordReset
+	err := s.pool.QueryRow(ctx, `
+		SELECT coalesce(p.full_name, 'an administrator'), a.at,
+		       (SELECT count(*) FROM audit_log s WHERE s.actor_id = $1 AND s.action = 'signed_in' AND s.at > a.at),
+		       l.at, coalesce(l.remote_addr, '')
+		FROM audit_log a
+		LEFT JOIN people p ON p.id = a.actor_id
+		LEFT JOIN LATERAL (SELECT s.at, s.remote_addr FROM audit_log s
+		                   WHERE s.actor_id = $1 AND s.action = 'signed_in' AND s.at > a.at
+		                   ORDER BY s.at DESC LIMIT 1) l ON true
+		WHERE a.entity = 'person' AND a.entity_id = $1::text AND a.action IN ('password_reset', 'password_issued')
+		  AND a.at > now() - make_interval(days => $2)
+		ORDER BY a.at DESC LIMIT 1`, personID, ResetNoticeDays).Scan(&r.By, &r.At, &r.SignInsSince, &r.LastSignIn, &r.LastSignInFor)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("RecentPasswordReset: %w", err)
+	}
+	return r, true, nil
+}

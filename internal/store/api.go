@@ -15,7 +15,9 @@ import (
 // The integration API's reads (docs/api.md): what a token's scope holds on a
 // date. A token's reach is decided here, in SQL, from its scope; the viewer
 // (an "API token" with the request's address and id) is for the audit log,
-// which records every read, in the same transaction.
+// records every read as a page view is recorded (viewingSnapshot): the read
+// commits alone, read-only, and its entry joins the view log's group commit;
+// the answer is not sent until the entry is committed.
 
 // scopeUnitsSQL selects the ids of a scope's units on a date ($1 kind, $2
 // scope id, $3 date): the unit; the office's active units; the units whose
@@ -77,10 +79,10 @@ func scopeUnits(ctx context.Context, tx pgx.Tx, tok APIToken, on time.Time) ([]S
 // dashboard loads them, unit by unit in one set). The read is audited.
 func (s *Store) TokenFacts(ctx context.Context, v access.Viewer, tok APIToken, on time.Time) (ScopeFacts, error) {
 	var sf ScopeFacts
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+	err := s.viewingSnapshot(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
 		var err error
 		if sf.Units, err = scopeUnits(ctx, tx, tok, on); err != nil {
-			return err
+			return AuditEntry{}, err
 		}
 		unitIDs := make([]int64, len(sf.Units))
 		for i, u := range sf.Units {
@@ -90,7 +92,7 @@ func (s *Store) TokenFacts(ctx context.Context, v access.Viewer, tok APIToken, o
 			SELECT m.worker_id, m.unit_id, `+factStaffID+` FROM unit_members m JOIN people p ON p.id = m.worker_id
 			WHERE m.unit_id = ANY($1) AND m.during @> $2::date ORDER BY m.worker_id`, unitIDs, on)
 		if err != nil {
-			return err
+			return AuditEntry{}, err
 		}
 		var workers []int64
 		sf.Unit = map[string]int64{}
@@ -101,7 +103,7 @@ func (s *Store) TokenFacts(ctx context.Context, v access.Viewer, tok APIToken, o
 			sf.Unit[fact] = unit
 			return nil
 		}); err != nil {
-			return err
+			return AuditEntry{}, err
 		}
 		for _, u := range sf.Units {
 			if u.Supervisor != "" {
@@ -110,14 +112,14 @@ func (s *Store) TokenFacts(ctx context.Context, v access.Viewer, tok APIToken, o
 		}
 		var ids FactIDs
 		if sf.Facts, ids, err = loadFacts(ctx, tx, workers, on); err != nil {
-			return err
+			return AuditEntry{}, err
 		}
 		cases := make([]int64, 0, len(ids.Cases))
 		for _, c := range sf.Facts.Cases {
 			cases = append(cases, ids.Cases[c.ID])
 		}
-		return audit(ctx, tx, v, AuditEntry{Action: "viewed", Entity: "api_obligations", EntityID: fmt.Sprint(tok.ID),
-			Detail: map[string]any{"token": tok.ID, "units": unitIDs, "cases": cases}})
+		return AuditEntry{Action: "viewed", Entity: "api_obligations", EntityID: fmt.Sprint(tok.ID),
+			Detail: map[string]any{"token": tok.ID, "units": unitIDs, "cases": cases}}, nil
 	})
 	if err != nil {
 		return ScopeFacts{}, fmt.Errorf("TokenFacts: %w", err)
@@ -157,7 +159,7 @@ type ConferenceMeta struct {
 // of them that day), newest first, at most q.Limit (more reports whether
 // there were more). The read is audited with the conferences' ids.
 func (s *Store) TokenConferences(ctx context.Context, v access.Viewer, tok APIToken, on time.Time, q ConferenceQuery) (list []ConferenceMeta, more bool, err error) {
-	err = pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+	err = s.viewingSnapshot(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
 		rows, err := tx.Query(ctx, `
 			WITH su AS (`+scopeUnitsSQL+`)
 			SELECT k.id, coalesce(k.source_id, 'k' || k.id), k.kind, k.held_on, k.status, coalesce(sup.unit_id, wm.unit_id),
@@ -180,7 +182,7 @@ func (s *Store) TokenConferences(ctx context.Context, v access.Viewer, tok APITo
 			ORDER BY k.held_on DESC, k.id DESC
 			LIMIT $9`, tok.ScopeKind, tok.ScopeID, on, q.From, q.To, q.Unit, q.Kind, q.Worker, q.Limit+1)
 		if err != nil {
-			return err
+			return AuditEntry{}, err
 		}
 		var ids []int64
 		for rows.Next() {
@@ -190,7 +192,7 @@ func (s *Store) TokenConferences(ctx context.Context, v access.Viewer, tok APITo
 			if err := rows.Scan(&id, &m.ID, &m.Kind, &held, &m.Status, &m.Unit, &m.Supervisor, &m.Worker, &m.CaseworkSupervisor,
 				&m.Cases, &m.Signed, &m.Shared, &m.Acknowledged); err != nil {
 				rows.Close()
-				return err
+				return AuditEntry{}, err
 			}
 			m.Date = held.Time.Format(time.DateOnly)
 			if len(list) == q.Limit {
@@ -201,10 +203,10 @@ func (s *Store) TokenConferences(ctx context.Context, v access.Viewer, tok APITo
 			ids = append(ids, id)
 		}
 		if err := rows.Err(); err != nil {
-			return err
+			return AuditEntry{}, err
 		}
-		return audit(ctx, tx, v, AuditEntry{Action: "viewed", Entity: "api_conferences", EntityID: fmt.Sprint(tok.ID),
-			Detail: map[string]any{"token": tok.ID, "conferences": ids}})
+		return AuditEntry{Action: "viewed", Entity: "api_conferences", EntityID: fmt.Sprint(tok.ID),
+			Detail: map[string]any{"token": tok.ID, "conferences": ids}}, nil
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("TokenConferences: %w", err)

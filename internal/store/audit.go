@@ -58,17 +58,59 @@ type AuditCheck struct {
 	Entries int64
 	Lanes   int // chains walked (migration 000020: up to eight)
 	// FirstBad is the position (seq) in its lane (Lane) of the first entry
-	// that does not link; 0 when every chain is whole. Problem says what is
-	// wrong there.
+	// that does not link, or where the log departs from the checkpoint; 0
+	// when every chain is whole. Problem says what is wrong there.
 	FirstBad int64
 	Lane     int
 	Problem  string
+	// Anchored is the number of lanes checked against a checkpoint.
+	Anchored int
+}
+
+// LaneHead is a lane's last entry: its position and its hash.
+type LaneHead struct {
+	Lane int
+	Seq  int64
+	Hash []byte
+}
+
+// AuditHeads reads each lane's last entry, in one statement (one snapshot),
+// for a checkpoint (internal/auditsign).
+func (s *Store) AuditHeads(ctx context.Context) ([]LaneHead, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT l.lane, h.seq, h.hash FROM generate_series(0, 7) AS l(lane)
+		CROSS JOIN LATERAL (SELECT seq, hash FROM audit_log a WHERE a.lane = l.lane ORDER BY seq DESC LIMIT 1) h
+		ORDER BY l.lane`)
+	if err != nil {
+		return nil, fmt.Errorf("AuditHeads: %w", err)
+	}
+	var heads []LaneHead
+	var h LaneHead
+	if _, err := pgx.ForEachRow(rows, []any{&h.Lane, &h.Seq, &h.Hash}, func() error {
+		heads = append(heads, LaneHead{h.Lane, h.Seq, bytes.Clone(h.Hash)})
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("AuditHeads: %w", err)
+	}
+	return heads, nil
 }
 
 // VerifyAudit walks every lane of the chain in order, recomputing each hash,
 // and names the first entry that was altered, removed or inserted. It
-// streams, so memory does not grow with the log.
+// streams, so memory does not grow with the log. Alone it cannot see the
+// end of a lane cut off, nor a lane rewritten with its hashes recomputed:
+// VerifyAuditAgainst a checkpoint can.
 func (s *Store) VerifyAudit(ctx context.Context) (AuditCheck, error) {
+	return s.VerifyAuditAgainst(ctx, nil, "")
+}
+
+// VerifyAuditAgainst is VerifyAudit, and checks each lane against the
+// heads of a checkpoint taken earlier (named by when, for the problem): the
+// lane must still reach the checkpoint's position (else its end was
+// removed), and its entry there must have the checkpoint's hash (else the
+// lane was rewritten and its hashes recomputed). Entries after the
+// checkpoint are checked by their chain only.
+func (s *Store) VerifyAuditAgainst(ctx context.Context, anchor []LaneHead, when string) (AuditCheck, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT lane, seq, hash, prev_hash, sha256(prev_hash || audit_content(a))
 		FROM audit_log a ORDER BY lane, seq`)
@@ -76,10 +118,33 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditCheck, error) {
 		return AuditCheck{}, fmt.Errorf("VerifyAudit: %w", err)
 	}
 	defer rows.Close()
+	heads := map[int]LaneHead{}
+	for _, h := range anchor {
+		heads[h.Lane] = h
+	}
 	var c AuditCheck
+	c.Anchored = len(heads)
+	name := func(lane int, n int64) string {
+		if lane == 0 {
+			return fmt.Sprintf("entry %d", n)
+		}
+		return fmt.Sprintf("entry %d of lane %d", n, lane)
+	}
+	// cut reports a lane that ends (at last) before the checkpoint's head.
+	cut := func(lane int, last int64) bool {
+		h, ok := heads[lane]
+		if !ok || last >= h.Seq {
+			return false
+		}
+		c.Lane, c.FirstBad = lane, last+1
+		c.Problem = fmt.Sprintf("%s is missing (the lane was cut off): the lane ends at %d, but the checkpoint of %s recorded it up to %d",
+			name(lane, last+1), last, when, h.Seq)
+		return true
+	}
 	var prevSeq int64
 	prevLane := -1
 	prevHash := []byte{}
+	seen := map[int]bool{}
 	for rows.Next() {
 		var lane int
 		var seq int64
@@ -88,25 +153,25 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditCheck, error) {
 			return c, fmt.Errorf("VerifyAudit: %w", err)
 		}
 		if lane != prevLane {
+			if prevLane >= 0 && cut(prevLane, prevSeq) {
+				return c, nil
+			}
 			prevLane, prevSeq, prevHash = lane, 0, []byte{}
 			c.Lanes++
+			seen[lane] = true
 		}
 		c.Entries++
-		name := func(n int64) string {
-			if lane == 0 {
-				return fmt.Sprintf("entry %d", n)
-			}
-			return fmt.Sprintf("entry %d of lane %d", n, lane)
-		}
 		switch {
 		case seq != prevSeq+1 && seq > prevSeq+1:
-			c.FirstBad, c.Problem = prevSeq+1, fmt.Sprintf("%s is missing (removed): the chain jumps from %d to %d", name(prevSeq+1), prevSeq, seq)
+			c.FirstBad, c.Problem = prevSeq+1, fmt.Sprintf("%s is missing (removed): the chain jumps from %d to %d", name(lane, prevSeq+1), prevSeq, seq)
 		case seq != prevSeq+1:
-			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s is out of order or repeated (inserted)", name(seq))
+			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s is out of order or repeated (inserted)", name(lane, seq))
 		case !bytes.Equal(prev, prevHash):
-			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s does not link to entry %d (an entry was removed or inserted before it, or its link altered)", name(seq), prevSeq)
+			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s does not link to entry %d (an entry was removed or inserted before it, or its link altered)", name(lane, seq), prevSeq)
 		case !bytes.Equal(hash, recomputed):
-			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s was altered: its content no longer matches its hash", name(seq))
+			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s was altered: its content no longer matches its hash", name(lane, seq))
+		case heads[lane].Seq == seq && !bytes.Equal(hash, heads[lane].Hash):
+			c.FirstBad, c.Problem = seq, fmt.Sprintf("%s differs from the checkpoint of %s: the lane was rewritten up to it and its hashes recomputed", name(lane, seq), when)
 		}
 		if c.FirstBad != 0 {
 			c.Lane = lane
@@ -114,7 +179,18 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditCheck, error) {
 		}
 		prevSeq, prevHash = seq, hash
 	}
-	return c, rows.Err()
+	if err := rows.Err(); err != nil {
+		return c, err
+	}
+	if prevLane >= 0 && cut(prevLane, prevSeq) {
+		return c, nil
+	}
+	for lane := range 8 { // a lane the checkpoint knew, now gone whole
+		if _, ok := heads[lane]; ok && !seen[lane] && cut(lane, 0) {
+			return c, nil
+		}
+	}
+	return c, nil
 }
 
 // viewing runs the reads of a page in one read-only transaction, then records
@@ -125,6 +201,25 @@ func (s *Store) VerifyAudit(ctx context.Context) (AuditCheck, error) {
 func (s *Store) viewing(ctx context.Context, v access.Viewer, read func(tx pgx.Tx) (AuditEntry, error)) error {
 	var e AuditEntry
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		e, err = read(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.views.append(ctx, v, e)
+}
+
+// viewingSnapshot is viewing over one snapshot (REPEATABLE READ, read-only),
+// for reads of several statements that must agree with each other (the
+// API's). The entry is never inserted inside the snapshot: an insert there
+// would link to the lane's newest entry as of the snapshot's start and
+// collide with entries committed since (the API's 500s under concurrent
+// reads); it goes through the view log like every page's.
+func (s *Store) viewingSnapshot(ctx context.Context, v access.Viewer, read func(tx pgx.Tx) (AuditEntry, error)) error {
+	var e AuditEntry
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		var err error
 		e, err = read(tx)
 		return err

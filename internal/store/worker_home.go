@@ -142,16 +142,30 @@ func (s *Store) HasCalendarFeed(ctx context.Context, v access.Viewer) (bool, err
 }
 
 // ViewerByCalendarToken finds the active person whose live feed the token
-// opens; a revoked or unknown token is not found.
-func (s *Store) ViewerByCalendarToken(ctx context.Context, token string) (access.Viewer, error) {
+// opens, and the feed's id (for the record of its reads); a revoked or
+// unknown token is not found.
+func (s *Store) ViewerByCalendarToken(ctx context.Context, token string) (access.Viewer, int64, error) {
 	sum := sha256.Sum256([]byte(token))
-	var id int64
-	err := s.pool.QueryRow(ctx, `SELECT person_id FROM calendar_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, sum[:]).Scan(&id)
+	var id, feed int64
+	err := s.pool.QueryRow(ctx, `SELECT person_id, id FROM calendar_tokens WHERE token_hash = $1 AND revoked_at IS NULL`, sum[:]).Scan(&id, &feed)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return access.Viewer{}, ErrNotFound
+		return access.Viewer{}, 0, ErrNotFound
 	}
 	if err != nil {
-		return access.Viewer{}, err
+		return access.Viewer{}, 0, err
 	}
-	return s.ViewerByID(ctx, id)
+	v, err := s.ViewerByID(ctx, id)
+	return v, feed, err
+}
+
+// RecordCalendarRead records that a calendar feed was read, as a page view
+// (group commit, viewlog.go): as the feed's person, with the feed's id and
+// the cases it named, so each case's access list shows it. The feed is not
+// served until this is committed.
+func (s *Store) RecordCalendarRead(ctx context.Context, v access.Viewer, feed int64, cases []int64) error {
+	if cases == nil {
+		cases = []int64{}
+	}
+	return s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "calendar_feed", EntityID: fmt.Sprint(feed),
+		Detail: map[string]any{"token": feed, "cases": cases}})
 }

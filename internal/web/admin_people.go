@@ -281,7 +281,13 @@ func (app *App) issuePassword(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
+	release, ok := app.enterHashing(r)
+	if !ok {
+		app.busy(w, r, "Person")
+		return
+	}
 	hash, err := auth.HashPassword(pw)
+	release()
 	if err != nil {
 		app.serverError(w, r, err)
 		return

@@ -113,7 +113,7 @@ func TestCalendarFeed(t *testing.T) {
 	anon := h.client(t) // a calendar program: no session
 	r, ics := h.get(t, anon, feed)
 	if r.StatusCode != http.StatusOK || !strings.HasPrefix(ics, "BEGIN:VCALENDAR\r\n") || !strings.Contains(ics, "BEGIN:VEVENT") ||
-		!strings.Contains(ics, "Conference with the worker") || r.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
+		!strings.Contains(ics, "Next conference with your supervisor") || r.Header.Get("Content-Type") != "text/calendar; charset=utf-8" {
 		t.Fatalf("feed: %d %q", r.StatusCode, ics[:min(200, len(ics))])
 	}
 	for _, line := range strings.Split(ics, "\r\n") {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -47,6 +48,11 @@ type Config struct {
 	Sleep    func(time.Duration)
 	// SSO is sign-in through the agency's OpenID provider (oidc.go); nil: off.
 	SSO *SSO
+	// HashGate bounds the password hashes computed at once (nil: one per
+	// core, four waiting per core); HashWait is the longest an attempt waits
+	// in its queue (0: 3s).
+	HashGate *auth.Gate
+	HashWait time.Duration
 }
 
 // App holds the dependencies of every handler.
@@ -63,6 +69,8 @@ type App struct {
 	sleep    func(time.Duration)
 	cache    *evalCache
 	sso      *SSO
+	hashGate *auth.Gate
+	hashWait time.Duration
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -84,6 +92,12 @@ func New(cfg Config) (*App, error) {
 	}
 	if cfg.Throttle == nil {
 		cfg.Throttle = &auth.DefaultThrottle
+	}
+	if cfg.HashGate == nil {
+		cfg.HashGate = auth.NewGate(0, 4*runtime.GOMAXPROCS(0))
+	}
+	if cfg.HashWait == 0 {
+		cfg.HashWait = 3 * time.Second
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = time.Sleep
@@ -122,8 +136,8 @@ func New(cfg Config) (*App, error) {
 		cache: newEvalCache(cfg.EvalCacheBytes),
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
-		throttle: *cfg.Throttle, sleep: cfg.Sleep,
 		sso: cfg.SSO,
+		throttle: *cfg.Throttle, sleep: cfg.Sleep, hashGate: cfg.HashGate, hashWait: cfg.HashWait,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	ctx, stop := context.WithCancel(context.Background())

@@ -21,6 +21,9 @@ const (
 	sessionPersonKey = "person_id"
 	sessionRoleKey   = "role"
 	sessionSinceKey  = "signed_in_at" // unix nanoseconds of the sign-in
+	// sessionResetNoticeKey: the words of a recent password reset, shown on
+	// every page of the session (resetnotice.go).
+	sessionResetNoticeKey = "reset_notice"
 )
 
 // The one message for a failed sign-in: it must not tell whether the email
@@ -72,41 +75,55 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	if len(password) > auth.MaxPasswordLength {
 		password = password[:auth.MaxPasswordLength] // bounded work; such a password cannot match
 	}
+	// The attempt is counted before the password is checked, atomically
+	// with the counts that decide whether it may be (store.TakeLoginAttempt):
+	// no burst of simultaneous attempts gets more tries than the lockout
+	// allows. A locked email or address is refused here, without hashing.
 	addr := clientAddr(r)
-	since := app.now().Add(-app.throttle.Window)
-	byEmail, byAddr, err := app.store.LoginFailures(r.Context(), email, addr, since)
+	attempt, err := app.store.TakeLoginAttempt(r.Context(), email, addr, app.now(), app.throttle.Window, app.throttle.MaxPerAccount, app.throttle.MaxPerAddress)
 	if err != nil {
 		app.serverError(w, r, err)
 		return
 	}
-	if app.throttle.Locked(byEmail, byAddr) {
-		auth.CheckNoAccount(password) // same cost as any other answer
+	if attempt.Locked {
+		w.Header().Set("Retry-After", retryAfter(attempt.RetryAt.Sub(app.now())))
 		show(http.StatusTooManyRequests, lockedProblem)
 		return
 	}
+	release, ok := app.enterHashing(r)
+	if !ok {
+		// Too many checks running or waiting: this one was not evaluated,
+		// so it is no failure.
+		if err := app.store.ReleaseLoginAttempt(r.Context(), attempt); err != nil {
+			app.serverError(w, r, err)
+			return
+		}
+		app.busy(w, r, "Sign in")
+		return
+	}
 	cred, err := app.store.CredentialsByEmail(r.Context(), email)
-	ok := false
+	ok = false
 	switch {
 	case errors.Is(err, store.ErrNotFound) || (err == nil && (cred.PasswordHash == "" || !cred.Active)):
 		auth.CheckNoAccount(password) // the same time as a real check
 	case err == nil && app.passwordRefused(r.Context(), email, cred): // passwords off, not the break-glass administrator (oidc.go)
 		auth.CheckNoAccount(password)
 	case err != nil:
+		release()
 		app.serverError(w, r, err)
 		return
 	default:
 		if ok, err = auth.CheckPassword(cred.PasswordHash, password); err != nil {
+			release()
 			app.serverError(w, r, err)
 			return
 		}
 	}
+	release()
 	if !ok {
-		if err := app.store.RecordLoginFailure(r.Context(), email, addr, app.now()); err != nil {
-			app.serverError(w, r, err)
-			return
-		}
+		// Already counted: the failure needs only its audit entry.
 		_ = app.store.Audit(r.Context(), origin(r), store.AuditEntry{Action: "sign_in_failed", Entity: "session", Detail: map[string]any{"email": strings.ToLower(email)}})
-		app.sleep(app.throttle.Delay(max(byEmail, byAddr)))
+		app.sleep(app.throttle.Delay(attempt.Before))
 		show(http.StatusUnauthorized, signInProblem)
 		return
 	}
@@ -124,6 +141,10 @@ func (app *App) login(w http.ResponseWriter, r *http.Request) {
 	app.sessions.Put(r.Context(), sessionRoleKey, string(v.Role))
 	app.sessions.Put(r.Context(), sessionSinceKey, cred.At.UnixNano())
 	if err := app.store.ClearLoginFailures(r.Context(), email); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	if err := app.putResetNotice(r, cred.PersonID); err != nil {
 		app.serverError(w, r, err)
 		return
 	}

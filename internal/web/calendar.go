@@ -3,14 +3,17 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/rules"
+	"github.com/casework/casework/internal/store"
 )
 
 // newCalendar makes the worker a new private feed address (revoking the old
@@ -40,15 +43,19 @@ func (app *App) revokeCalendar(w http.ResponseWriter, r *http.Request) {
 }
 
 // calendarFeed serves a worker's iCalendar feed to whoever holds the secret
-// address (a calendar program, with no session). Events name cases by number
-// only, never a family: a calendar service is outside the agency.
+// address (a calendar program, with no session). It holds the worker's own
+// events only: their next conference, their cases' deadlines (as their
+// agenda page lists them) and their open next steps. Something overdue is on
+// today's date, marked overdue, not on a day long past where no one looks.
+// Events name cases by number only, never a family: a calendar service is
+// outside the agency. Every read is recorded with the feed's id.
 func (app *App) calendarFeed(w http.ResponseWriter, r *http.Request) {
 	token, ok := strings.CutSuffix(chi.URLParam(r, "token"), ".ics")
 	if !ok || len(token) < 20 || len(token) > 100 {
 		http.NotFound(w, r)
 		return
 	}
-	v, err := app.store.ViewerByCalendarToken(r.Context(), token)
+	v, feed, err := app.store.ViewerByCalendarToken(r.Context(), token)
 	if err != nil {
 		http.NotFound(w, r) // unknown, revoked, or the person deactivated: the same answer
 		return
@@ -70,33 +77,140 @@ func (app *App) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		app.serverError(w, r, err)
 		return
 	}
-	me := factIDOf(ids, v.PersonID)
+	events, cases := feedEvents(f, ids, res, factIDOf(ids, v.PersonID), steps)
+	if err := app.store.RecordCalendarRead(r.Context(), v, feed, cases); err != nil {
+		app.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte(icsCalendar(events, app.now())))
+}
+
+// feedHorizon is how far ahead the feed looks.
+const feedHorizon = 90
+
+// feedEvents chooses the worker's own events (me is their fact id) and
+// names the cases they mention (database ids, for the record of the read).
+func feedEvents(f rules.Facts, ids store.FactIDs, res rules.Result, me string, steps []store.MyStep) ([]icsEvent, []int64) {
+	asOf := res.AsOf
+	horizon := asOf.AddDays(feedHorizon)
+	mine := map[string]bool{} // the worker's own cases, by number
+	for _, c := range f.Cases {
+		if c.Worker == me {
+			mine[c.ID] = true
+		}
+	}
+	named := map[int64]bool{}
 	var events []icsEvent
-	horizon := res.AsOf.AddDays(90)
+	add := func(uid, title string, due rules.Date, overdue bool, description string) {
+		e := icsEvent{uid: uid, day: due, summary: title, description: description}
+		if overdue {
+			// On today's date, where the worker looks, saying since when.
+			e.day, e.summary = asOf, "Overdue since "+due.String()+": "+title
+		}
+		events = append(events, e)
+	}
 	for _, o := range res.Obligations {
-		if (o.State != rules.StateOpen && o.State != rules.StateOverdue) || o.Due.After(horizon) {
+		open, overdue := o.State == rules.StateOpen, o.State == rules.StateOverdue
+		if (!open && !overdue) || o.Due.After(horizon) {
 			continue
 		}
-		summary := dashboard.RuleWords(o.Rule)
-		if o.Subject != me {
-			summary = "Case " + o.Subject + ": " + summary
+		switch {
+		case o.Subject == me && (o.Rule == "supervision.worker" || o.Rule == "supervision.yearly"):
+			add(o.Rule+"."+o.Subject, "Next conference with your supervisor", o.Due, overdue, o.Source)
+		case mine[o.Subject] && o.Rule != "supervision.case": // the supervisor's, as on the agenda page
+			named[ids.Cases[o.Subject]] = true
+			add(o.Rule+"."+o.Subject, "Case "+o.Subject+": "+ruleTitle(res, o.Rule), o.Due, overdue, o.Source)
 		}
-		if o.State == rules.StateOverdue {
-			summary += " (overdue)"
-		}
-		events = append(events, icsEvent{uid: o.Rule + "." + o.Subject, day: o.Due, summary: summary, description: o.Source})
+	}
+	number := map[int64]string{}
+	for n, id := range ids.Cases {
+		number[id] = n
 	}
 	for _, s := range steps {
 		if s.DoneOn != nil {
 			continue
 		}
-		events = append(events, icsEvent{uid: fmt.Sprintf("step.%d", s.ID), day: dateOf(s.DueOn),
-			summary: "Next step: " + s.Description})
+		title := "Next step: " + stepTitle(s)
+		if s.CaseID != nil {
+			if n, ok := number[*s.CaseID]; ok {
+				title = "Case " + n + ": next step: " + stepTitle(s)
+				named[*s.CaseID] = true
+			}
+		}
+		due := dateOf(s.DueOn)
+		add(fmt.Sprintf("step.%d", s.ID), title, due, due.Before(asOf), "")
 	}
 	sort.Slice(events, func(i, j int) bool { return events[i].uid < events[j].uid })
-	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(icsCalendar(events, app.now())))
+	cases := make([]int64, 0, len(named))
+	for id := range named {
+		if id != 0 {
+			cases = append(cases, id)
+		}
+	}
+	slices.Sort(cases)
+	return events, cases
+}
+
+// ruleTitle names a rule for people: the dashboards' words, else what the
+// profile in force says is owed; never the rule's id.
+func ruleTitle(res rules.Result, rule string) string {
+	if w := dashboard.RuleWords(rule); w != rule {
+		return w
+	}
+	if p, ok := rules.LookupProfile(res.Profile); ok {
+		if ver, ok := p.VersionAt(res.AsOf); ok {
+			for _, r := range ver.Rules {
+				if r.ID == rule && r.Owed != "" {
+					return strings.ToUpper(r.Owed[:1]) + r.Owed[1:]
+				}
+			}
+		}
+	}
+	return "A deadline of the policy"
+}
+
+// stepTitleMax is the longest a next step's title is, in characters.
+const stepTitleMax = 60
+
+// stepTitle is a next step's text as a short plain title: one line, the
+// family's name (if the supervisor typed it) replaced, cut at a word.
+func stepTitle(s store.MyStep) string {
+	t := strings.Join(strings.Fields(s.Description), " ")
+	if s.FamilyName != nil && len(*s.FamilyName) >= 2 {
+		t = replaceFold(t, *s.FamilyName, "(name removed)")
+	}
+	if utf8.RuneCountInString(t) <= stepTitleMax {
+		return t
+	}
+	runes := []rune(t)[:stepTitleMax]
+	cut := len(runes)
+	for i := len(runes) - 1; i > stepTitleMax/2; i-- {
+		if runes[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimRight(string(runes[:cut]), " ,;:.-") + "…"
+}
+
+// replaceFold replaces every occurrence of old in s, whatever its case.
+func replaceFold(s, old, repl string) string {
+	lower, lo := strings.ToLower(s), strings.ToLower(old)
+	if len(lower) != len(s) || !strings.Contains(lower, lo) {
+		return s // a case mapping that changes lengths: leave the text alone
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, lo)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i] + repl)
+		s, lower = s[i+len(lo):], lower[i+len(lo):]
+	}
 }
 
 type icsEvent struct {
@@ -144,6 +258,15 @@ func icsCalendar(events []icsEvent, now time.Time) string {
 	return b.String()
 }
 
+// icsText escapes TEXT (RFC 5545 3.3.11): a line break of any kind, a lone
+// CR included, becomes \n, so no text can end a line and start a property;
+// other control characters are dropped.
 func icsText(s string) string {
-	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`).Replace(s)
+	s = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -95,7 +94,7 @@ func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="compliance-%s.csv"`, month.Format("2006-01")))
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	cw := newSafeCSV(w)
 	_ = cw.Write([]string{"month", "level", "unit", "worker", "workers", "workers_conferenced", "cases", "cases_discussed",
 		"discussed_pct", "high_risk_escalations", "reported_within_one_business_day"})
 	i := strconv.Itoa

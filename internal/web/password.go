@@ -27,6 +27,12 @@ func (app *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
+	release, ok := app.enterHashing(r)
+	if !ok {
+		app.busy(w, r, "Choose your password")
+		return
+	}
+	defer release()
 	if ok, _ := auth.CheckPassword(hash, current); !ok || len(current) > auth.MaxPasswordLength {
 		form.Problems["current"] = "This is not your current password."
 	}

@@ -20,15 +20,20 @@ import (
 // chrome fills what the layout needs for this request.
 func (app *App) chrome(r *http.Request, title, active string) views.Chrome {
 	v, ok := viewerFrom(r.Context())
+	notice := ""
+	if ok { // signed in: the session is loaded
+		notice = app.sessions.GetString(r.Context(), sessionResetNoticeKey)
+	}
 	return views.Chrome{
-		Title:    title,
-		Viewer:   v,
-		SignedIn: ok,
-		Today:    app.today(),
-		Active:   active,
-		CSSURL:   app.assets.url("app.css"),
-		JSURL:    app.assets.url("app.js"),
-		HtmxURL:  app.assets.url("htmx-2.0.11.min.js"),
+		ResetNotice: notice,
+		Title:       title,
+		Viewer:      v,
+		SignedIn:    ok,
+		Today:       app.today(),
+		Active:      active,
+		CSSURL:      app.assets.url("app.css"),
+		JSURL:       app.assets.url("app.js"),
+		HtmxURL:     app.assets.url("htmx-2.0.11.min.js"),
 	}
 }
 

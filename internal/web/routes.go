@@ -25,6 +25,9 @@ func (app *App) Router() chi.Router {
 	// Forms are small; an administrator's import upload may be a day's
 	// export of the system of record (larger files go through the CLI).
 	r.Use(limitBody(1<<20, map[string]int64{"/admin/import": 32 << 20}))
+	// Bad text (NUL, not UTF-8) is 422 with the field named, an oversized
+	// body 413, here once for every route (input.go).
+	r.Use(app.checkInput)
 
 	// No session, no database beyond a ping: probes and assets.
 	r.Get("/healthz", app.healthz)

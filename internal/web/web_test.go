@@ -34,7 +34,10 @@ type harness struct {
 	slept []time.Duration // what the sign-in throttle asked to wait
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { t.Helper(); return newHarnessWith(t, nil) }
+
+// newHarnessWith lets a test change the web tier's configuration first.
+func newHarnessWith(t testing.TB, configure func(*web.Config)) *harness {
 	t.Helper()
 	h := &harness{}
 	pool, st := testdb.App(t)
@@ -46,11 +49,15 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(web.Config{
+	cfg := web.Config{
 		Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return fixedNow }, Location: loc,
 		Sleep: func(d time.Duration) { h.mu.Lock(); h.slept = append(h.slept, d); h.mu.Unlock() },
-	})
+	}
+	if configure != nil {
+		configure(&cfg)
+	}
+	app, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

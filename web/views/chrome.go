@@ -18,6 +18,9 @@ type Chrome struct {
 	JSURL    string
 	HtmxURL  string
 	SignedIn bool
+	// ResetNotice tells the person an administrator reset their password
+	// (who, when, the sign-ins since): on every page of the session.
+	ResetNotice string
 }
 
 // NavItem is one entry of the navigation.
