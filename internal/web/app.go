@@ -136,7 +136,7 @@ func New(cfg Config) (*App, error) {
 		cache: newEvalCache(cfg.EvalCacheBytes),
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
-		sso: cfg.SSO,
+		sso:      cfg.SSO,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep, hashGate: cfg.HashGate, hashWait: cfg.HashWait,
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
