@@ -33,6 +33,10 @@ type Obligation struct {
 type Options struct {
 	Profile string
 	AsOf    Date
+	// Use, when set, is the profile to evaluate with, whatever the facts
+	// and Profile name (a profile read from a file, or a built-in one with
+	// versions uploaded since).
+	Use *Profile
 }
 
 // Result is the output of Evaluate; its JSON is the contract's output.
@@ -58,7 +62,10 @@ func resolve(f *Facts, opts Options) (Date, *Profile, *Version, error) {
 	if id == "" {
 		id = DefaultProfile
 	}
-	p, ok := LookupProfile(id)
+	p, ok := opts.Use, opts.Use != nil
+	if !ok {
+		p, ok = LookupProfile(id)
+	}
 	if !ok {
 		return asOf, nil, nil, FieldError{Path: "profile", Msg: "unknown profile " + quote(id) +
 			" (known: " + strings.Join(ProfileIDs(), ", ") + ")"}
@@ -81,18 +88,18 @@ func Evaluate(f Facts, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	e := newEvaluator(&f, asOf, p)
+	e := newEvaluator(&f, asOf, p, v)
 	obs := e.run(v.Rules)
 	return Result{AsOf: asOf, Profile: p.ID, Obligations: obs}, nil
 }
 
 // calendarFor returns the facts' holidays when given (HolidaysSet, or any
-// holiday listed), else the profile's.
-func calendarFor(f *Facts, p *Profile) Calendar {
+// holiday listed), else the profile version's.
+func calendarFor(f *Facts, v *Version) Calendar {
 	if f.HolidaysSet || len(f.Holidays) > 0 {
 		return NewCalendar(f.Holidays)
 	}
-	return p.Calendar
+	return v.Calendar
 }
 
 // ref is a dated fact about a case or a staff member, in compact form.
@@ -430,8 +437,8 @@ type evaluator struct {
 	subj int32
 }
 
-func newEvaluator(f *Facts, asOf Date, p *Profile) *evaluator {
-	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, p)), p: p, asOf: asOf}
+func newEvaluator(f *Facts, asOf Date, p *Profile, v *Version) *evaluator {
+	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, asOf: asOf}
 }
 
 const (
