@@ -185,8 +185,8 @@ func (v *Version) Tagged(t Tag) []string {
 type Profile struct {
 	ID           string
 	Name         string
-	CalendarName string   // the latest version's
-	Calendar     Calendar // the latest version's
+	CalendarName string    // the latest version's
+	Calendar     Calendar  // the latest version's
 	Versions     []Version // by Effective, oldest first
 }
 
@@ -250,7 +250,6 @@ func BuiltinFile(id string) ([]byte, bool) {
 	}
 	return p.Latest().File, true
 }
-
 
 // Profiles returns every profile, by id.
 func Profiles() []*Profile {
