@@ -44,6 +44,47 @@ type Result struct {
 	AsOf        Date         `json:"as_of"`
 	Profile     string       `json:"profile"`
 	Obligations []Obligation `json:"obligations"`
+
+	version *Version // the profile version evaluated with
+}
+
+// Version returns the profile version the result was evaluated with: the
+// one in force on AsOf (for a Result not made by Evaluate, the built-in
+// profile's version of that date, or its latest).
+func (r Result) Version() *Version {
+	if r.version != nil {
+		return r.version
+	}
+	id := r.Profile
+	if id == "" {
+		id = DefaultProfile
+	}
+	p, ok := LookupProfile(id)
+	if !ok {
+		p, _ = LookupProfile(DefaultProfile)
+	}
+	if v, ok := p.VersionAt(r.AsOf); ok {
+		return v
+	}
+	return p.Latest()
+}
+
+// Rule returns the rule an obligation of the result is owed under.
+func (r Result) Rule(o Obligation) (*Rule, bool) { return r.Version().Rule(o.Rule) }
+
+// Is reports whether an obligation's rule has the tag: pages select
+// obligations by tag, never by rule id.
+func (r Result) Is(o Obligation, t Tag) bool {
+	rule, ok := r.Rule(o)
+	return ok && rule.Tags.Has(t)
+}
+
+// Label returns what a page calls an obligation: its rule's label.
+func (r Result) Label(o Obligation) string {
+	if rule, ok := r.Rule(o); ok {
+		return rule.Label
+	}
+	return "Obligation" // never the rule id: it is an internal name
 }
 
 // resolve returns the as_of, the profile and the version in force.
@@ -90,7 +131,7 @@ func Evaluate(f Facts, opts Options) (Result, error) {
 	}
 	e := newEvaluator(&f, asOf, p, v)
 	obs := e.run(v.Rules)
-	return Result{AsOf: asOf, Profile: p.ID, Obligations: obs}, nil
+	return Result{AsOf: asOf, Profile: p.ID, Obligations: obs, version: v}, nil
 }
 
 // calendarFor returns the facts' holidays when given (HolidaysSet, or any

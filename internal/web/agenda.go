@@ -62,7 +62,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 		a.Notice = "The calendar address is turned off."
 	}
 	for _, o := range res.Obligations {
-		if o.Subject == me && (o.Rule == "supervision.worker" || o.Rule == "supervision.yearly") {
+		if o.Subject == me && res.Is(o, rules.TagWorkerConference) {
 			o := o
 			a.NextConference = &o
 		}
@@ -80,7 +80,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 	horizon := res.AsOf.AddDays(21)
 	byCase := map[string][]rules.Obligation{}
 	for _, o := range res.Obligations {
-		if _, isCase := refs[o.Subject]; !isCase || o.Rule == "supervision.case" {
+		if _, isCase := refs[o.Subject]; !isCase || res.Is(o, rules.TagCaseDiscussion) {
 			continue
 		}
 		if o.State == rules.StateOverdue || (o.State == rules.StateOpen && !o.Due.After(horizon)) {

@@ -67,9 +67,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 type flags struct {
 	profile     string
 	profileFile string
-	asOf    string
-	asOfSet bool
-	files   []string
+	asOf        string
+	asOfSet     bool
+	files       []string
 }
 
 // parseFlags accepts --name value, --name=value and -name forms, before or
