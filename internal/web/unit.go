@@ -228,7 +228,9 @@ func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEnt
 		}
 	case "risk":
 		for _, id := range row.RiskAwaiting {
-			add(id, pick(id, func(o rules.Obligation) bool { return st.unit.Is(o, rules.TagRiskReport) || st.unit.Is(o, rules.TagRiskReview) }), "")
+			add(id, pick(id, func(o rules.Obligation) bool {
+				return st.unit.Is(o, rules.TagRiskReport) || st.unit.Is(o, rules.TagRiskReview)
+			}), "")
 		}
 	case "milestones":
 		seen := map[string]bool{}
@@ -236,7 +238,9 @@ func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEnt
 			if !seen[o.Subject] {
 				seen[o.Subject] = true
 				id := o.Subject
-				add(id, pick(id, func(x rules.Obligation) bool { return x.State == rules.StateOverdue && !st.unit.Is(x, rules.TagCaseDiscussion) }), "")
+				add(id, pick(id, func(x rules.Obligation) bool {
+					return x.State == rules.StateOverdue && !st.unit.Is(x, rules.TagCaseDiscussion)
+				}), "")
 			}
 		}
 	case "contacts", "all":
