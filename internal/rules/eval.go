@@ -104,6 +104,9 @@ func resolve(f *Facts, opts Options) (Date, *Profile, *Version, error) {
 		id = DefaultProfile
 	}
 	p, ok := opts.Use, opts.Use != nil
+	if !ok && f.Policy != nil && f.Policy.ID == id {
+		p, ok = f.Policy, true
+	}
 	if !ok {
 		p, ok = LookupProfile(id)
 	}
