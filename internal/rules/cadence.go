@@ -86,6 +86,7 @@ func readCadence(f *fields, subj Subject, variant bool) Cadence {
 	c.Count = f.num("count", 1, 12)
 	c.BeforeCourt = f.flag("before_court")
 	not := func(key, why string) {
+		f.used[key] = true // reported here, not again as unknown
 		if f.has(key) {
 			f.fail(f.line(key), key, "not used by cadence "+kind+": "+why)
 		}

@@ -298,3 +298,12 @@ func FuzzParseProfile(f *testing.F) {
 		}
 	})
 }
+
+// A key the cadence does not use is reported once, as such.
+func TestProfileFileKeyNotUsedByCadence(t *testing.T) {
+	file := withChange(t, "casework.supervisor", "days = 14", "days = 14\nor = { anchor = \"since\", days = 3 }")
+	_, problems := ParseProfile(file)
+	if len(problems) != 1 || problems[0].Field != `rule "casework.supervisor".or` || !strings.Contains(problems[0].Msg, "not used by cadence interval") {
+		t.Fatalf("problems: %v", problems)
+	}
+}
