@@ -468,9 +468,10 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 }
 
 type evaluator struct {
-	x      *factIndex
-	p      *Profile
-	asOf   Date
+	x         *factIndex
+	p         *Profile
+	asOf      Date
+	yearStart int // first month of a yearly count's year
 	buf    []byte             // the why sentence being built
 	chunk  *strings.Builder   // current chunk of why sentences
 	chunks []*strings.Builder // every chunk, the current one last
@@ -482,7 +483,7 @@ type evaluator struct {
 }
 
 func newEvaluator(f *Facts, asOf Date, p *Profile, v *Version) *evaluator {
-	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, asOf: asOf}
+	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, asOf: asOf, yearStart: YearStartMonth(v.Year)}
 }
 
 const (
@@ -965,40 +966,64 @@ type Pace struct {
 
 // YearlyPace computes the pacing of a yearly count of count conferences as
 // of asOf, for a staff member in post since since, with held conferences
-// held so far this year.
+// held so far this calendar year.
 func YearlyPace(count int, since, asOf Date, held int) Pace {
-	y, m, _ := asOf.civil()
-	p := Pace{Year: y, Held: held, MonthsIn: 13 - m, Target: count}
-	if sy, sm, _ := since.civil(); !since.IsZero() && sy == y {
-		months := 13 - sm
+	return yearlyPace(count, since, asOf, held, 1)
+}
+
+// yearOf returns the first day of the year (starting in month start) that
+// holds d.
+func yearOf(d Date, start int) Date {
+	y, m, _ := d.civil()
+	if m < start {
+		y--
+	}
+	return DateOf(y, start, 1)
+}
+
+// yearlyPace is YearlyPace for a year that starts on the first of month
+// start (1: the calendar year). Year is the year the year starts in.
+func yearlyPace(count int, since, asOf Date, held, start int) Pace {
+	first := yearOf(asOf, start)
+	_, m, _ := asOf.civil()
+	fm := (m-start+12)%12 + 1 // month of the year, 1-12
+	p := Pace{Year: first.Year(), Held: held, MonthsIn: 13 - fm, Target: count}
+	if !since.IsZero() && !since.Before(first) && since.Before(first.AddMonths(12)) {
+		_, sm, _ := since.civil()
+		months := 13 - ((sm-start+12)%12 + 1)
 		p.Target = (count*months + 11) / 12
 	}
 	rem := p.Target - held
 	if rem <= 0 {
-		// Met for the year: next year's pace, counted from January.
+		// Met for the year: next year's pace, counted from its first month.
 		p.OnTrack = true
-		p.Due = DateOf(y+1, max(13-count, 1), 1).EndOfMonth()
+		p.Due = first.AddMonths(12 + max(13-count, 1) - 1).EndOfMonth()
 		return p
 	}
-	month := 13 - rem // the next must be held by the end of this month
+	month := 13 - rem // the next must be held by the end of this month of the year
 	if month < 1 {
 		month = 1
 	}
-	p.Due = DateOf(y, month, 1).EndOfMonth()
+	p.Due = first.AddMonths(month - 1).EndOfMonth()
 	p.OnTrack = rem <= p.MonthsIn
 	return p
 }
 
 func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date) {
 	cad := &r.Due
-	jan1 := DateOf(e.asOf.Year(), 1, 1)
-	held := count(refs, mask, jan1, e.asOf)
-	p := YearlyPace(cad.Count, s.Since, e.asOf, held)
+	first := yearOf(e.asOf, e.yearStart)
+	held := count(refs, mask, first, e.asOf)
+	p := yearlyPace(cad.Count, s.Since, e.asOf, held, e.yearStart)
 	e.buf = strconv.AppendInt(e.buf, int64(p.Held), 10)
 	e.w(" of ")
 	e.buf = strconv.AppendInt(e.buf, int64(p.Target), 10)
-	e.w(" conferences in ")
-	e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
+	if e.yearStart == 1 {
+		e.w(" conferences in ")
+		e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
+	} else {
+		e.w(" conferences in the year from ")
+		e.wd(first)
+	}
 	e.w(" by ")
 	e.wd(e.asOf)
 	if p.Target != cad.Count {

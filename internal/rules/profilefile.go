@@ -14,10 +14,23 @@ import (
 // deadline, holiday calendar and year, in force from its effective date.
 // [[earlier]] blocks name the earlier versions whose rules were the same.
 
-// Year definitions: how a yearly count's year runs.
-const YearCalendar = "calendar" // 1 January to 31 December
+// Year definitions: how a yearly count's year runs: "calendar" (1 January
+// to 31 December) or "from MM-01", a year starting on the first of a month
+// ("from 07-01": July to June, a state fiscal year).
+const YearCalendar = "calendar"
 
-var yearDefinitions = []string{YearCalendar}
+// YearStartMonth returns the first month of a year definition (1 for the
+// calendar year, and for anything it does not know).
+func YearStartMonth(year string) int {
+	if m, d, ok := monthDay(strings.TrimPrefix(year, "from ")); ok && d == 1 && strings.HasPrefix(year, "from ") {
+		return m
+	}
+	return 1
+}
+
+func validYear(year string) bool {
+	return year == YearCalendar || (strings.HasPrefix(year, "from ") && YearStartMonth(year) != 1) || year == "from 01-01"
+}
 
 var (
 	ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
@@ -51,7 +64,11 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 	if !top.has("documentation_business_days") {
 		top.get("documentation_business_days", true)
 	}
-	v.Year = top.oneOf("year", true, yearDefinitions)
+	v.Year = top.str("year", true)
+	if v.Year != "" && !validYear(v.Year) {
+		top.fail(top.line("year"), "year", strconv.Quote(v.Year)+" is not a year this engine knows: \"calendar\" (January to December) or \"from MM-01\" (a year starting on the first of a month, like \"from 07-01\")")
+		v.Year = ""
+	}
 
 	var earlier []Version
 	for i, t := range top.tables("earlier") {

@@ -79,7 +79,7 @@ func TestAdministratorUploadsAProfileVersion(t *testing.T) {
 		}
 	}
 	// No date: the field is named, the file kept.
-	if code, _, page := h.uploadProfile(t, admin, "", file, "same-origin"); code != http.StatusUnprocessableEntity || !strings.Contains(page, `data-testid="effective_on-problem"`) || !strings.Contains(page, "County policy 12-2026") {
+	if code, _, page := h.uploadProfile(t, admin, "", file, "same-origin"); code != http.StatusUnprocessableEntity || !strings.Contains(page, `data-testid="version_effective_on-problem"`) || !strings.Contains(page, "County policy 12-2026") {
 		t.Errorf("no date: %d", code)
 	}
 
