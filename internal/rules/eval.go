@@ -471,11 +471,11 @@ type evaluator struct {
 	x         *factIndex
 	p         *Profile
 	asOf      Date
-	yearStart int // first month of a yearly count's year
-	buf    []byte             // the why sentence being built
-	chunk  *strings.Builder   // current chunk of why sentences
-	chunks []*strings.Builder // every chunk, the current one last
-	recs   []rec
+	yearStart int                // first month of a yearly count's year
+	buf       []byte             // the why sentence being built
+	chunk     *strings.Builder   // current chunk of why sentences
+	chunks    []*strings.Builder // every chunk, the current one last
+	recs      []rec
 	// the rule and subject being evaluated
 	ri   uint16
 	kind uint8
