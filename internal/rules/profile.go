@@ -168,6 +168,16 @@ func (v *Version) Rule(id string) (*Rule, bool) {
 	return &v.Rules[i], true
 }
 
+// Labels returns each rule's label by its id, for pages that list
+// obligations (a new map each call).
+func (v *Version) Labels() map[string]string {
+	out := make(map[string]string, len(v.Rules))
+	for i := range v.Rules {
+		out[v.Rules[i].ID] = v.Rules[i].Label
+	}
+	return out
+}
+
 // Tagged returns the ids of the version's rules with the tag, in the
 // version's order.
 func (v *Version) Tagged(t Tag) []string {

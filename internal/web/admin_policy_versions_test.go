@@ -186,3 +186,33 @@ func TestAdministratorUploadsAProfileVersion(t *testing.T) {
 		t.Errorf("%d versions kept", n)
 	}
 }
+
+// A version in force today names its rules on the pages with its own
+// labels: the case page lists the case's obligations by the labels of the
+// version it was evaluated with.
+func TestPagesShowTheLabelsOfTheVersionInForce(t *testing.T) {
+	h := newHarness(t)
+	admin := h.client(t)
+	h.signIn(t, admin, h.email(t, "administrator"))
+	var caseID int64
+	var email string
+	if err := h.pool.QueryRow(context.Background(), `SELECT a.case_id, p.email FROM case_assignments a JOIN people p ON p.id = a.worker_id
+		JOIN cases c ON c.id = a.case_id WHERE upper_inf(a.during) AND c.closed IS NULL ORDER BY a.case_id LIMIT 1`).Scan(&caseID, &email); err != nil {
+		t.Fatal(err)
+	}
+	worker := h.client(t)
+	h.signIn(t, worker, email)
+	path := "/cases/" + itoa(caseID)
+	if _, page := h.get(t, worker, path); !strings.Contains(page, "Case discussed in conference") || strings.Contains(page, "Discussed with the supervisor this month") {
+		t.Fatalf("before: the built-in label is not shown\n%s", page)
+	}
+	data, _ := rules.BuiltinFile("nj-cpp")
+	file := strings.Replace(string(data), "effective = 2016-06-26\n", "effective = 2026-11-01\n", 1)
+	file = strings.Replace(file, `label = "Case discussed in conference"`, `label = "Discussed with the supervisor this month"`, 1)
+	if code, loc, body := h.postForm(t, admin, "/admin/policy/versions", url.Values{"effective_on": {"2026-11-01"}, "confirm": {"1"}, "file_text": {file}}); code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s\n%s", code, loc, body)
+	}
+	if _, page := h.get(t, worker, path); !strings.Contains(page, "Discussed with the supervisor this month") || strings.Contains(page, "Case discussed in conference") {
+		t.Errorf("after: the page does not show the version's label")
+	}
+}

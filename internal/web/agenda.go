@@ -87,6 +87,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 			byCase[o.Subject] = append(byCase[o.Subject], o)
 		}
 	}
+	labels := res.Version().Labels()
 	numbers := make([]string, 0, len(refs))
 	for n := range refs {
 		numbers = append(numbers, n)
@@ -95,7 +96,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 	for _, n := range numbers {
 		a.Cases = append(a.Cases, refs[n])
 		if os := byCase[n]; len(os) > 0 {
-			a.Obligations = append(a.Obligations, views.CaseListEntry{Case: refs[n], Obligations: os})
+			a.Obligations = append(a.Obligations, views.CaseListEntry{Case: refs[n], Obligations: os, Labels: labels})
 		}
 	}
 	app.render(w, r, http.StatusOK, views.WorkerAgendaPage(app.chrome(r, "My next conference", "/agenda"), a))

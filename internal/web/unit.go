@@ -201,12 +201,13 @@ func (app *App) unitCases(w http.ResponseWriter, r *http.Request) {
 // each case there.
 func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEntry {
 	var out []views.CaseListEntry
+	labels := st.unit.Rules.Labels()
 	add := func(caseID string, os []rules.Obligation, note string) {
 		ref, ok := st.caseRef[caseID]
 		if !ok {
 			return
 		}
-		out = append(out, views.CaseListEntry{Case: ref, WorkerName: row.Name, WorkerID: row.PersonID, Obligations: os, Note: note})
+		out = append(out, views.CaseListEntry{Case: ref, WorkerName: row.Name, WorkerID: row.PersonID, Obligations: os, Note: note, Labels: labels})
 	}
 	pick := func(caseID string, keep func(rules.Obligation) bool) []rules.Obligation {
 		var os []rules.Obligation
@@ -220,7 +221,7 @@ func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEnt
 	switch show {
 	case "conferences":
 		if row.NextConference != nil {
-			out = append(out, views.CaseListEntry{WorkerName: row.Name, WorkerID: row.PersonID, Obligations: []rules.Obligation{*row.NextConference}})
+			out = append(out, views.CaseListEntry{WorkerName: row.Name, WorkerID: row.PersonID, Obligations: []rules.Obligation{*row.NextConference}, Labels: labels})
 		}
 	case "undiscussed":
 		for _, id := range row.Undiscussed {
