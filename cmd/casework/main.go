@@ -5,9 +5,9 @@
 //	casework seed --demo [--seed N] [--as-of YYYY-MM-DD]
 //	casework seed --scale state|FRACTION [--seed N] [--as-of YYYY-MM-DD]
 //	casework demo                        migrate, seed once, print logins, serve (make run)
-//	casework rules eval|list ...         the rules engine on a facts file
 //	casework audit verify                check the audit log's hash chain (and the latest checkpoint)
 //	casework audit checkpoint|keygen     write a signed checkpoint; make a signing key
+//	casework rules eval|list|check|profile ...  the rules engine on a facts file; profile files
 //
 // Settings come from environment variables (see the README). main only
 // parses arguments and wires the parts together.
@@ -27,10 +27,10 @@ commands:
   seed --demo [--seed N] [--as-of DATE]  load the demo agency into an empty database
   seed --scale state|0.25 [--seed N] [--as-of DATE]   load a state-sized agency (or a fraction)
   demo                                   migrate, seed the demo agency once, print logins, serve
-  rules eval|list [ARGS]                 evaluate a facts file, or list a profile's rules
   audit verify                           check the audit log's hash chains against the latest checkpoint
   audit checkpoint                       write a signed checkpoint of the audit log (AUDIT_CHECKPOINT_DIR)
   audit keygen                           print a new checkpoint signing key and its public key
+  rules eval|list|check|profile [ARGS]   evaluate a facts file, list a profile's rules, check or show a profile file
   import facts|KIND FILE                 load a facts file or a CSV file from the system of record
   export facts [--as-of DATE] [--profile ID]   write the agency's facts (rules contract JSON)
 `

@@ -52,12 +52,13 @@ func BuildArea(f rules.Facts, res rules.Result, units []AreaInput) []AreaUnit {
 	return out
 }
 
-// SupervisorReviews indexes the casework.supervisor obligations of a result
-// by their subject, the supervisor's fact id.
+// SupervisorReviews indexes the supervisors' casework review obligations
+// of a result (the rules tagged supervisor_review) by their subject, the
+// supervisor's fact id.
 func SupervisorReviews(res rules.Result) map[string]*rules.Obligation {
 	out := map[string]*rules.Obligation{}
 	for i, o := range res.Obligations {
-		if o.Rule == "casework.supervisor" {
+		if res.Is(o, rules.TagSupervisorReview) {
 			out[o.Subject] = &res.Obligations[i]
 		}
 	}
@@ -106,10 +107,10 @@ func AreaUnitOf(in AreaInput, u Unit, cases []rules.Case, asOf rules.Date, revie
 	for _, id := range high {
 		h := HighRiskCase{Case: id, Level: level[id]}
 		for i, o := range u.ByCase[id] {
-			switch o.Rule {
-			case "risk.report":
+			switch {
+			case u.Is(o, rules.TagRiskReport):
 				h.Report = &u.ByCase[id][i]
-			case "risk.weekly":
+			case u.Is(o, rules.TagRiskReview):
 				h.Weekly = &u.ByCase[id][i]
 			}
 		}

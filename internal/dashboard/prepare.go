@@ -8,34 +8,9 @@ import (
 	"github.com/casework/casework/internal/rules"
 )
 
-// RuleWords names a rule for people.
-func RuleWords(rule string) string {
-	if w, ok := ruleWords[rule]; ok {
-		return w
-	}
-	return rule
-}
-
-var ruleWords = map[string]string{
-	"supervision.worker":     "Conference with the worker",
-	"supervision.case":       "Case discussed in conference",
-	"supervision.yearly":     "Conferences this year",
-	"casework.supervisor":    "Casework review with the supervisor",
-	"risk.report":            "High risk reported to the casework supervisor",
-	"risk.weekly":            "Weekly high-risk review",
-	"case.assignment":        "Case assigned",
-	"assignment.family_seen": "Family seen after assignment",
-	"placement.child_seen":   "Child seen after placement",
-	"placement.cprb_notice":  "CPRB notified of placement",
-	"placement.relatives":    "Relatives notified of placement",
-	"placement.ftm":          "Family team meeting after placement",
-	"placement.staffing_90":  "90-day staffing",
-	"mvr.established":        "Visit plan (MVR) established",
-	"contacts.approval":      "Contact sheet approved",
-	"closure.reassessment":   "Risk reassessed before closing",
-	"closure.family_seen":    "Child seen before closing",
-	"notes.shared":           "Conference notes shared",
-}
+// RuleWords names a rule for people: its label in the profile files (see
+// rules.Label). Pages that have the evaluation use its Result.Label.
+func RuleWords(rule string) string { return rules.Label(rule) }
 
 // prepareWindow is how far ahead a deadline goes on the preparation list.
 const prepareWindow = 21
@@ -115,14 +90,14 @@ func Preparation(f rules.Facts, res rules.Result, caseID string) []string {
 		out = append(out, "Planned closing "+c.Closing.String()+": risk reassessment and a child visit within the 30 days before it.")
 	}
 	for _, o := range res.Obligations {
-		if o.Subject != caseID || o.Rule == "supervision.case" {
+		if o.Subject != caseID || res.Is(o, rules.TagCaseDiscussion) {
 			continue
 		}
 		switch {
 		case o.State == rules.StateOverdue:
-			out = append(out, fmt.Sprintf("%s: overdue since %s.", RuleWords(o.Rule), o.Due))
+			out = append(out, fmt.Sprintf("%s: overdue since %s.", res.Label(o), o.Due))
 		case o.State == rules.StateOpen && !o.Due.After(horizon):
-			out = append(out, fmt.Sprintf("%s: due %s.", RuleWords(o.Rule), o.Due))
+			out = append(out, fmt.Sprintf("%s: due %s.", res.Label(o), o.Due))
 		}
 	}
 	return out

@@ -6,7 +6,6 @@ package dashboard
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/casework/casework/internal/rules"
 )
@@ -27,10 +26,6 @@ type Record struct {
 	Held, Entered rules.Date
 	Signed        bool
 }
-
-// DocumentationDays is the deadline for a conference's record: signed within
-// two business days of the conference; one entered later is a late entry.
-const DocumentationDays = 2
 
 // Row is one worker's line on the unit dashboard.
 type Row struct {
@@ -74,19 +69,25 @@ type Unit struct {
 	ByCase map[string][]rules.Obligation
 	// CaseWorker maps each case to its worker's fact id.
 	CaseWorker map[string]string
+	// Rules is the profile version the obligations were evaluated with:
+	// the dashboard selects them by its rules' tags.
+	Rules *rules.Version
 }
 
-// milestoneRules are the case obligations the "overdue milestones" column
-// counts: placement steps, first visits, the visit plan and closure steps.
-func isMilestone(rule string) bool {
-	return strings.HasPrefix(rule, "placement.") || strings.HasPrefix(rule, "closure.") ||
-		rule == "assignment.family_seen" || rule == "mvr.established"
+// Is reports whether an obligation's rule has the tag.
+func (u *Unit) Is(o rules.Obligation, t rules.Tag) bool {
+	v := u.Rules
+	if v == nil {
+		v = rules.Result{}.Version()
+	}
+	r, ok := v.Rule(o.Rule)
+	return ok && r.Tags.Has(t)
 }
 
 // Build computes the dashboard from the unit's facts and the engine's result
 // for them, evaluated once for the whole unit.
 func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
-	u := Unit{ByCase: map[string][]rules.Obligation{}, CaseWorker: map[string]string{}}
+	u := Unit{ByCase: map[string][]rules.Obligation{}, CaseWorker: map[string]string{}, Rules: res.Version()}
 	byStaff := map[string][]rules.Obligation{}
 	for _, c := range f.Cases {
 		if c.Worker != "" {
@@ -101,15 +102,15 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 		}
 	}
 	cal := rules.NewCalendar(f.Holidays)
-	if p, ok := rules.LookupProfile(f.Profile); ok && !f.HolidaysSet && len(f.Holidays) == 0 {
-		cal = p.Calendar
+	if !f.HolidaysSet && len(f.Holidays) == 0 {
+		cal = u.Rules.Calendar
 	}
 	rowOf := map[string]int{}
 	for _, w := range workers {
 		cov := rules.Coverage(f, w.FactID, res.AsOf)
 		r := Row{Worker: w, FirstYear: cov.FirstYear, Caseload: cov.Caseload, Coverage: cov, Undiscussed: cov.Uncovered}
 		for _, rec := range w.Records {
-			due := cal.AddBusinessDays(rec.Held, DocumentationDays)
+			due := u.Rules.DocumentationDue(cal, rec.Held)
 			switch {
 			case !rec.Signed && res.AsOf.After(due):
 				r.UnsignedOverdue++
@@ -118,7 +119,7 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 			}
 		}
 		for _, o := range byStaff[w.FactID] {
-			if o.Rule == "supervision.worker" || o.Rule == "supervision.yearly" { // nj-cpp and policy-46100; tx-dfps paces a yearly count
+			if u.Is(o, rules.TagWorkerConference) {
 				o := o
 				r.NextConference = &o
 			}
@@ -145,12 +146,12 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 		for _, o := range u.ByCase[id] {
 			if o.State == rules.StateOverdue {
 				r.Overdue++
-				if isMilestone(o.Rule) {
+				if u.Is(o, rules.TagMilestone) { // placement steps, first visits, the visit plan, closure steps
 					r.OverdueMilestones = append(r.OverdueMilestones, o)
 				}
 			}
-			if (o.Rule == "risk.report" && (o.State == rules.StateOpen || o.State == rules.StateOverdue)) ||
-				(o.Rule == "risk.weekly" && o.State == rules.StateOverdue) {
+			if (u.Is(o, rules.TagRiskReport) && (o.State == rules.StateOpen || o.State == rules.StateOverdue)) ||
+				(u.Is(o, rules.TagRiskReview) && o.State == rules.StateOverdue) {
 				awaiting = true
 			}
 		}

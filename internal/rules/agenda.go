@@ -287,15 +287,15 @@ func ProposeAgenda(f Facts, opts Options, workerID string) (Agenda, error) {
 			continue
 		}
 		switch {
-		case o.Rule == "supervision.case":
+		case res.Is(o, TagCaseDiscussion):
 			if o.State == StateOverdue {
 				add(c.ID, PriorityOverdueDiscussion, o.Due, "Monthly discussion overdue since "+o.Due.String()+lastWords(o.Last)+".")
 			}
-		case strings.HasPrefix(o.Rule, "placement.") || o.Rule == "mvr.established":
+		case res.Is(o, TagPlacement):
 			if o.State == StateOverdue {
-				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("Placement milestone %s overdue since %s.", o.Rule, o.Due))
+				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: overdue since %s.", res.Label(o), o.Due))
 			} else if o.State == StateOpen && o.Due.Sub(asOf) <= agendaWindow {
-				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("Placement milestone %s due %s.", o.Rule, o.Due))
+				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: due %s.", res.Label(o), o.Due))
 			}
 		}
 	}

@@ -92,7 +92,7 @@ func TestProposeAgenda(t *testing.T) {
 	want := []string{
 		"c-10 1 [Monthly discussion overdue since 2026-10-31 (last discussed 2026-09-10).]",
 		"c-01 2 [Risk high since 2026-11-16.]",
-		"c-04 3 [Placement milestone placement.ftm due 2026-12-01.]",
+		"c-04 3 [Family team meeting after placement: due 2026-12-01.]",
 		"c-02 3 [Court date 2026-12-04, in 12 days.]",
 		"c-03 4 [Planned closing 2026-12-15.]",
 		"c-06 5 [2 new contacts awaiting approval (since the last approval on 2026-11-05).]",

@@ -1,5 +1,11 @@
 package rules
 
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
 // Calendar says which days are business days: Monday to Friday, except the
 // holidays it holds. It is immutable once built.
 type Calendar struct {
@@ -150,37 +156,81 @@ func federalHolidays(y int) []Date {
 	return h
 }
 
-// newJerseyHolidays returns New Jersey's state holidays besides the federal
-// ones (N.J.S.A. 36:1-1): Lincoln's Birthday, Good Friday and General
-// Election Day, with weekend dates moved like the federal ones.
-func newJerseyHolidays(y int) []Date {
-	return []Date{
-		observed(DateOf(y, 2, 12)),         // Lincoln's Birthday
-		easter(y).AddDays(-2),              // Good Friday
-		nthWeekday(y, 11, 1, 1).AddDays(1), // Election Day: Tuesday after the first Monday
-	}
+// Named holidays a profile's calendar may list besides "us_federal" and
+// dates ("MM-DD" every year, "MM-DD observed" moved off weekends like the
+// federal ones, "YYYY-MM-DD" once).
+var namedHolidays = map[string]func(y int) Date{
+	// Good Friday: two days before Easter Sunday.
+	"good_friday": func(y int) Date { return easter(y).AddDays(-2) },
+	// General Election Day: the Tuesday after the first Monday of November.
+	"election_day": func(y int) Date { return nthWeekday(y, 11, 1, 1).AddDays(1) },
+	// The day after Thanksgiving (the fourth Thursday of November).
+	"day_after_thanksgiving": func(y int) Date { return nthWeekday(y, 11, 4, 4).AddDays(1) },
 }
 
-// texasHolidays returns the days Texas state offices close besides the
-// federal holidays (Tex. Gov't Code 662.003): the day after Thanksgiving,
-// 24 and 26 December. Texas does not move a state holiday that falls on a
-// weekend. The "optional" and skeleton-crew holidays, when offices stay
-// open, are not included.
-func texasHolidays(y int) []Date {
-	return []Date{
-		nthWeekday(y, 11, 4, 4).AddDays(1),
-		DateOf(y, 12, 24),
-		DateOf(y, 12, 26),
+// HolidayWords returns the words a profile's calendar may list.
+func HolidayWords() []string {
+	out := []string{"us_federal"}
+	for k := range namedHolidays {
+		out = append(out, k)
 	}
+	slices.Sort(out[1:])
+	return append(out, "MM-DD", "MM-DD observed", "YYYY-MM-DD")
 }
 
-func buildCalendar(extra ...func(int) []Date) Calendar {
+// calendarFrom builds a calendar from a profile file's holiday list, for
+// calendarFirstYear through calendarLastYear; it returns a problem for
+// each entry it does not know.
+func calendarFrom(spec []string) (Calendar, []string) {
+	var yearly []func(y int) Date
 	var all []Date
+	var problems []string
+	federal := false
+	for _, s := range spec {
+		if s == "us_federal" {
+			federal = true
+			continue
+		}
+		if f, ok := namedHolidays[s]; ok {
+			yearly = append(yearly, f)
+			continue
+		}
+		if d, err := ParseDate(s); err == nil {
+			all = append(all, d)
+			continue
+		}
+		md, obs, _ := strings.Cut(s, " ")
+		m, d, ok := monthDay(md)
+		if ok && (obs == "" || obs == "observed") && (s == md || obs == "observed") {
+			if obs == "observed" {
+				yearly = append(yearly, func(y int) Date { return observed(DateOf(y, m, min(d, daysIn(y, m)))) })
+			} else {
+				yearly = append(yearly, func(y int) Date { return DateOf(y, m, min(d, daysIn(y, m))) })
+			}
+			continue
+		}
+		problems = append(problems, strconv.Quote(s)+" is not a holiday this engine knows (one of "+strings.Join(HolidayWords(), ", ")+")")
+	}
 	for y := calendarFirstYear; y <= calendarLastYear; y++ {
-		all = append(all, federalHolidays(y)...)
-		for _, f := range extra {
-			all = append(all, f(y)...)
+		if federal {
+			all = append(all, federalHolidays(y)...)
+		}
+		for _, f := range yearly {
+			all = append(all, f(y))
 		}
 	}
-	return NewCalendar(all)
+	return NewCalendar(all), problems
+}
+
+// monthDay reads "MM-DD".
+func monthDay(s string) (int, int, bool) {
+	if len(s) != 5 || s[2] != '-' {
+		return 0, 0, false
+	}
+	m, err1 := strconv.Atoi(s[:2])
+	d, err2 := strconv.Atoi(s[3:])
+	if err1 != nil || err2 != nil || m < 1 || m > 12 || d < 1 || d > daysIn(2024, m) {
+		return 0, 0, false
+	}
+	return m, d, true
 }

@@ -33,6 +33,10 @@ type Obligation struct {
 type Options struct {
 	Profile string
 	AsOf    Date
+	// Use, when set, is the profile to evaluate with, whatever the facts
+	// and Profile name (a profile read from a file, or a built-in one with
+	// versions uploaded since).
+	Use *Profile
 }
 
 // Result is the output of Evaluate; its JSON is the contract's output.
@@ -40,6 +44,47 @@ type Result struct {
 	AsOf        Date         `json:"as_of"`
 	Profile     string       `json:"profile"`
 	Obligations []Obligation `json:"obligations"`
+
+	version *Version // the profile version evaluated with
+}
+
+// Version returns the profile version the result was evaluated with: the
+// one in force on AsOf (for a Result not made by Evaluate, the built-in
+// profile's version of that date, or its latest).
+func (r Result) Version() *Version {
+	if r.version != nil {
+		return r.version
+	}
+	id := r.Profile
+	if id == "" {
+		id = DefaultProfile
+	}
+	p, ok := LookupProfile(id)
+	if !ok {
+		p, _ = LookupProfile(DefaultProfile)
+	}
+	if v, ok := p.VersionAt(r.AsOf); ok {
+		return v
+	}
+	return p.Latest()
+}
+
+// Rule returns the rule an obligation of the result is owed under.
+func (r Result) Rule(o Obligation) (*Rule, bool) { return r.Version().Rule(o.Rule) }
+
+// Is reports whether an obligation's rule has the tag: pages select
+// obligations by tag, never by rule id.
+func (r Result) Is(o Obligation, t Tag) bool {
+	rule, ok := r.Rule(o)
+	return ok && rule.Tags.Has(t)
+}
+
+// Label returns what a page calls an obligation: its rule's label.
+func (r Result) Label(o Obligation) string {
+	if rule, ok := r.Rule(o); ok {
+		return rule.Label
+	}
+	return "Obligation" // never the rule id: it is an internal name
 }
 
 // resolve returns the as_of, the profile and the version in force.
@@ -58,7 +103,13 @@ func resolve(f *Facts, opts Options) (Date, *Profile, *Version, error) {
 	if id == "" {
 		id = DefaultProfile
 	}
-	p, ok := LookupProfile(id)
+	p, ok := opts.Use, opts.Use != nil
+	if !ok && f.Policy != nil && f.Policy.ID == id {
+		p, ok = f.Policy, true
+	}
+	if !ok {
+		p, ok = LookupProfile(id)
+	}
 	if !ok {
 		return asOf, nil, nil, FieldError{Path: "profile", Msg: "unknown profile " + quote(id) +
 			" (known: " + strings.Join(ProfileIDs(), ", ") + ")"}
@@ -81,18 +132,18 @@ func Evaluate(f Facts, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	e := newEvaluator(&f, asOf, p)
+	e := newEvaluator(&f, asOf, p, v)
 	obs := e.run(v.Rules)
-	return Result{AsOf: asOf, Profile: p.ID, Obligations: obs}, nil
+	return Result{AsOf: asOf, Profile: p.ID, Obligations: obs, version: v}, nil
 }
 
 // calendarFor returns the facts' holidays when given (HolidaysSet, or any
-// holiday listed), else the profile's.
-func calendarFor(f *Facts, p *Profile) Calendar {
+// holiday listed), else the profile version's.
+func calendarFor(f *Facts, v *Version) Calendar {
 	if f.HolidaysSet || len(f.Holidays) > 0 {
 		return NewCalendar(f.Holidays)
 	}
-	return p.Calendar
+	return v.Calendar
 }
 
 // ref is a dated fact about a case or a staff member, in compact form.
@@ -417,21 +468,22 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 }
 
 type evaluator struct {
-	x      *factIndex
-	p      *Profile
-	asOf   Date
-	buf    []byte             // the why sentence being built
-	chunk  *strings.Builder   // current chunk of why sentences
-	chunks []*strings.Builder // every chunk, the current one last
-	recs   []rec
+	x         *factIndex
+	p         *Profile
+	asOf      Date
+	yearStart int                // first month of a yearly count's year
+	buf       []byte             // the why sentence being built
+	chunk     *strings.Builder   // current chunk of why sentences
+	chunks    []*strings.Builder // every chunk, the current one last
+	recs      []rec
 	// the rule and subject being evaluated
 	ri   uint16
 	kind uint8
 	subj int32
 }
 
-func newEvaluator(f *Facts, asOf Date, p *Profile) *evaluator {
-	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, p)), p: p, asOf: asOf}
+func newEvaluator(f *Facts, asOf Date, p *Profile, v *Version) *evaluator {
+	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, asOf: asOf, yearStart: YearStartMonth(v.Year)}
 }
 
 const (
@@ -914,40 +966,64 @@ type Pace struct {
 
 // YearlyPace computes the pacing of a yearly count of count conferences as
 // of asOf, for a staff member in post since since, with held conferences
-// held so far this year.
+// held so far this calendar year.
 func YearlyPace(count int, since, asOf Date, held int) Pace {
-	y, m, _ := asOf.civil()
-	p := Pace{Year: y, Held: held, MonthsIn: 13 - m, Target: count}
-	if sy, sm, _ := since.civil(); !since.IsZero() && sy == y {
-		months := 13 - sm
+	return yearlyPace(count, since, asOf, held, 1)
+}
+
+// yearOf returns the first day of the year (starting in month start) that
+// holds d.
+func yearOf(d Date, start int) Date {
+	y, m, _ := d.civil()
+	if m < start {
+		y--
+	}
+	return DateOf(y, start, 1)
+}
+
+// yearlyPace is YearlyPace for a year that starts on the first of month
+// start (1: the calendar year). Year is the year the year starts in.
+func yearlyPace(count int, since, asOf Date, held, start int) Pace {
+	first := yearOf(asOf, start)
+	_, m, _ := asOf.civil()
+	fm := (m-start+12)%12 + 1 // month of the year, 1-12
+	p := Pace{Year: first.Year(), Held: held, MonthsIn: 13 - fm, Target: count}
+	if !since.IsZero() && !since.Before(first) && since.Before(first.AddMonths(12)) {
+		_, sm, _ := since.civil()
+		months := 13 - ((sm-start+12)%12 + 1)
 		p.Target = (count*months + 11) / 12
 	}
 	rem := p.Target - held
 	if rem <= 0 {
-		// Met for the year: next year's pace, counted from January.
+		// Met for the year: next year's pace, counted from its first month.
 		p.OnTrack = true
-		p.Due = DateOf(y+1, max(13-count, 1), 1).EndOfMonth()
+		p.Due = first.AddMonths(12 + max(13-count, 1) - 1).EndOfMonth()
 		return p
 	}
-	month := 13 - rem // the next must be held by the end of this month
+	month := 13 - rem // the next must be held by the end of this month of the year
 	if month < 1 {
 		month = 1
 	}
-	p.Due = DateOf(y, month, 1).EndOfMonth()
+	p.Due = first.AddMonths(month - 1).EndOfMonth()
 	p.OnTrack = rem <= p.MonthsIn
 	return p
 }
 
 func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date) {
 	cad := &r.Due
-	jan1 := DateOf(e.asOf.Year(), 1, 1)
-	held := count(refs, mask, jan1, e.asOf)
-	p := YearlyPace(cad.Count, s.Since, e.asOf, held)
+	first := yearOf(e.asOf, e.yearStart)
+	held := count(refs, mask, first, e.asOf)
+	p := yearlyPace(cad.Count, s.Since, e.asOf, held, e.yearStart)
 	e.buf = strconv.AppendInt(e.buf, int64(p.Held), 10)
 	e.w(" of ")
 	e.buf = strconv.AppendInt(e.buf, int64(p.Target), 10)
-	e.w(" conferences in ")
-	e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
+	if e.yearStart == 1 {
+		e.w(" conferences in ")
+		e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
+	} else {
+		e.w(" conferences in the year from ")
+		e.wd(first)
+	}
 	e.w(" by ")
 	e.wd(e.asOf)
 	if p.Target != cad.Count {

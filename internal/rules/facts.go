@@ -76,6 +76,10 @@ type Facts struct {
 	Cases       []Case       `json:"cases"`
 	Conferences []Conference `json:"conferences"`
 	Events      []Event      `json:"events"`
+	// Policy, when set, is the profile named by Profile with the versions
+	// the agency uploaded (the store sets it; see Profile.WithVersions);
+	// nil: the built-in profile. Not part of the contract's JSON.
+	Policy *Profile `json:"-"`
 }
 
 // Staff is a worker, a supervisor or a casework supervisor.

@@ -1,6 +1,10 @@
 package rules
 
-import "slices"
+import (
+	"embed"
+	"io/fs"
+	"slices"
+)
 
 // Subject is what an obligation is about.
 type Subject string
@@ -108,6 +112,8 @@ type Variant struct {
 // Rule is one row of a profile's table.
 type Rule struct {
 	ID        string
+	Label     string // what a page calls the rule: "Child seen after placement"
+	Tags      Tag    // what pages select the rule by
 	Subject   Subject
 	Scope     Scope
 	Owed      string // what is owed, in the policy's words
@@ -124,6 +130,64 @@ type Version struct {
 	Effective Date
 	Changes   []string
 	Rules     []Rule
+	// Checklist: the headings of each case's discussion in a supervision
+	// conference; ReviewTopics and ReviewChecklist: the unit-level agenda
+	// and each case's headings of a casework review (none: the default
+	// profile's).
+	Checklist, ReviewTopics, ReviewChecklist []ChecklistItem
+	// DocumentationDays: a conference's record is due signed this many
+	// business days after the conference.
+	DocumentationDays int
+	// Year: how a yearly count's year runs (YearCalendar).
+	Year string
+	// Calendar: the business days; CalendarName says which in words;
+	// Holidays is the file's list it was built from.
+	Calendar     Calendar
+	CalendarName string
+	Holidays     []string
+	// File is the profile file the version was read from.
+	File []byte
+
+	byID map[string]int
+}
+
+// index builds the version's rule index.
+func (v *Version) index() {
+	v.byID = make(map[string]int, len(v.Rules))
+	for i := range v.Rules {
+		v.byID[v.Rules[i].ID] = i
+	}
+}
+
+// Rule returns the version's rule with the given id.
+func (v *Version) Rule(id string) (*Rule, bool) {
+	i, ok := v.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return &v.Rules[i], true
+}
+
+// Labels returns each rule's label by its id, for pages that list
+// obligations (a new map each call).
+func (v *Version) Labels() map[string]string {
+	out := make(map[string]string, len(v.Rules))
+	for i := range v.Rules {
+		out[v.Rules[i].ID] = v.Rules[i].Label
+	}
+	return out
+}
+
+// Tagged returns the ids of the version's rules with the tag, in the
+// version's order.
+func (v *Version) Tagged(t Tag) []string {
+	var out []string
+	for i := range v.Rules {
+		if v.Rules[i].Tags.Has(t) {
+			out = append(out, v.Rules[i].ID)
+		}
+	}
+	return out
 }
 
 // Profile is a policy as data: versions of a table of rules, and a holiday
@@ -131,10 +195,21 @@ type Version struct {
 type Profile struct {
 	ID           string
 	Name         string
-	CalendarName string
-	Calendar     Calendar
+	CalendarName string    // the latest version's
+	Calendar     Calendar  // the latest version's
 	Versions     []Version // by Effective, oldest first
 }
+
+// latest sets the profile's calendar from its latest version.
+func (p *Profile) latest() {
+	if n := len(p.Versions); n > 0 {
+		p.CalendarName = p.Versions[n-1].CalendarName
+		p.Calendar = p.Versions[n-1].Calendar
+	}
+}
+
+// Latest returns the profile's latest version.
+func (p *Profile) Latest() *Version { return &p.Versions[len(p.Versions)-1] }
 
 // VersionAt returns the version in force on d: the latest whose Effective
 // is on or before d.
@@ -150,7 +225,41 @@ func (p *Profile) VersionAt(d Date) (*Version, bool) {
 // DefaultProfile is the profile used when the facts name none.
 const DefaultProfile = "nj-cpp"
 
-var profiles = []*Profile{njCPP, txDFPS, policy46100}
+// The built-in profiles, read from their files at start (profiles/*.toml).
+//
+//go:embed profiles/*.toml
+var profileFiles embed.FS
+
+var profiles = loadBuiltin()
+
+func loadBuiltin() []*Profile {
+	names, err := fs.Glob(profileFiles, "profiles/*.toml")
+	if err != nil {
+		panic(err)
+	}
+	var out []*Profile
+	for _, n := range names {
+		data, err := profileFiles.ReadFile(n)
+		if err != nil {
+			panic(err)
+		}
+		p, problems := ParseProfile(data)
+		if len(problems) > 0 {
+			panic(n + ": " + problems[0].Error()) // the tests read every built-in file
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// BuiltinFile returns the file a built-in profile ships as.
+func BuiltinFile(id string) ([]byte, bool) {
+	p, ok := LookupProfile(id)
+	if !ok {
+		return nil, false
+	}
+	return p.Latest().File, true
+}
 
 // Profiles returns every profile, by id.
 func Profiles() []*Profile {
@@ -184,4 +293,29 @@ func ProfileIDs() []string {
 		ids = append(ids, p.ID)
 	}
 	return ids
+}
+
+// DocumentationDue is the date a conference's record held on held is due
+// signed: the version's documentation deadline in business days of cal.
+func (v *Version) DocumentationDue(cal Calendar, held Date) Date {
+	return cal.AddBusinessDays(held, v.DocumentationDays)
+}
+
+// DocumentationWords says the deadline in words: "2 business days".
+func (v *Version) DocumentationWords() string { return plural(v.DocumentationDays, "business day") }
+
+// Label returns what a page calls a rule, from the built-in profiles (the
+// default profile's first); "Obligation" for an unknown id, never the id.
+// A page that has the evaluation uses Result.Label, which reads the
+// version the result was evaluated with.
+func Label(ruleID string) string {
+	for _, id := range append([]string{DefaultProfile}, ProfileIDs()...) {
+		p, _ := LookupProfile(id)
+		for i := len(p.Versions) - 1; i >= 0; i-- {
+			if r, ok := p.Versions[i].Rule(ruleID); ok {
+				return r.Label
+			}
+		}
+	}
+	return "Obligation"
 }

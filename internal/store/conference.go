@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/rules"
 )
 
 // ErrSigned means the record is signed and cannot change (add an addendum).
@@ -123,12 +124,12 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 	err := tx.QueryRow(ctx, `
 		SELECT k.id, k.kind, k.held_on, k.status, k.version, k.supervisor_id, sp.full_name, k.worker_id, wp.full_name,
 		       k.casework_supervisor_id, cp.full_name, k.entered_at, k.updated_at, k.signed_at, k.shared_at, k.acknowledged_at, k.topics,
-		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), 'nj-cpp')
+		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), $4::text)
 		FROM conferences k
 		JOIN people sp ON sp.id = k.supervisor_id
 		LEFT JOIN people wp ON wp.id = k.worker_id
 		LEFT JOIN people cp ON cp.id = k.casework_supervisor_id
-		WHERE k.id = $1 AND `+conferenceReachSQL, id, v.PersonID, on).Scan(
+		WHERE k.id = $1 AND `+conferenceReachSQL, id, v.PersonID, on, rules.DefaultProfile).Scan(
 		&k.ID, &k.Kind, &k.HeldOn, &k.Status, &k.Version, &k.SupervisorID, &k.SupervisorName, &worker, &workerName,
 		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &topics, &k.Profile)
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -407,6 +408,17 @@ func profileInForce(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts
 		FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1`, on).Scan(&f.Profile, &set, &holidays)
 	if err != nil {
 		return fmt.Errorf("profile in force on %s: %w", on.Format(time.DateOnly), notFound(err))
+	}
+	// The versions the agency uploaded, in the same transaction as the facts.
+	p, err := policyProfile(ctx, tx, f.Profile)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	f.Policy = nil
+	if p != nil && len(p.Versions) > 0 {
+		if base, _ := rules.LookupProfile(f.Profile); p != base {
+			f.Policy = p
+		}
 	}
 	f.HolidaysSet = set
 	f.Holidays = nil

@@ -54,6 +54,7 @@ func (app *App) adminRoutes(r chi.Router) {
 	r.Post("/admin/cases/reassign", app.reassignCases)
 	r.Get("/admin/policy", app.policyPage)
 	r.Post("/admin/policy", app.choosePolicy)
+	r.Post("/admin/policy/versions", app.uploadProfileVersion)
 	r.Get("/admin/import", app.importPage)
 	r.Post("/admin/import", app.importUpload)
 	r.Get("/admin/tokens", app.tokensPage)

@@ -8,20 +8,21 @@ import "github.com/casework/casework/internal/access"
 func init() {
 	admins := reach{roles: []access.Role{access.Administrator}}
 	addMatrix(map[string]reach{
-		"GET /admin/import":          admins,
-		"POST /admin/import":         admins,
-		"GET /admin/tokens":          admins,
-		"POST /admin/tokens":         admins,
-		"GET /admin/people":          admins,
-		"GET /admin/people/new":      admins,
-		"POST /admin/people":         admins,
-		"GET /admin/offices":         admins,
-		"POST /admin/offices":        admins,
-		"POST /admin/units":          admins,
-		"GET /admin/cases":           admins,
-		"POST /admin/cases/reassign": admins,
-		"GET /admin/policy":          admins,
-		"POST /admin/policy":         admins,
+		"GET /admin/import":           admins,
+		"POST /admin/import":          admins,
+		"GET /admin/tokens":           admins,
+		"POST /admin/tokens":          admins,
+		"GET /admin/people":           admins,
+		"GET /admin/people/new":       admins,
+		"POST /admin/people":          admins,
+		"GET /admin/offices":          admins,
+		"POST /admin/offices":         admins,
+		"POST /admin/units":           admins,
+		"GET /admin/cases":            admins,
+		"POST /admin/cases/reassign":  admins,
+		"GET /admin/policy":           admins,
+		"POST /admin/policy":          admins,
+		"POST /admin/policy/versions": admins,
 		// Routes on one object: the matrix asks with the parameter as
 		// written ({personID}), which is no object, so everyone gets 404;
 		// administrators reach every real object and nobody else any

@@ -12,8 +12,11 @@ import (
 
 func (app *App) policyPage(w http.ResponseWriter, r *http.Request) {
 	pv := views.PolicyView{Effective: app.today().Format(time.DateOnly)}
-	if r.URL.Query().Get("done") == "1" {
+	switch r.URL.Query().Get("done") {
+	case "1":
 		pv.Message = "The choice is recorded."
+	case "version":
+		pv.Message = "The profile version is kept; it takes effect on its date."
 	}
 	app.renderPolicy(w, r, http.StatusOK, pv, true)
 }
@@ -29,6 +32,19 @@ func (app *App) renderPolicy(w http.ResponseWriter, r *http.Request, status int,
 		choices[i].ChosenAt = choices[i].ChosenAt.In(app.loc)
 	}
 	pv.Choices = choices
+	for _, c := range choices {
+		if !c.EffectiveOn.After(app.today()) {
+			pv.InForce = c.Profile
+			break
+		}
+	}
+	if err := app.policyVersions(r, &pv); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	if pv.Upload.Effective == "" {
+		pv.Upload.Effective = app.today().Format(time.DateOnly)
+	}
 	if fill {
 		// The form starts from the choice in force today.
 		for _, c := range choices {

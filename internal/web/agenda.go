@@ -62,7 +62,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 		a.Notice = "The calendar address is turned off."
 	}
 	for _, o := range res.Obligations {
-		if o.Subject == me && (o.Rule == "supervision.worker" || o.Rule == "supervision.yearly") {
+		if o.Subject == me && res.Is(o, rules.TagWorkerConference) {
 			o := o
 			a.NextConference = &o
 		}
@@ -80,13 +80,14 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 	horizon := res.AsOf.AddDays(21)
 	byCase := map[string][]rules.Obligation{}
 	for _, o := range res.Obligations {
-		if _, isCase := refs[o.Subject]; !isCase || o.Rule == "supervision.case" {
+		if _, isCase := refs[o.Subject]; !isCase || res.Is(o, rules.TagCaseDiscussion) {
 			continue
 		}
 		if o.State == rules.StateOverdue || (o.State == rules.StateOpen && !o.Due.After(horizon)) {
 			byCase[o.Subject] = append(byCase[o.Subject], o)
 		}
 	}
+	labels := res.Version().Labels()
 	numbers := make([]string, 0, len(refs))
 	for n := range refs {
 		numbers = append(numbers, n)
@@ -95,7 +96,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 	for _, n := range numbers {
 		a.Cases = append(a.Cases, refs[n])
 		if os := byCase[n]; len(os) > 0 {
-			a.Obligations = append(a.Obligations, views.CaseListEntry{Case: refs[n], Obligations: os})
+			a.Obligations = append(a.Obligations, views.CaseListEntry{Case: refs[n], Obligations: os, Labels: labels})
 		}
 	}
 	app.render(w, r, http.StatusOK, views.WorkerAgendaPage(app.chrome(r, "My next conference", "/agenda"), a))

@@ -45,7 +45,7 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 		return
 	}
 	ids, res := ev.ids, ev.res
-	view := views.CaseView{Case: c, EventKinds: rules.EventKinds(), Form: form, Reasons: store.EmergentReasons}
+	view := views.CaseView{Case: c, EventKinds: rules.EventKinds(), Form: form, Reasons: store.EmergentReasons, Labels: res.Version().Labels()}
 	for _, o := range res.Obligations {
 		if ids.Cases[o.Subject] == id {
 			view.Obligations = append(view.Obligations, o)

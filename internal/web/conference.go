@@ -20,10 +20,6 @@ import (
 // maxText bounds each text field of a conference record.
 const maxText = 10000
 
-// documentationDays is how long after a conference its record should be
-// signed: two business days (the default; profiles may differ).
-const documentationDays = 2
-
 // newConference shows the start of a conference: the engine's proposed
 // agenda checked, the rest of the caseload to add.
 func (app *App) newConference(w http.ResponseWriter, r *http.Request) {
@@ -251,14 +247,18 @@ func (app *App) localize(rec *store.ConferenceRecord) {
 	}
 }
 
-// signBy is the date a conference's record should be signed by.
-func signBy(rec store.ConferenceRecord) rules.Date {
-	cal := rules.NewCalendar(nil)
-	if p, ok := rules.LookupProfile(rec.Profile); ok {
-		cal = p.Calendar
-	}
+// documentationOf returns the profile version in force on the day of a
+// conference, whose documentation deadline its record has.
+func documentationOf(rec store.ConferenceRecord) (*rules.Version, rules.Date) {
 	held := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
-	return cal.AddBusinessDays(held, documentationDays)
+	return rules.Result{Profile: rec.Profile, AsOf: held}.Version(), held
+}
+
+// signBy is the date a conference's record should be signed by: the
+// profile's documentation deadline, in its business days.
+func signBy(rec store.ConferenceRecord) rules.Date {
+	v, held := documentationOf(rec)
+	return v.DocumentationDue(v.Calendar, held)
 }
 
 // lateEntry says why a record counts as entered late: entered after the
@@ -270,7 +270,8 @@ func (app *App) lateEntry(rec store.ConferenceRecord) string {
 	if !entered.After(due) {
 		return ""
 	}
-	return fmt.Sprintf("Entered %s, after %s (two business days after the conference).", entered, due)
+	v, _ := documentationOf(rec)
+	return fmt.Sprintf("Entered %s, after %s (%s after the conference).", entered, due, v.DocumentationWords())
 }
 
 // formFromRecord fills the edit form from the stored draft.
@@ -297,6 +298,8 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 	rec := f.Record
 	f.Checklist = checklistOf(rec)
 	f.SignBy = signBy(rec)
+	doc, _ := documentationOf(rec)
+	f.SignWithin = doc.DocumentationWords()
 	f.Owners = []views.Owner{{ID: rec.WorkerID, Name: rec.WorkerName}, {ID: rec.SupervisorID, Name: rec.SupervisorName}}
 	defaultOwner := rec.WorkerID
 	if rec.Kind == "casework_review" {

@@ -201,12 +201,13 @@ func (app *App) unitCases(w http.ResponseWriter, r *http.Request) {
 // each case there.
 func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEntry {
 	var out []views.CaseListEntry
+	labels := st.unit.Rules.Labels()
 	add := func(caseID string, os []rules.Obligation, note string) {
 		ref, ok := st.caseRef[caseID]
 		if !ok {
 			return
 		}
-		out = append(out, views.CaseListEntry{Case: ref, WorkerName: row.Name, WorkerID: row.PersonID, Obligations: os, Note: note})
+		out = append(out, views.CaseListEntry{Case: ref, WorkerName: row.Name, WorkerID: row.PersonID, Obligations: os, Note: note, Labels: labels})
 	}
 	pick := func(caseID string, keep func(rules.Obligation) bool) []rules.Obligation {
 		var os []rules.Obligation
@@ -220,15 +221,17 @@ func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEnt
 	switch show {
 	case "conferences":
 		if row.NextConference != nil {
-			out = append(out, views.CaseListEntry{WorkerName: row.Name, WorkerID: row.PersonID, Obligations: []rules.Obligation{*row.NextConference}})
+			out = append(out, views.CaseListEntry{WorkerName: row.Name, WorkerID: row.PersonID, Obligations: []rules.Obligation{*row.NextConference}, Labels: labels})
 		}
 	case "undiscussed":
 		for _, id := range row.Undiscussed {
-			add(id, pick(id, func(o rules.Obligation) bool { return o.Rule == "supervision.case" }), "")
+			add(id, pick(id, func(o rules.Obligation) bool { return st.unit.Is(o, rules.TagCaseDiscussion) }), "")
 		}
 	case "risk":
 		for _, id := range row.RiskAwaiting {
-			add(id, pick(id, func(o rules.Obligation) bool { return o.Rule == "risk.report" || o.Rule == "risk.weekly" }), "")
+			add(id, pick(id, func(o rules.Obligation) bool {
+				return st.unit.Is(o, rules.TagRiskReport) || st.unit.Is(o, rules.TagRiskReview)
+			}), "")
 		}
 	case "milestones":
 		seen := map[string]bool{}
@@ -236,14 +239,16 @@ func (st *unitState) entries(row dashboard.Row, show string) []views.CaseListEnt
 			if !seen[o.Subject] {
 				seen[o.Subject] = true
 				id := o.Subject
-				add(id, pick(id, func(x rules.Obligation) bool { return x.State == rules.StateOverdue && x.Rule != "supervision.case" }), "")
+				add(id, pick(id, func(x rules.Obligation) bool {
+					return x.State == rules.StateOverdue && !st.unit.Is(x, rules.TagCaseDiscussion)
+				}), "")
 			}
 		}
 	case "contacts", "all":
 		for _, id := range st.casesOf(row.FactID) {
 			if show == "contacts" {
 				if n := st.caseRef[id].PendingContacts; n > 0 {
-					add(id, pick(id, func(o rules.Obligation) bool { return o.Rule == "contacts.approval" }), strconv.Itoa(n)+" contacts awaiting approval")
+					add(id, pick(id, func(o rules.Obligation) bool { return st.unit.Is(o, rules.TagContactApproval) }), strconv.Itoa(n)+" contacts awaiting approval")
 				}
 			} else {
 				add(id, pick(id, func(o rules.Obligation) bool { return o.State == rules.StateOpen || o.State == rules.StateOverdue }), "")

@@ -563,7 +563,7 @@ func WorkerAgendaPage(c Chrome, a WorkerAgenda) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = obligationList(e.Obligations).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = obligationList(e.Obligations, e.Labels).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

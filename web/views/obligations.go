@@ -37,8 +37,19 @@ func StateClass(state string) string {
 	return "badge"
 }
 
-// RuleWords names a rule for people.
+// RuleWords names a rule for people: its label in the built-in profiles.
+// Pages that have the evaluation name obligations with labelOf.
 func RuleWords(rule string) string { return dashboard.RuleWords(rule) }
+
+// labelOf names an obligation with the label of its rule in the version it
+// was evaluated with (labels, from rules.Version.Labels), else the built-in
+// one.
+func labelOf(labels map[string]string, o rules.Obligation) string {
+	if l, ok := labels[o.Rule]; ok {
+		return l
+	}
+	return RuleWords(o.Rule)
+}
 
 // RDate formats a rules date like Date.
 func RDate(d rules.Date) string {

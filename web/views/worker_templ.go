@@ -600,7 +600,7 @@ func WorkerPage(c Chrome, w WorkerView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = obligationList(e.Obligations).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = obligationList(e.Obligations, e.Labels).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

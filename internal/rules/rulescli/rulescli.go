@@ -3,6 +3,9 @@
 //
 //	casework rules eval [--profile ID] [--as-of YYYY-MM-DD] [FILE]   # FILE or stdin
 //	casework rules list [--profile ID]                               # rules, cadences, sources
+//	casework rules profile show ID                                   # a built-in profile's file
+//	casework rules check FILE                                        # check a profile file
+//	casework rules eval --profile-file FILE [--as-of YYYY-MM-DD] [FACTS]
 package rulescli
 
 import (
@@ -17,7 +20,10 @@ import (
 
 const usage = `usage:
   casework rules eval [--profile ID] [--as-of YYYY-MM-DD] [FILE]   # FILE or stdin ("-")
+  casework rules eval --profile-file PROFILE [--as-of YYYY-MM-DD] [FILE]
   casework rules list [--profile ID]                               # rules, cadences, sources
+  casework rules profile show ID                                   # a built-in profile's file
+  casework rules check PROFILE                                     # every problem of a profile file
 `
 
 // Exit codes.
@@ -46,6 +52,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return eval(args[1:], stdin, stdout, stderr)
 	case "list":
 		return list(args[1:], stdout, stderr)
+	case "profile":
+		return profileCmd(args[1:], stdout, stderr)
+	case "check":
+		return check(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -55,10 +65,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 }
 
 type flags struct {
-	profile string
-	asOf    string
-	asOfSet bool
-	files   []string
+	profile     string
+	profileFile string
+	asOf        string
+	asOfSet     bool
+	files       []string
 }
 
 // parseFlags accepts --name value, --name=value and -name forms, before or
@@ -77,7 +88,7 @@ func parseFlags(cmd string, args []string, allowFile bool, stderr io.Writer) (fl
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		switch name {
-		case "profile", "as-of":
+		case "profile", "as-of", "profile-file":
 		case "h", "help":
 			fmt.Fprint(stderr, usage)
 			return fl, false
@@ -85,7 +96,7 @@ func parseFlags(cmd string, args []string, allowFile bool, stderr io.Writer) (fl
 			fmt.Fprintf(stderr, "casework rules %s: unknown flag %s\n%s", cmd, a, usage)
 			return fl, false
 		}
-		if name == "as-of" && !allowFile {
+		if (name == "as-of" || name == "profile-file") && !allowFile {
 			fmt.Fprintf(stderr, "casework rules %s: unknown flag %s\n%s", cmd, a, usage)
 			return fl, false
 		}
@@ -97,9 +108,12 @@ func parseFlags(cmd string, args []string, allowFile bool, stderr io.Writer) (fl
 			i++
 			value = args[i]
 		}
-		if name == "profile" {
+		switch name {
+		case "profile":
 			fl.profile = value
-		} else {
+		case "profile-file":
+			fl.profileFile = value
+		default:
 			fl.asOf, fl.asOfSet = value, true
 		}
 	}
@@ -136,6 +150,16 @@ func eval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opts.AsOf = d
 	}
 	opts.Profile = fl.profile
+	if fl.profileFile != "" {
+		if fl.profile != "" {
+			problems = append(problems, rules.FieldError{Path: "--profile-file", Msg: "give --profile or --profile-file, not both"})
+		}
+		p, bad := readProfile(fl.profileFile, stderr)
+		if bad {
+			return exitBad
+		}
+		opts.Use = p
+	}
 	var res rules.Result
 	if len(problems) == 0 || onlyInputProblems(problems) {
 		// Also report a missing as_of or an unknown profile with the
@@ -269,4 +293,52 @@ func list(args []string, stdout, stderr io.Writer) int {
 		out.Profiles = append(out.Profiles, lp)
 	}
 	return writeJSON(stdout, stderr, out)
+}
+
+// readProfile reads a profile file; when it has problems it prints them,
+// one a line with its line and field, and reports bad.
+func readProfile(path string, stderr io.Writer) (*rules.Profile, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", path, oneLine(err.Error()))
+		return nil, true
+	}
+	p, problems := rules.ParseProfile(data)
+	for _, pr := range problems {
+		fmt.Fprintln(stderr, path+": "+oneLine(pr.Error()))
+	}
+	return p, len(problems) > 0
+}
+
+// check validates a profile file: nothing printed and exit 0 when it is
+// good; every problem on stderr, with its line and field, and exit 2 when
+// not.
+func check(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "casework rules check: want one profile file\n%s", usage)
+		return exitBad
+	}
+	if _, bad := readProfile(args[0], stderr); bad {
+		return exitBad
+	}
+	return exitOK
+}
+
+// profileCmd is `casework rules profile show ID`: the file a built-in
+// profile ships as, to copy and change.
+func profileCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 2 || args[0] != "show" {
+		fmt.Fprintf(stderr, "casework rules profile: want \"show ID\"\n%s", usage)
+		return exitBad
+	}
+	data, ok := rules.BuiltinFile(args[1])
+	if !ok {
+		fmt.Fprintf(stderr, "unknown profile %q (known: %s)\n", args[1], strings.Join(rules.ProfileIDs(), ", "))
+		return exitBad
+	}
+	if _, err := stdout.Write(data); err != nil {
+		fmt.Fprintf(stderr, "casework rules: %v\n", err)
+		return exitError
+	}
+	return exitOK
 }

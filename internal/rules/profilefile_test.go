@@ -1,0 +1,357 @@
+package rules
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// The holiday functions of the profiles as they were written in Go before
+// the profiles became files: the files' calendars must be the same days.
+// newJerseyHolidays returns New Jersey's state holidays besides the federal
+// ones (N.J.S.A. 36:1-1): Lincoln's Birthday, Good Friday and General
+// Election Day, with weekend dates moved like the federal ones.
+func newJerseyHolidays(y int) []Date {
+	return []Date{
+		observed(DateOf(y, 2, 12)),         // Lincoln's Birthday
+		easter(y).AddDays(-2),              // Good Friday
+		nthWeekday(y, 11, 1, 1).AddDays(1), // Election Day: Tuesday after the first Monday
+	}
+}
+
+// texasHolidays returns the days Texas state offices close besides the
+// federal holidays (Tex. Gov't Code 662.003): the day after Thanksgiving,
+// 24 and 26 December. Texas does not move a state holiday that falls on a
+// weekend. The "optional" and skeleton-crew holidays, when offices stay
+// open, are not included.
+func texasHolidays(y int) []Date {
+	return []Date{
+		nthWeekday(y, 11, 4, 4).AddDays(1),
+		DateOf(y, 12, 24),
+		DateOf(y, 12, 26),
+	}
+}
+
+func oldBuildCalendar(extra ...func(int) []Date) Calendar {
+	var all []Date
+	for y := calendarFirstYear; y <= calendarLastYear; y++ {
+		all = append(all, federalHolidays(y)...)
+		for _, f := range extra {
+			all = append(all, f(y)...)
+		}
+	}
+	return NewCalendar(all)
+}
+
+func TestBuiltinCalendarsAreTheOldOnes(t *testing.T) {
+	want := map[string]Calendar{
+		"nj-cpp":       oldBuildCalendar(newJerseyHolidays),
+		"tx-dfps":      oldBuildCalendar(texasHolidays),
+		"policy-46100": oldBuildCalendar(),
+	}
+	for id, cal := range want {
+		p, ok := LookupProfile(id)
+		if !ok {
+			t.Fatalf("no profile %s", id)
+		}
+		for _, v := range p.Versions {
+			got := v.Calendar.Holidays(DateOf(1999, 1, 1), DateOf(2100, 12, 31))
+			exp := cal.Holidays(DateOf(1999, 1, 1), DateOf(2100, 12, 31))
+			if len(got) != len(exp) {
+				t.Fatalf("%s %s: %d holidays, want %d", id, v.Effective, len(got), len(exp))
+			}
+			for i := range got {
+				if got[i] != exp[i] {
+					t.Fatalf("%s: holiday %d is %s, want %s", id, i, got[i], exp[i])
+				}
+			}
+		}
+	}
+}
+
+func TestBuiltinFilesReadBack(t *testing.T) {
+	for _, id := range ProfileIDs() {
+		data, ok := BuiltinFile(id)
+		if !ok || len(data) == 0 {
+			t.Fatalf("%s: no file", id)
+		}
+		p, problems := ParseProfile(data)
+		if len(problems) > 0 {
+			t.Fatalf("%s: %v", id, problems)
+		}
+		if p.ID != id {
+			t.Errorf("file of %s says id %s", id, p.ID)
+		}
+		v := p.Latest()
+		if v.DocumentationDays != 2 || v.Year != YearCalendar || len(v.Checklist) < 5 {
+			t.Errorf("%s: documentation %d, year %q, %d checklist items", id, v.DocumentationDays, v.Year, len(v.Checklist))
+		}
+		for _, r := range v.Rules {
+			if r.Label == "" || r.Tags == 0 {
+				t.Errorf("%s %s: label %q, tags %v", id, r.ID, r.Label, r.Tags.Names())
+			}
+			if strings.Contains(r.Label, r.ID) {
+				t.Errorf("%s: label %q names the rule id", id, r.Label)
+			}
+		}
+	}
+	nj, _ := LookupProfile(DefaultProfile)
+	if len(nj.Versions) != 2 || nj.Versions[0].Effective != MustDate("2012-05-21") || len(nj.Versions[0].Rules) != 16 {
+		t.Errorf("nj-cpp versions: %+v", nj.Versions)
+	}
+	if len(ReviewTopics()) != 10 || len(ReviewChecklist()) != 2 {
+		t.Errorf("review topics %d, checklist %d", len(ReviewTopics()), len(ReviewChecklist()))
+	}
+}
+
+// withChange returns the nj-cpp file with old replaced by new once, in the
+// block of the rule id.
+func withChange(t *testing.T, id, old, new string) []byte {
+	t.Helper()
+	data, _ := BuiltinFile(DefaultProfile)
+	at := bytes.Index(data, []byte(`id = "`+id+`"`))
+	if at < 0 {
+		t.Fatalf("no rule %s", id)
+	}
+	i := bytes.Index(data[at:], []byte(old))
+	if i < 0 {
+		t.Fatalf("rule %s has no %q", id, old)
+	}
+	i += at
+	return append(append(append([]byte(nil), data[:i]...), new...), data[i+len(old):]...)
+}
+
+// An agency changes case assignment from two business days to three: the
+// due dates move by one business day, and nothing else changes.
+func TestProfileFileChangesDueDates(t *testing.T) {
+	f := Facts{
+		AsOf:        MustDate("2026-11-30"),
+		HolidaysSet: true,
+		Staff:       []Staff{{ID: "w-1", Role: RoleWorker, Since: MustDate("2024-01-02")}},
+		Cases: []Case{
+			{ID: "c-fri", Received: MustDate("2026-11-20")}, // Fri: +2 Tue 24, +3 Wed 25
+			{ID: "c-wed", Received: MustDate("2026-11-25")}, // Wed: +2 Fri 27, +3 Mon 30
+		},
+	}
+	due := func(p *Profile) map[string]string {
+		res, err := Evaluate(f, Options{Use: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, o := range res.Obligations {
+			if o.Rule == "case.assignment" {
+				out[o.Subject] = o.Due.String()
+			}
+		}
+		return out
+	}
+	before, _ := LookupProfile(DefaultProfile)
+	changed, problems := ParseProfile(withChange(t, "case.assignment", "business_days = 2", "business_days = 3"))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	if got := due(before); got["c-fri"] != "2026-11-24" || got["c-wed"] != "2026-11-27" {
+		t.Errorf("built-in: %v", got)
+	}
+	if got := due(changed); got["c-fri"] != "2026-11-25" || got["c-wed"] != "2026-11-30" {
+		t.Errorf("three business days: %v", got)
+	}
+	r, _ := changed.Latest().Rule("case.assignment")
+	if r.Due.BusinessDays != 3 {
+		t.Errorf("rule: %+v", r.Due)
+	}
+}
+
+// Every problem of a file is reported, each with its line and field.
+func TestProfileFileProblems(t *testing.T) {
+	file := `id = "my-agency"
+name = "My agency"
+changes = ["First issue."]
+documentation_business_days = "two"
+year = "fiscal"
+colour = "blue"
+
+[calendar]
+name = "Ours"
+holidays = ["us_federal", "13-01", "boxing_day"]
+
+[[checklist]]
+key = "safety"
+label = "Safety"
+source = "Manual 1"
+
+[[checklist]]
+key = "safety"
+label = "Again"
+source = "Manual 1"
+
+[[rule]]
+id = "visits.monthly"
+label = "Child visited"
+tags = ["visits", "visitz"]
+subject = "case"
+applies_to = ["assigned", "with_cases"]
+owed = "child visited monthly"
+done = "visited"
+satisfied_by = { events = ["child_visit", "home_visit"] }
+cadence = "monthly"
+anchor = "assigned"
+source = "Manual 2"
+
+[[rule]]
+id = "visits.monthly"
+label = "Twice"
+tags = ["visits"]
+subject = "case"
+owed = "x"
+done = "x"
+satisfied_by = { met_on = "assigned" }
+cadence = "interval"
+anchor = "since"
+business_days = 3
+source = "Manual 3"
+`
+	_, problems := ParseProfile([]byte(file))
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		`line 4: documentation_business_days: want a whole number, not text`,
+		`line 5: year: "fiscal" is not a year this engine knows`,
+		`line 6: colour: unknown field`,
+		`line 10: calendar.holidays: "13-01" is not a holiday`,
+		`line 10: calendar.holidays: "boxing_day" is not a holiday`,
+		`line 18: checklist[1].key: "safety" given twice`,
+		`line 25: rule "visits.monthly".tags: "visitz" is not one of`,
+		`line 27: rule "visits.monthly".applies_to: "with_cases" does not apply to a case rule`,
+		`line 30: rule "visits.monthly".satisfied_by.events: "home_visit" is not an event kind`,
+		`line 31: rule "visits.monthly".cadence: "monthly" is not one of once, interval, calendar_month, yearly_count`,
+		`line 35: rule "visits.monthly".id: rule id given twice (first on line 22)`,
+		`line 44: rule "visits.monthly".anchor: "since" is not one of assigned, received`,
+		`line 43: rule "visits.monthly".days: required`,
+		`line 45: rule "visits.monthly".business_days: not used by cadence interval`,
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			if strings.HasPrefix(g, w) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no problem %q in:\n%s", w, strings.Join(got, "\n"))
+		}
+	}
+	for _, p := range problems {
+		if p.Line <= 0 || p.Field == "" || p.Msg == "" {
+			t.Errorf("problem without line or field: %+v", p)
+		}
+	}
+}
+
+func TestProfileFileSyntaxError(t *testing.T) {
+	_, problems := ParseProfile([]byte("id = \"a\"\nname = \"b\"\n[[rule]\nid = 1\n"))
+	if len(problems) != 1 || problems[0].Line != 3 || !strings.Contains(problems[0].Msg, "not valid TOML") {
+		t.Fatalf("problems: %v", problems)
+	}
+	_, problems = ParseProfile([]byte("id = \"a\"\nid = \"b\"\n"))
+	if len(problems) == 0 || problems[0].Line != 2 || problems[0].Field != "id" {
+		t.Fatalf("duplicate key: %v", problems)
+	}
+}
+
+// FuzzParseProfile: whatever the bytes, ParseProfile does not panic; it
+// returns a profile or problems that each say where and what, and a
+// profile it accepts evaluates without an error other than its dates.
+func FuzzParseProfile(f *testing.F) {
+	for _, id := range ProfileIDs() {
+		data, _ := BuiltinFile(id)
+		f.Add(data)
+	}
+	f.Add([]byte("[[rule]]\n[[rule]]\nid = 1\n[rule.first_year]\n[rule]\n"))
+	f.Add([]byte("a.b = 1\n[a]\nb.c = 2\n[a.b]\n"))
+	f.Add([]byte("x = { y = [1, { z = 2 }] }\n[x.y]\n"))
+	f.Add([]byte("[calendar]\nholidays = [\"02-29 observed\", \"2026-02-30\", 7]\n"))
+	f.Add([]byte{0xff, '=', '"'})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, problems := ParseProfile(data)
+		if (p == nil) == (len(problems) == 0) {
+			t.Fatalf("profile %v with problems %v", p != nil, problems)
+		}
+		for _, pr := range problems {
+			if pr.Msg == "" || (pr.Line == 0 && pr.Field == "") && !strings.Contains(pr.Msg, "larger") {
+				t.Fatalf("problem without place: %+v", pr)
+			}
+		}
+		if p != nil {
+			_, err := Evaluate(workedExample(), Options{Use: p})
+			if err != nil {
+				if fe, ok := err.(FieldError); !ok || fe.Path != "as_of" {
+					t.Fatalf("accepted profile does not evaluate: %v", err)
+				}
+			}
+		}
+	})
+}
+
+// A key the cadence does not use is reported once, as such.
+func TestProfileFileKeyNotUsedByCadence(t *testing.T) {
+	file := withChange(t, "casework.supervisor", "days = 14", "days = 14\nor = { anchor = \"since\", days = 3 }")
+	_, problems := ParseProfile(file)
+	if len(problems) != 1 || problems[0].Field != `rule "casework.supervisor".or` || !strings.Contains(problems[0].Msg, "not used by cadence interval") {
+		t.Fatalf("problems: %v", problems)
+	}
+}
+
+// A profile's year may start on the first of a month: a yearly count then
+// counts and paces over that year (Texas's fiscal year starts 1 September).
+func TestFiscalYear(t *testing.T) {
+	data, _ := BuiltinFile("tx-dfps")
+	fiscal, problems := ParseProfile(bytes.Replace(data, []byte(`year = "calendar"`), []byte(`year = "from 09-01"`), 1))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	f := Facts{AsOf: MustDate("2026-11-22"), HolidaysSet: true,
+		Staff: []Staff{{ID: "sup-1", Role: RoleSupervisor, Since: MustDate("2020-01-06")}, {ID: "w-1", Role: RoleWorker, ReportsTo: "sup-1", Since: MustDate("2020-01-06")}}}
+	for _, d := range []string{"2026-02-10", "2026-04-10", "2026-06-10", "2026-08-10", "2026-09-15", "2026-10-20"} {
+		f.Conferences = append(f.Conferences, Conference{ID: "k-" + d, Kind: KindSupervision, Date: MustDate(d), Supervisor: "sup-1", Worker: "w-1"})
+	}
+	pace := func(p *Profile) Obligation {
+		res, err := Evaluate(f, Options{Use: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range res.Obligations {
+			if o.Rule == "supervision.yearly" {
+				return o
+			}
+		}
+		t.Fatal("no yearly obligation")
+		return Obligation{}
+	}
+	tx, _ := LookupProfile("tx-dfps")
+	cal, fy := pace(tx), pace(fiscal)
+	// Calendar year: 6 held in 2026, 4 to go, due by the end of September:
+	// overdue. Fiscal year from 2026-09-01: 2 held, 8 to go, one a month,
+	// the next by the end of January 2027.
+	if !strings.HasPrefix(cal.Why, "6 of 10 conferences in 2026 by 2026-11-22") || cal.Due.String() != "2026-09-30" {
+		t.Errorf("calendar year: %s %s", cal.Due, cal.Why)
+	}
+	if !strings.HasPrefix(fy.Why, "2 of 10 conferences in the year from 2026-09-01 by 2026-11-22, on track: 8 more") || fy.Due.String() != "2027-01-31" || fy.State != StateOpen {
+		t.Errorf("fiscal year: %s %s %s", fy.Due, fy.State, fy.Why)
+	}
+	if YearlyPace(10, MustDate("2026-03-02"), MustDate("2026-11-22"), 3) != yearlyPace(10, MustDate("2026-03-02"), MustDate("2026-11-22"), 3, 1) {
+		t.Error("YearlyPace is not the calendar year's pace")
+	}
+	if p := yearlyPace(10, MustDate("2026-10-05"), MustDate("2026-11-22"), 0, 9); p.Target != 10 || p.Year != 2026 || p.MonthsIn != 10 {
+		t.Errorf("prorated fiscal year: %+v", p)
+	}
+	if _, problems := ParseProfile(bytes.Replace(data, []byte(`year = "calendar"`), []byte(`year = "from 09-15"`), 1)); len(problems) != 1 || problems[0].Field != "year" {
+		t.Errorf("a year from the 15th: %v", problems)
+	}
+}
