@@ -210,6 +210,13 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 		CanAddendum:    author && rec.Status != "draft",
 		LateEntry:      app.lateEntry(rec),
 	}
+	if rec.Kind == "supervision" && rec.Status != "draft" {
+		// Said on the record: the caseload is the worker's as the facts
+		// know it today, as of the day held.
+		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today()); err == nil {
+			view.Floor = floorShort(facts, factIDOf(ids, rec.WorkerID), rec)
+		}
+	}
 	switch r.URL.Query().Get("notice") {
 	case "signed":
 		view.Notice = "Signed. The record is final; corrections are added as dated addenda."
@@ -278,7 +285,7 @@ func (app *App) formFromRecord(rec store.ConferenceRecord) views.ConferenceForm 
 	f := views.ConferenceForm{Record: rec, Version: rec.Version, HeldOn: rec.HeldOn.Format(time.DateOnly), Problems: map[string]string{}, TopicText: rec.Topics}
 	for _, c := range rec.Cases {
 		f.Cases = append(f.Cases, views.FormCase{CaseID: c.CaseID, Number: c.Number, FamilyName: c.FamilyName, CurrentRisk: c.CurrentRisk,
-			Items: c.Items, Progress: c.Progress, Notes: c.Notes, RiskLevel: c.RiskLevel})
+			Items: c.Items, NotApplies: c.NotApplies, Progress: c.Progress, Notes: c.Notes, RiskLevel: c.RiskLevel})
 	}
 	for _, s := range rec.Steps {
 		cs := ""
@@ -353,6 +360,25 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 	app.render(w, r, status, views.ConferenceEditPage(app.chrome(r, title, ""), f))
 }
 
+// floorShort says, in a sentence, when a first-year worker's conference
+// discusses less than a quarter of the caseload (the policy's floor), counting
+// only the cases discussed; "" otherwise.
+func floorShort(f rules.Facts, worker string, rec store.ConferenceRecord) string {
+	var cases []string
+	for _, c := range rec.Cases {
+		if c.Discussed {
+			cases = append(cases, c.Number)
+		}
+	}
+	d := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
+	c := rules.CheckConference(f, rules.Conference{ID: "this-record", Kind: rules.KindSupervision, Date: d, Worker: worker, Cases: cases})
+	if !c.FirstYear || c.Short == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Below the first-year floor: a first-year worker's weekly conference discusses at least a quarter of the caseload "+
+		"(%d of %d cases); this one discusses %d.", c.Minimum, c.Caseload, c.Discussed)
+}
+
 // conferenceCheck says, in a sentence, whether the cases chosen are enough.
 func conferenceCheck(f rules.Facts, worker string, held time.Time, cases []string) string {
 	d := rules.DateOf(held.Year(), int(held.Month()), held.Day())
@@ -416,9 +442,11 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 			fc.FamilyName = "Case added" // named once saved; the store checks it is on the caseload
 		}
 		prefix := fmt.Sprintf("c%d-", id)
+		fc.NotApplies = map[string]bool{}
 		for _, it := range checklist {
 			fc.Items[it.ID] = r.PostForm.Get(prefix + it.ID)
 			app.checkText(f.Problems, prefix+it.ID, fc.Items[it.ID])
+			fc.NotApplies[it.ID] = r.PostForm.Get(prefix+it.ID+"-na") != ""
 		}
 		fc.Progress = r.PostForm.Get(prefix + "progress")
 		if fc.Progress != "" && !oneOf(fc.Progress, rules.ProgressRatings()) {
@@ -431,7 +459,7 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 		fc.Notes = r.PostForm.Get(prefix + "notes")
 		app.checkText(f.Problems, prefix+"notes", fc.Notes)
 		f.Cases = append(f.Cases, fc)
-		d.Cases = append(d.Cases, store.DraftCase{CaseID: id, Items: fc.Items, Progress: fc.Progress, Notes: fc.Notes, RiskLevel: fc.RiskLevel})
+		d.Cases = append(d.Cases, store.DraftCase{CaseID: id, Items: fc.Items, NotApplies: fc.NotApplies, Progress: fc.Progress, Notes: fc.Notes, RiskLevel: fc.RiskLevel})
 	}
 	if len(f.Cases) == 0 {
 		f.Problems["held_on"] = "A conference discusses at least one case: keep one, or add one before removing the last."
@@ -524,30 +552,146 @@ func (app *App) saveConference(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, d := app.parseConference(r, rec)
+	if r.PostForm.Get("op") == "sign" {
+		app.signFromForm(w, r, rec, f, d)
+		return
+	}
 	if len(f.Problems) > 0 {
 		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	v, _ := viewerFrom(r.Context())
 	_, err := app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d)
+	if app.saveFailed(w, r, f, err) {
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=1", rec.ID), http.StatusSeeOther)
+}
+
+// saveFailed answers a save that did not happen (a conflict, a case not on
+// the caseload, a failure) with the form and everything typed; it says
+// whether it answered.
+func (app *App) saveFailed(w http.ResponseWriter, r *http.Request, f views.ConferenceForm, err error) bool {
 	var conflict *store.ConflictError
 	switch {
+	case err == nil:
+		return false
 	case errors.As(err, &conflict):
-		f.Conflict = fmt.Sprintf("This draft was saved elsewhere at %s, after you opened it. Your changes are below and were NOT saved. "+
+		f.Conflict = fmt.Sprintf("This draft was saved elsewhere at %s, after you opened it. Your changes are below and were NOT saved or signed. "+
 			"Saving again replaces the other version with yours; to compare first, open the conference in another tab.",
 			conflict.UpdatedAt.In(app.loc).Format("15:04 on Mon 2 Jan"))
 		f.Version = conflict.Current
 		app.renderEdit(w, r, http.StatusConflict, f)
-		return
 	case errors.Is(err, store.ErrInvalid):
 		f.Problems["held_on"] = "A case is not on this worker's caseload on that date, or the worker was not in your unit then. Nothing was saved."
 		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+	default:
+		app.storeError(w, r, err)
+	}
+	return true
+}
+
+// signFromForm signs what is on the page. What was typed is saved first,
+// under the version the page read; then, once confirmed (the browser's
+// dialog with JavaScript, a confirmation page without), the saved record is
+// signed in the same transaction as the save. A record with a blank case is
+// saved, not signed, and comes back with each blank case named beside it.
+func (app *App) signFromForm(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord, f views.ConferenceForm, d store.Draft) {
+	if len(f.Problems) > 0 {
+		f.NotSigned = "The record was not signed."
+		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
 		return
-	case err != nil:
+	}
+	v, _ := viewerFrom(r.Context())
+	if r.PostForm.Get("confirmed") == "yes" {
+		err := app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d)
+		var blank *store.BlankError
+		if errors.As(err, &blank) {
+			// Keep what was typed, then show what is still blank.
+			_, err = app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d)
+			if app.saveFailed(w, r, f, err) {
+				return
+			}
+			app.showBlank(w, r, rec.ID)
+			return
+		}
+		if app.saveFailed(w, r, f, err) {
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=signed", rec.ID), http.StatusSeeOther)
+		return
+	}
+	if _, err := app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d); app.saveFailed(w, r, f, err) {
+		return
+	}
+	saved, err := app.store.Conference(r.Context(), v, rec.ID, app.today())
+	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=1", rec.ID), http.StatusSeeOther)
+	if len(blankCases(saved)) > 0 {
+		app.showBlank(w, r, rec.ID)
+		return
+	}
+	app.renderConfirmSign(w, r, saved)
+}
+
+// blankCases are the cases of a record not yet discussed.
+func blankCases(rec store.ConferenceRecord) []int64 {
+	var out []int64
+	for _, c := range rec.Cases {
+		if !c.Discussed {
+			out = append(out, c.CaseID)
+		}
+	}
+	return out
+}
+
+// showBlank shows the saved draft with each blank case named beside its
+// section: the record was not signed.
+func (app *App) showBlank(w http.ResponseWriter, r *http.Request, id int64) {
+	v, _ := viewerFrom(r.Context())
+	rec, err := app.store.Conference(r.Context(), v, id, app.today())
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	f := app.formFromRecord(rec)
+	var names []string
+	checklist := checklistOf(rec)
+	for _, c := range rec.Cases {
+		if c.Discussed {
+			continue
+		}
+		names = append(names, c.FamilyName+" "+c.Number)
+		var labels []string
+		for _, it := range rules.Unanswered(checklist, c.Items, c.NotApplies) {
+			labels = append(labels, it.Label)
+		}
+		f.Problems[fmt.Sprintf("c%d", c.CaseID)] = "Not discussed yet, so the record cannot be signed. Still blank: " + strings.Join(labels, "; ") +
+			". Write each, mark it “does not apply”, or remove this case from the conference."
+	}
+	f.Saved = "Saved."
+	are := "cases are"
+	if len(names) == 1 {
+		are = "case is"
+	}
+	f.NotSigned = fmt.Sprintf("The record was saved, not signed: %d %s not discussed yet (%s). "+
+		"Write each topic or mark it “does not apply”, or remove the case from the conference.",
+		len(names), are, strings.Join(names, "; "))
+	app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+}
+
+// renderConfirmSign asks, without JavaScript, before a record becomes final.
+func (app *App) renderConfirmSign(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord) {
+	v, _ := viewerFrom(r.Context())
+	c := views.ConfirmSign{Record: rec}
+	if rec.Kind == "supervision" {
+		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today()); err == nil {
+			c.Floor = floorShort(facts, factIDOf(ids, rec.WorkerID), rec)
+		}
+	}
+	app.render(w, r, http.StatusOK, views.ConfirmSignPage(app.chrome(r, "Sign the record", ""), c))
 }
 
 // autosaveConference is the htmx save as the supervisor types: it answers
@@ -581,15 +725,31 @@ func (app *App) autosaveConference(w http.ResponseWriter, r *http.Request) {
 	app.render(w, r, http.StatusOK, views.AutosaveResult("Saved automatically at "+res.UpdatedAt.In(app.loc).Format("15:04:05")+".", res.Version))
 }
 
+// signConference signs the saved draft at the version the confirmation page
+// read (a form that carries the record's fields signs what it carries).
 func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
 	id, ok := urlID(r, "conferenceID")
 	if !ok || r.ParseForm() != nil {
 		app.notFound(w, r)
 		return
 	}
+	if r.PostForm.Has("held_on") {
+		rec, ok := app.editableDraft(w, r)
+		if !ok {
+			return
+		}
+		f, d := app.parseConference(r, rec)
+		app.signFromForm(w, r, rec, f, d)
+		return
+	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	v, _ := viewerFrom(r.Context())
-	err := app.store.SignConference(r.Context(), v, id, version)
+	err := app.store.SignConference(r.Context(), v, id, version, nil)
+	var blank *store.BlankError
+	if errors.As(err, &blank) {
+		app.showBlank(w, r, id)
+		return
+	}
 	if errors.Is(err, store.ErrConflict) {
 		http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=conflict", id), http.StatusSeeOther)
 		return

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/casework/casework/internal/rules"
 )
 
 // draftFixture signs in the first supervisor and starts a conference with one
@@ -40,9 +42,15 @@ func (h *harness) draftFixture(t *testing.T) (c *http.Client, path string, worke
 	return c, resp.Header.Get("Location"), worker, case1, case2, foreign
 }
 
+// form is the edit form of a draft discussing one case, every topic of the
+// checklist answered (the safety topic with the text given), so it counts.
 func form(version string, caseID int64, safety string) url.Values {
-	return url.Values{"version": {version}, "held_on": {"2026-11-23"}, "case": {fmt.Sprint(caseID)},
-		fmt.Sprintf("c%d-safety_risk", caseID): {safety}, "op": {"save"}}
+	v := url.Values{"version": {version}, "held_on": {"2026-11-23"}, "case": {fmt.Sprint(caseID)}, "op": {"save"}}
+	for _, it := range rules.Checklist("nj-cpp") {
+		v.Set(fmt.Sprintf("c%d-%s", caseID, it.ID), "Reviewed with the worker.")
+	}
+	v.Set(fmt.Sprintf("c%d-safety_risk", caseID), safety)
+	return v
 }
 
 func (h *harness) postBody(t *testing.T, c *http.Client, path string, v url.Values) (*http.Response, string) {
@@ -166,5 +174,71 @@ func TestSignShareAcknowledge(t *testing.T) {
 	}
 	if _, body := h.get(t, wc, path); !strings.Contains(body, "acknowledged") {
 		t.Fatal("the record does not show the acknowledgement")
+	}
+}
+
+// A record with a case left blank is not signed: the page comes back with the
+// case named beside its section and everything typed saved; the supervisor
+// removes the case (or writes it) and signs. Without JavaScript, signing asks
+// on a confirmation page first.
+func TestBlankRecordIsNotSigned(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, case2, _ := h.draftFixture(t)
+	f := form("1", case1, "Safety plan holding.")
+	f.Set("op", "add")
+	f.Set("add-case", fmt.Sprint(case2))
+	if r, _ := h.postBody(t, c, path, f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add a case: %d", r.StatusCode)
+	}
+	// Sign with the second case blank but for a note, confirmed as the
+	// browser's dialog confirms it.
+	f = form("2", case1, "Safety plan holding.")
+	f.Add("case", fmt.Sprint(case2))
+	f.Set(fmt.Sprintf("c%d-notes", case2), "Typed beside a blank case.")
+	f.Set("op", "sign")
+	f.Set("confirmed", "yes")
+	r, body := h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="not-signed"`) ||
+		!strings.Contains(body, fmt.Sprintf(`data-testid="c%d-problem"`, case2)) || strings.Contains(body, fmt.Sprintf(`data-testid="c%d-problem"`, case1)) {
+		t.Fatalf("signing a blank case: %d; want 422 naming case %d beside its section, and only it", r.StatusCode, case2)
+	}
+	if !strings.Contains(body, "Typed beside a blank case.") {
+		t.Error("the note typed beside the blank case is not on the page")
+	}
+	var status string
+	var version int
+	id := strings.TrimPrefix(path, "/conferences/")
+	if err := h.pool.QueryRow(context.Background(), `SELECT status, version FROM conferences WHERE id = $1`, id).Scan(&status, &version); err != nil || status != "draft" || version != 3 {
+		t.Fatalf("after the refused signing: %s at version %d (%v); want a draft saved at version 3", status, version, err)
+	}
+	// The plain /sign (the confirmation page's) is refused the same way.
+	if r, body := h.postBody(t, c, path+"/sign", url.Values{"version": {"3"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, fmt.Sprintf(`data-testid="c%d-problem"`, case2)) {
+		t.Fatalf("signing the saved blank draft: %d", r.StatusCode)
+	}
+	// Remove the blank case and sign, without JavaScript: a confirmation
+	// page first, then the record is signed.
+	f = form("3", case1, "Safety plan holding, typed just before signing.")
+	f.Add("case", fmt.Sprint(case2))
+	f.Set("op", "sign")
+	f.Set("op", fmt.Sprintf("remove:%d", case2))
+	r, _ = h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove the blank case: %d", r.StatusCode)
+	}
+	f = form("4", case1, "Safety plan holding, typed just before signing.")
+	f.Set("op", "sign")
+	r, body = h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="confirm-sign"`) {
+		t.Fatalf("sign without JavaScript: %d; want the confirmation page", r.StatusCode)
+	}
+	if err := h.pool.QueryRow(context.Background(), `SELECT status FROM conferences WHERE id = $1`, id).Scan(&status); err != nil || status != "draft" {
+		t.Fatalf("one click signed the record: %s", status)
+	}
+	if r, _ := h.postBody(t, c, path+"/sign", url.Values{"version": {"5"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=signed") {
+		t.Fatalf("confirm: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if _, page := h.get(t, c, path); !strings.Contains(page, "typed just before signing") {
+		t.Error("the text typed before signing is not in the signed record")
 	}
 }
