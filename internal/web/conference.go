@@ -185,7 +185,12 @@ func (app *App) conferencePage(w http.ResponseWriter, r *http.Request) {
 		app.renderEdit(w, r, http.StatusOK, form)
 		return
 	}
-	app.renderRecord(w, r, rec)
+	app.renderRecord(w, r, http.StatusOK, rec, addendumForm{})
+}
+
+// addendumForm is an addendum as typed, shown again with its problem.
+type addendumForm struct {
+	Body, Problem string
 }
 
 func (app *App) canEdit(v access.Viewer, rec store.ConferenceRecord) bool {
@@ -198,7 +203,7 @@ func (app *App) canEdit(v access.Viewer, rec store.ConferenceRecord) bool {
 	return rec.CaseworkSupervisorID == v.PersonID
 }
 
-func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord) {
+func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, status int, rec store.ConferenceRecord, add addendumForm) {
 	v, _ := viewerFrom(r.Context())
 	app.localize(&rec)
 	author := (rec.Kind == "supervision" && rec.SupervisorID == v.PersonID) || (rec.Kind == "casework_review" && rec.CaseworkSupervisorID == v.PersonID)
@@ -209,6 +214,8 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 		CanAcknowledge: rec.Status == "shared" && ((rec.Kind == "supervision" && rec.WorkerID == v.PersonID) || (rec.Kind == "casework_review" && rec.SupervisorID == v.PersonID)),
 		CanAddendum:    author && rec.Status != "draft",
 		LateEntry:      app.lateEntry(rec),
+		AddendumText:   add.Body,
+		AddendumIssue:  add.Problem,
 	}
 	if rec.Kind == "supervision" && rec.Status != "draft" {
 		// Said on the record: the caseload is the worker's as the facts
@@ -222,6 +229,9 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 		view.Notice = "Signed. The record is final; corrections are added as dated addenda."
 	case "shared":
 		view.Notice = "Shared with the worker."
+		if rec.Kind == "casework_review" {
+			view.Notice = "Shared with the supervisor."
+		}
 	case "acknowledged":
 		view.Notice = "Thank you: your acknowledgement is recorded."
 	case "addendum":
@@ -232,7 +242,7 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 		title = "Casework review"
 		view.Topics = rules.ReviewTopics()
 	}
-	app.render(w, r, http.StatusOK, views.ConferencePage(app.chrome(r, title, ""), view))
+	app.render(w, r, status, views.ConferencePage(app.chrome(r, title, ""), view))
 }
 
 // checklistOf is the discussion checklist of a record's cases: the profile's
@@ -765,7 +775,14 @@ func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=signed", id), http.StatusSeeOther)
 }
 
+// shareConference shares a signed record; an addendum typed on the page is
+// added first, in the same request, so that nothing typed is lost.
 func (app *App) shareConference(w http.ResponseWriter, r *http.Request) {
+	if r.ParseForm() == nil && strings.TrimSpace(r.PostForm.Get("body")) != "" {
+		if !app.addendumFromForm(w, r) {
+			return
+		}
+	}
 	app.lifecycleStep(w, r, app.store.ShareConference, "shared")
 }
 
@@ -788,10 +805,20 @@ func (app *App) lifecycleStep(w http.ResponseWriter, r *http.Request, step func(
 }
 
 func (app *App) addAddendum(w http.ResponseWriter, r *http.Request) {
+	id, _ := urlID(r, "conferenceID")
+	if app.addendumFromForm(w, r) {
+		http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=addendum", id), http.StatusSeeOther)
+	}
+}
+
+// addendumFromForm adds the addendum of the form. An empty or oversized one
+// brings the record back with the message beside the field and the text as
+// typed; it says whether the addendum was added (or answered otherwise).
+func (app *App) addendumFromForm(w http.ResponseWriter, r *http.Request) bool {
 	id, ok := urlID(r, "conferenceID")
 	if !ok || r.ParseForm() != nil {
 		app.notFound(w, r)
-		return
+		return false
 	}
 	v, _ := viewerFrom(r.Context())
 	rec, err := app.store.Conference(r.Context(), v, id, app.today())
@@ -800,16 +827,24 @@ func (app *App) addAddendum(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		app.storeError(w, r, err)
-		return
+		return false
 	}
-	body := strings.TrimSpace(r.PostForm.Get("body"))
-	if body == "" || utf8.RuneCountInString(body) > maxText {
-		app.errorPage(w, r, http.StatusUnprocessableEntity, "Addendum", fmt.Sprintf("An addendum needs text, at most %d characters. Nothing was added; go back to keep what you typed.", maxText))
-		return
+	typed := r.PostForm.Get("body")
+	body := strings.TrimSpace(typed)
+	problem := ""
+	switch {
+	case body == "":
+		problem = "Write the correction: an addendum needs text."
+	case utf8.RuneCountInString(body) > maxText:
+		problem = fmt.Sprintf("This is %d characters; an addendum holds at most %d. Shorten it, or add it in parts.", utf8.RuneCountInString(body), maxText)
+	}
+	if problem != "" {
+		app.renderRecord(w, r, http.StatusUnprocessableEntity, rec, addendumForm{Body: typed, Problem: problem})
+		return false
 	}
 	if err := app.store.AddAddendum(r.Context(), v, id, body); err != nil {
 		app.storeError(w, r, err)
-		return
+		return false
 	}
-	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=addendum", id), http.StatusSeeOther)
+	return true
 }

@@ -242,3 +242,41 @@ func TestBlankRecordIsNotSigned(t *testing.T) {
 		t.Error("the text typed before signing is not in the signed record")
 	}
 }
+
+// An oversized note or an empty addendum brings the form back with the
+// message beside the field and everything typed kept, never a dead end; an
+// addendum typed before "Share" is added, not lost.
+func TestOversizedAndEmptyFieldsKeepWhatWasTyped(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, _, _ := h.draftFixture(t)
+	f := form("1", case1, "Typed beside a long note.")
+	f.Set(fmt.Sprintf("c%d-notes", case1), strings.Repeat("n", 2<<20))
+	r, body := h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-notes-problem"`, case1)) ||
+		!strings.Contains(body, "Typed beside a long note.") {
+		t.Fatalf("a 2 MB note: %d; want the form with the message beside the note and the typed text", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path, form("1", case1, "Discussed.")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path+"/sign", url.Values{"version": {"2"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d", r.StatusCode)
+	}
+	r, body = h.postBody(t, c, path+"/addenda", url.Values{"body": {"   "}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="addendum-problem"`) || !strings.Contains(body, `data-testid="discussed-case"`) {
+		t.Fatalf("an empty addendum: %d; want the record with the message beside the field", r.StatusCode)
+	}
+	long := strings.Repeat("a", 10001)
+	r, body = h.postBody(t, c, path+"/addenda", url.Values{"body": {long}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="addendum-problem"`) || !strings.Contains(body, long) {
+		t.Fatalf("an oversized addendum: %d; want the message and the text kept", r.StatusCode)
+	}
+	// Typed, then "Share": the addendum is added and the record shared.
+	if r, _ := h.postBody(t, c, path+"/share", url.Values{"body": {"Correction typed before sharing."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("share with an addendum typed: %d", r.StatusCode)
+	}
+	_, page := h.get(t, c, path)
+	if !strings.Contains(page, "Correction typed before sharing.") || !strings.Contains(page, `data-testid="status">shared`) {
+		t.Fatal("the addendum typed before sharing is not on the shared record")
+	}
+}

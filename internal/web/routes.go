@@ -24,7 +24,10 @@ func (app *App) Router() chi.Router {
 	r.Use(securityHeaders)
 	// Forms are small; an administrator's import upload may be a day's
 	// export of the system of record (larger files go through the CLI).
-	r.Use(limitBody(1<<20, map[string]int64{"/admin/import": 32 << 20}))
+	// A conference record's form holds many long fields: an oversized one
+	// must reach the form's own check, to come back named beside its field
+	// with everything typed kept, rather than fail unread.
+	r.Use(limitBody(1<<20, map[string]int64{"/admin/import": 32 << 20, "/conferences/*": 16 << 20}))
 
 	// No session, no database beyond a ping: probes and assets.
 	r.Get("/healthz", app.healthz)
