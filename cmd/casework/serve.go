@@ -65,6 +65,7 @@ func serve(cfg config.Config) int {
 		SecureCookies: cfg.SecureCookies, IdleTimeout: cfg.IdleTimeout,
 		SessionLifetime: cfg.SessionLifetime, RequestTimeout: cfg.RequestTimeout,
 		SessionCleanup: cfg.SessionCleanup, EvalCacheBytes: evalCacheBytes(cfg.EvalCacheMB),
+		ClosingHour: cfg.ClosingHour,
 	})
 	if err != nil {
 		return fail("%v", err)

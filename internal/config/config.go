@@ -26,6 +26,7 @@ type Config struct {
 	LogLevel        slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	DebugAddr       string        // DEBUG_ADDR: pprof on this loopback address; default off
 	EvalCacheMB     int           // EVAL_CACHE_MB: evaluated dashboards kept between views, default 80; 0 keeps none
+	ClosingHour     int           // AGENCY_CLOSING_HOUR: emergent requests made at or after it are due the next business day, default 17
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -43,6 +44,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: 25 * time.Second,
 		SessionCleanup:  5 * time.Minute,
 		EvalCacheMB:     80,
+		ClosingHour:     17,
 	}
 	var problems []string
 	if c.DatabaseURL == "" {
@@ -90,6 +92,13 @@ func Load(getenv func(string) string) (Config, error) {
 			problems = append(problems, fmt.Sprintf("EVAL_CACHE_MB: %q is not a whole number of megabytes (0 keeps none)", v))
 		}
 		c.EvalCacheMB = n
+	}
+	if v := getenv("AGENCY_CLOSING_HOUR"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 23 {
+			problems = append(problems, fmt.Sprintf("AGENCY_CLOSING_HOUR: %q is not an hour from 1 to 23 (the agency's zone)", v))
+		}
+		c.ClosingHour = n
 	}
 	if c.DebugAddr != "" {
 		// Profiles show what the server is doing: never beyond this machine.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/auth"
+	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 )
 
@@ -45,6 +46,10 @@ type Config struct {
 	// repeated failure (tests replace it so they need not wait).
 	Throttle *auth.Throttle
 	Sleep    func(time.Duration)
+	// ClosingHour is the agency's closing hour (1-23, its zone): an
+	// emergent request made at or after it is due the next business day.
+	// 0 is rules.DefaultClosingHour.
+	ClosingHour int
 }
 
 // App holds the dependencies of every handler.
@@ -60,6 +65,8 @@ type App struct {
 	throttle auth.Throttle
 	sleep    func(time.Duration)
 	cache    *evalCache
+
+	closingHour int
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -120,6 +127,10 @@ func New(cfg Config) (*App, error) {
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep,
+		closingHour: cfg.ClosingHour,
+	}
+	if app.closingHour <= 0 || app.closingHour > 23 {
+		app.closingHour = rules.DefaultClosingHour
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	ctx, stop := context.WithCancel(context.Background())

@@ -140,7 +140,7 @@ func (app *App) flagCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, _ := viewerFrom(r.Context())
-	if err := app.store.FlagCase(r.Context(), v, id, reason, details, app.today()); err != nil {
+	if err := app.store.FlagCase(r.Context(), v, id, reason, details, app.today(), app.now()); err != nil {
 		app.storeError(w, r, err)
 		return
 	}
