@@ -110,6 +110,8 @@ func TestSupervisorLogsAConference(t *testing.T) {
 	// test answers yes to it). Then share.
 	err = chromedp.Do(ctx,
 		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		// A written case's section opens closed: open the first.
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('details.case-section').open = true`),
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="discussed-case"] textarea[name$="-notes"]`), "Typed just before signing."),
 		chromedp.Click(chromedp.CSS(`[data-testid="sign"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="share"]`)),
@@ -131,6 +133,16 @@ func TestSupervisorLogsAConference(t *testing.T) {
 		t.Fatalf("status after sharing: %q", s)
 	}
 	checkAccessibility(t, ctx, "signed conference")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#addendum`), "Correction: the school meeting is on Thursday."),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-addendum"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitURL(t, ctx, "notice=addendum")
+	checkPrintedRecord(t, ctx, "conference-record", "Supervision conference record", "Confidential child welfare record",
+		"Safety plan in place", "Typed just before signing.", "Correction: the school meeting is on Thursday.", "Signed", "Shared", "by ")
 
 	// The dashboard answers at once: next conference a week after today,
 	// fewer cases left to discuss this month.

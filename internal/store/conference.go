@@ -40,11 +40,14 @@ type ConferenceRecord struct {
 	EnteredAt, UpdatedAt time.Time
 	SignedAt, SharedAt   *time.Time
 	AcknowledgedAt       *time.Time
-	Profile              string            // in force on the day held: its checklist applies
-	Topics               map[string]string // a casework review's unit-level agenda, by topic
-	Cases                []DiscussedCase
-	Steps                []NextStepRow
-	Addenda              []Addendum
+	Profile              string // in force on the day held: its checklist applies
+	// For the printed record: where it was held and who moved it on.
+	AgencyName, OfficeName, UnitName   string
+	SignedBy, SharedBy, AcknowledgedBy string
+	Topics                             map[string]string // a casework review's unit-level agenda, by topic
+	Cases                              []DiscussedCase
+	Steps                              []NextStepRow
+	Addenda                            []Addendum
 }
 
 // DiscussedCase is one case of a conference with its structured discussion.
@@ -127,14 +130,25 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 	err := tx.QueryRow(ctx, `
 		SELECT k.id, k.kind, k.held_on, k.status, k.version, k.supervisor_id, sp.full_name, k.worker_id, wp.full_name,
 		       k.casework_supervisor_id, cp.full_name, k.entered_at, k.updated_at, k.signed_at, k.shared_at, k.acknowledged_at, k.topics,
-		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), 'nj-cpp')
+		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), 'nj-cpp'),
+		       coalesce((SELECT name FROM agency ORDER BY id LIMIT 1), ''),
+		       coalesce(un.office_name, ''), coalesce(un.unit_name, ''),
+		       coalesce((SELECT full_name FROM people WHERE id = k.signed_by), ''),
+		       coalesce((SELECT full_name FROM people WHERE id = k.shared_by), ''),
+		       coalesce((SELECT full_name FROM people WHERE id = k.acknowledged_by), '')
 		FROM conferences k
+		LEFT JOIN LATERAL (
+		    SELECT u.name AS unit_name, o.name AS office_name FROM unit_supervisors us
+		    JOIN units u ON u.id = us.unit_id JOIN offices o ON o.id = u.office_id
+		    WHERE us.supervisor_id = k.supervisor_id AND us.during @> k.held_on LIMIT 1
+		) un ON true
 		JOIN people sp ON sp.id = k.supervisor_id
 		LEFT JOIN people wp ON wp.id = k.worker_id
 		LEFT JOIN people cp ON cp.id = k.casework_supervisor_id
 		WHERE k.id = $1 AND `+conferenceReachSQL, id, v.PersonID, on).Scan(
 		&k.ID, &k.Kind, &k.HeldOn, &k.Status, &k.Version, &k.SupervisorID, &k.SupervisorName, &worker, &workerName,
-		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &topics, &k.Profile)
+		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &topics, &k.Profile,
+		&k.AgencyName, &k.OfficeName, &k.UnitName, &k.SignedBy, &k.SharedBy, &k.AcknowledgedBy)
 	if err != nil {
 		return k, notFound(err)
 	}
@@ -232,6 +246,9 @@ func (s *Store) StartConference(ctx context.Context, v access.Viewer, workerID i
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO conference_cases (conference_id, case_id, position)
 			SELECT $1, c, ord FROM unnest($2::bigint[]) WITH ORDINALITY AS t(c, ord)`, id, caseIDs); err != nil {
+			return err
+		}
+		if err := takeUpPoints(ctx, tx, workerID, id); err != nil {
 			return err
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "created", Entity: "conference", EntityID: fmt.Sprint(id),

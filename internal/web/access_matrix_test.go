@@ -155,6 +155,8 @@ func (h *harness) fixtures(t *testing.T) (mine, other fixture) {
 		f["requestID"] = q(`INSERT INTO emergent_requests (case_id, requested_by, casework_supervisor_id, reason, requested_at)
 			SELECT $1, r.supervisor_id, r.casework_supervisor_id, 'critical_incident', now() FROM supervisor_reports r
 			WHERE r.supervisor_id = $2 AND r.during @> $3::date RETURNING id`, f["caseID"], sup, day)
+		// A talking point of the worker's for their next conference.
+		f["pointID"] = q(`INSERT INTO talking_points (worker_id, body, written_at) VALUES ($1, 'Fixture point', now()) RETURNING id`, worker)
 		// Three conferences of the worker with their supervisor: a draft, a
 		// signed record and a shared one.
 		for _, c := range []struct{ key, status string }{{"conferenceID", "draft"}, {"signedConference", "signed"}, {"sharedConference", "shared"}} {

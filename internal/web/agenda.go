@@ -23,7 +23,7 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 
 // showWorkerAgenda is the worker's page, with the emergent request form as
 // typed (and its problems) when it came back.
-func (app *App) showWorkerAgenda(w http.ResponseWriter, r *http.Request, status int, req views.RequestForm) {
+func (app *App) showWorkerAgenda(w http.ResponseWriter, r *http.Request, status int, req views.RequestForm, point ...views.PointForm) {
 	v, _ := viewerFrom(r.Context())
 	today := app.today()
 	ws, err := app.store.Worker(r.Context(), v, v.PersonID, today)
@@ -109,6 +109,13 @@ func (app *App) showWorkerAgenda(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	a.Request, a.Reasons = req, emergentReasons()
+	if len(point) > 0 {
+		a.Point = point[0]
+	}
+	if a.Points, err = app.store.TalkingPoints(r.Context(), v, v.PersonID, today); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	app.render(w, r, status, views.WorkerAgendaPage(app.chrome(r, "My next conference", "/agenda"), a))
 }
 

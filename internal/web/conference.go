@@ -64,6 +64,10 @@ func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status
 	}
 	n := views.NewConference{Worker: ws, HeldOn: heldOn, Coverage: rules.Coverage(f, factID, f.AsOf),
 		FirstYear: agenda.FirstYear, Target: agenda.Target, Problems: problems, Chosen: chosen}
+	if n.Points, n.OpenSteps, err = app.carried(r, id); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	proposed := map[string]bool{}
 	fill := chosen == nil
 	if fill {
@@ -93,6 +97,18 @@ func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status
 		return n.Others[i].FamilyName+n.Others[i].Number < n.Others[j].FamilyName+n.Others[j].Number
 	})
 	app.render(w, r, status, views.NewConferencePage(app.chrome(r, "New conference", ""), n))
+}
+
+// carried is what a worker's next conference carries from before it: their
+// own talking points and the open next steps of earlier conferences.
+func (app *App) carried(r *http.Request, workerID int64) ([]store.TalkingPoint, []store.OpenStep, error) {
+	v, _ := viewerFrom(r.Context())
+	points, err := app.store.TalkingPoints(r.Context(), v, workerID, app.today())
+	if err != nil {
+		return nil, nil, err
+	}
+	steps, err := app.store.OpenSteps(r.Context(), v, workerID, app.today())
+	return points, steps, err
 }
 
 func factIDOf(ids store.FactIDs, personID int64) string {
@@ -341,6 +357,11 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	if rec.WorkerID != 0 {
 		today := app.today()
+		var err error
+		if f.Points, f.OpenSteps, err = app.carried(r, rec.WorkerID); err != nil {
+			app.storeError(w, r, err)
+			return
+		}
 		refs, err := app.store.WorkerCases(r.Context(), v, rec.WorkerID, today)
 		if err != nil {
 			app.storeError(w, r, err)

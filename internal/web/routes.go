@@ -95,6 +95,8 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)
 			r.With(app.requireRole(access.Worker)).Get("/agenda", app.workerAgenda)
 			r.With(app.requireRole(access.Worker)).Post("/agenda/request", app.requestEmergent)
+			r.With(app.requireRole(access.Worker)).Post("/agenda/points", app.addTalkingPoint)
+			r.With(app.requireRole(access.Worker)).Post("/agenda/points/{pointID}/withdraw", app.withdrawTalkingPoint)
 			r.With(app.requireRole(access.Worker)).Post("/calendar/new", app.newCalendar)
 			r.With(app.requireRole(access.Worker)).Post("/calendar/revoke", app.revokeCalendar)
 			r.Post("/steps/{stepID}/done", app.markStepDone) // the store checks the step is the viewer's
