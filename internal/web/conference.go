@@ -367,21 +367,27 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 			app.storeError(w, r, err)
 			return
 		}
-		in := map[int64]bool{}
+		// Only the cases written so far count as discussed, here as in the
+		// facts: a blank section is listed, not discussed.
+		in, written := map[int64]bool{}, map[int64]bool{}
 		var numbers []string
 		for _, c := range f.Cases {
 			in[c.CaseID] = true
+			written[c.CaseID] = len(c.Blank(f.Checklist)) == 0
 		}
 		for number, ref := range refs {
 			if in[ref.ID] {
-				numbers = append(numbers, number)
+				if written[ref.ID] {
+					numbers = append(numbers, number)
+				}
 			} else {
 				f.AddChoices = append(f.AddChoices, ref)
 			}
 		}
 		sort.Slice(f.AddChoices, func(i, j int) bool { return f.AddChoices[i].FamilyName < f.AddChoices[j].FamilyName })
 		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, today); err == nil {
-			f.Check = conferenceCheck(facts, factIDOf(ids, rec.WorkerID), rec.HeldOn, numbers)
+			f.Check = fmt.Sprintf("%d cases listed, %d written so far. ", len(f.Cases), len(numbers)) +
+				conferenceCheck(facts, factIDOf(ids, rec.WorkerID), rec.HeldOn, numbers)
 		}
 	}
 	title := "Conference with " + rec.WorkerName
