@@ -280,3 +280,40 @@ func TestOversizedAndEmptyFieldsKeepWhatWasTyped(t *testing.T) {
 		t.Fatal("the addendum typed before sharing is not on the shared record")
 	}
 }
+
+// A first-year worker's conference that discusses fewer than a quarter of the
+// caseload says so before signing, and the signed record says so after.
+func TestFirstYearConferenceBelowTheFloorSaysSo(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var worker, case1 int64
+	var supEmail string
+	if err := h.pool.QueryRow(ctx, `
+		SELECT p.id, sp.email, (SELECT a.case_id FROM case_assignments a WHERE a.worker_id = p.id AND upper_inf(a.during) ORDER BY a.case_id LIMIT 1)
+		FROM people p
+		JOIN unit_members m ON m.worker_id = p.id AND upper_inf(m.during)
+		JOIN unit_supervisors s ON s.unit_id = m.unit_id AND upper_inf(s.during)
+		JOIN people sp ON sp.id = s.supervisor_id
+		WHERE p.experience_start > DATE '2025-11-23'
+		  AND (SELECT count(*) FROM case_assignments a WHERE a.worker_id = p.id AND upper_inf(a.during)) >= 8
+		ORDER BY p.id LIMIT 1`).Scan(&worker, &supEmail, &case1); err != nil {
+		t.Fatalf("a first-year worker with 8 cases or more: %v", err)
+	}
+	c := h.client(t)
+	h.signIn(t, c, supEmail)
+	r := h.post(t, c, fmt.Sprintf("/workers/%d/conferences", worker), url.Values{"held_on": {"2026-11-23"}, "case": {fmt.Sprint(case1)}}, "same-origin")
+	r.Body.Close()
+	path := r.Header.Get("Location")
+	f := form("1", case1, "Discussed.")
+	f.Set("op", "sign")
+	r, body := h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="confirm-sign"`) || !strings.Contains(body, `data-testid="floor"`) {
+		t.Fatalf("confirming a first-year conference of one case: %d; want the confirmation page saying it is below the floor", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path+"/sign", url.Values{"version": {"2"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d", r.StatusCode)
+	}
+	if _, page := h.get(t, c, path); !strings.Contains(page, `data-testid="floor"`) || !strings.Contains(page, "Below the first-year floor") {
+		t.Error("the signed record does not say it is below the first-year floor")
+	}
+}

@@ -85,8 +85,15 @@ func TestEmergentRequestIsAnsweredByHoldingTheConference(t *testing.T) {
 		t.Fatalf("start a review: %d", r.StatusCode)
 	}
 	review := r.Header.Get("Location")
+	// A review's case counts only when its discussion and decisions are
+	// recorded: with the decisions blank it is not signed.
 	f := url.Values{"version": {"1"}, "held_on": {"2026-11-23"}, "case": {fmt.Sprint(case1)}, "op": {"sign"}, "confirmed": {"yes"},
-		fmt.Sprintf("c%d-discussion", case1): {"The incident and the safety plan."}, fmt.Sprintf("c%d-decisions", case1): {"Daily contact this week."}}
+		fmt.Sprintf("c%d-discussion", case1): {"The incident and the safety plan."}}
+	if r, body := h.postBody(t, cws, review, f); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-problem"`, case1)) {
+		t.Fatalf("a review signed with its case's decisions blank: %d", r.StatusCode)
+	}
+	f.Set("version", "2")
+	f.Set(fmt.Sprintf("c%d-decisions", case1), "Daily contact this week.")
 	if r, _ := h.postBody(t, cws, review, f); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=signed") {
 		t.Fatalf("sign the review: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
