@@ -44,10 +44,13 @@ type ConferenceRecord struct {
 	// For the printed record: where it was held and who moved it on.
 	AgencyName, OfficeName, UnitName   string
 	SignedBy, SharedBy, AcknowledgedBy string
-	Topics                             map[string]string // a casework review's unit-level agenda, by topic
-	Cases                              []DiscussedCase
-	Steps                              []NextStepRow
-	Addenda                            []Addendum
+	// Floor is the first-year check made at signing (nil: not a first-year
+	// worker's conference, or signed before it was kept).
+	Floor   *Floor
+	Topics  map[string]string // a casework review's unit-level agenda, by topic
+	Cases   []DiscussedCase
+	Steps   []NextStepRow
+	Addenda []Addendum
 }
 
 // DiscussedCase is one case of a conference with its structured discussion.
@@ -127,6 +130,7 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 	var worker, cws *int64
 	var workerName, cwsName *string
 	var topics []byte
+	var floorCaseload, floorMinimum *int
 	err := tx.QueryRow(ctx, `
 		SELECT k.id, k.kind, k.held_on, k.status, k.version, k.supervisor_id, sp.full_name, k.worker_id, wp.full_name,
 		       k.casework_supervisor_id, cp.full_name, k.entered_at, k.updated_at, k.signed_at, k.shared_at, k.acknowledged_at, k.topics,
@@ -135,7 +139,8 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 		       coalesce(un.office_name, ''), coalesce(un.unit_name, ''),
 		       coalesce((SELECT full_name FROM people WHERE id = k.signed_by), ''),
 		       coalesce((SELECT full_name FROM people WHERE id = k.shared_by), ''),
-		       coalesce((SELECT full_name FROM people WHERE id = k.acknowledged_by), '')
+		       coalesce((SELECT full_name FROM people WHERE id = k.acknowledged_by), ''),
+		       k.floor_caseload, k.floor_minimum
 		FROM conferences k
 		LEFT JOIN LATERAL (
 		    SELECT u.name AS unit_name, o.name AS office_name FROM unit_supervisors us
@@ -148,12 +153,15 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 		WHERE k.id = $1 AND `+conferenceReachSQL, id, v.PersonID, on).Scan(
 		&k.ID, &k.Kind, &k.HeldOn, &k.Status, &k.Version, &k.SupervisorID, &k.SupervisorName, &worker, &workerName,
 		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &topics, &k.Profile,
-		&k.AgencyName, &k.OfficeName, &k.UnitName, &k.SignedBy, &k.SharedBy, &k.AcknowledgedBy)
+		&k.AgencyName, &k.OfficeName, &k.UnitName, &k.SignedBy, &k.SharedBy, &k.AcknowledgedBy, &floorCaseload, &floorMinimum)
 	if err != nil {
 		return k, notFound(err)
 	}
 	k.Topics = map[string]string{}
 	_ = json.Unmarshal(topics, &k.Topics) // malformed topics show as empty rather than failing the page
+	if floorCaseload != nil && floorMinimum != nil {
+		k.Floor = &Floor{Caseload: *floorCaseload, Minimum: *floorMinimum}
+	}
 	if worker != nil {
 		k.WorkerID, k.WorkerName = *worker, *workerName
 	}
@@ -645,7 +653,9 @@ func mapWriteError(err error) error {
 // With a draft, the draft is saved first in the same transaction, under the
 // same version check: the signed record is exactly what the supervisor saw
 // on the page. A record with a case left blank is not signed (BlankError).
-func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, version int, d *Draft) error {
+//
+// A first-year worker's conference keeps the floor checked at signing.
+func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, version int, d *Draft, floor *Floor) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if d != nil {
 			res, err := saveDraft(ctx, tx, v, id, version, *d)
@@ -671,9 +681,10 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 		}
 		var held time.Time
 		err = tx.QueryRow(ctx, `
-			UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = $3, version = version + 1, updated_at = now()
+			UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = $3, version = version + 1, updated_at = now(),
+			       floor_caseload = $4, floor_minimum = $5
 			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
-			RETURNING held_on`, id, version, v.PersonID).Scan(&held)
+			RETURNING held_on`, id, version, v.PersonID, floor.caseload(), floor.minimum()).Scan(&held)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return whyNotSaved(ctx, tx, v, id)
 		}
@@ -701,6 +712,27 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 		return audit(ctx, tx, v, AuditEntry{Action: "signed", Entity: "conference", EntityID: fmt.Sprint(id),
 			Detail: map[string]any{"risk_levels_applied": applied}})
 	})
+}
+
+// Floor is a first-year worker's conference floor as checked at signing: the
+// caseload on the day held and the least number of cases to discuss (a
+// quarter of it, rounded up).
+type Floor struct {
+	Caseload, Minimum int
+}
+
+func (f *Floor) caseload() *int {
+	if f == nil {
+		return nil
+	}
+	return &f.Caseload
+}
+
+func (f *Floor) minimum() *int {
+	if f == nil {
+		return nil
+	}
+	return &f.Minimum
 }
 
 // BlankError is a record refused signing because cases of it are blank: a

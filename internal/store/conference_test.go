@@ -113,7 +113,7 @@ func TestConferenceLifecycle(t *testing.T) {
 		t.Fatalf("after the refused save: %+v", k)
 	}
 	// Sign: the record freezes and the new risk level takes effect on the day held.
-	if err := f.st.SignConference(ctx, f.sup, id, 2, nil); err != nil {
+	if err := f.st.SignConference(ctx, f.sup, id, 2, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	var level string
@@ -270,11 +270,11 @@ func TestBlankCaseIsNeverDiscussed(t *testing.T) {
 		t.Fatal(err)
 	}
 	var blank *store.BlankError
-	if err := f.st.SignConference(ctx, f.sup, id, res.Version, nil); !errors.As(err, &blank) || len(blank.Cases) != 1 || blank.Cases[0] != f.case2 {
+	if err := f.st.SignConference(ctx, f.sup, id, res.Version, nil, nil); !errors.As(err, &blank) || len(blank.Cases) != 1 || blank.Cases[0] != f.case2 {
 		t.Fatalf("signing with a blank case: %v, want BlankError naming case %d", err, f.case2)
 	}
 	// Saving and signing at once is refused the same way, and writes nothing.
-	if err := f.st.SignConference(ctx, f.sup, id, res.Version, &blankDraft); !errors.As(err, &blank) {
+	if err := f.st.SignConference(ctx, f.sup, id, res.Version, &blankDraft, nil); !errors.As(err, &blank) {
 		t.Fatalf("save and sign with a blank case: %v", err)
 	}
 	k, _ := f.st.Conference(ctx, f.sup, id, asOf)

@@ -233,9 +233,15 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, status int,
 		AddendumText:   add.Body,
 		AddendumIssue:  add.Problem,
 	}
-	if rec.Kind == "supervision" && rec.Status != "draft" {
-		// Said on the record: the caseload is the worker's as the facts
-		// know it today, as of the day held.
+	switch {
+	case rec.Floor != nil:
+		// Said on the record as checked when it was signed.
+		if n := len(discussedNumbers(rec)); n < rec.Floor.Minimum {
+			view.Floor = floorSentence(rec.Floor.Minimum, rec.Floor.Caseload, n)
+		}
+	case rec.Kind == "supervision" && rec.Status != "draft":
+		// Signed before the check was kept (migration 000043): the
+		// caseload as the facts know it today, as of the day held.
 		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today()); err == nil {
 			view.Floor = floorShort(facts, factIDOf(ids, rec.WorkerID), rec)
 		}
@@ -401,19 +407,69 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 // discusses less than a quarter of the caseload (the policy's floor), counting
 // only the cases discussed; "" otherwise.
 func floorShort(f rules.Facts, worker string, rec store.ConferenceRecord) string {
+	c := floorCheck(f, worker, rec)
+	if !c.FirstYear || c.Short == 0 {
+		return ""
+	}
+	return floorSentence(c.Minimum, c.Caseload, c.Discussed)
+}
+
+func floorSentence(minimum, caseload, discussed int) string {
+	return fmt.Sprintf("Below the first-year floor: a first-year worker's weekly conference discusses at least a quarter of the caseload "+
+		"(%d of %d cases); this one discusses %d.", minimum, caseload, discussed)
+}
+
+// floorCheck checks a record's discussed cases against the caseload on the
+// day it was held.
+func floorCheck(f rules.Facts, worker string, rec store.ConferenceRecord) rules.ConferenceCheck {
+	d := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
+	return rules.CheckConference(f, rules.Conference{ID: "this-record", Kind: rules.KindSupervision, Date: d, Worker: worker, Cases: discussedNumbers(rec)})
+}
+
+func discussedNumbers(rec store.ConferenceRecord) []string {
 	var cases []string
 	for _, c := range rec.Cases {
 		if c.Discussed {
 			cases = append(cases, c.Number)
 		}
 	}
-	d := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
-	c := rules.CheckConference(f, rules.Conference{ID: "this-record", Kind: rules.KindSupervision, Date: d, Worker: worker, Cases: cases})
-	if !c.FirstYear || c.Short == 0 {
-		return ""
+	return cases
+}
+
+// floorAtSigning is the first-year check kept with a record when it is
+// signed, for the cases it discusses as they will be signed; nil for a
+// review or a worker past their first year.
+func (app *App) floorAtSigning(r *http.Request, rec store.ConferenceRecord) (*store.Floor, error) {
+	if rec.Kind != "supervision" {
+		return nil, nil
 	}
-	return fmt.Sprintf("Below the first-year floor: a first-year worker's weekly conference discusses at least a quarter of the caseload "+
-		"(%d of %d cases); this one discusses %d.", c.Minimum, c.Caseload, c.Discussed)
+	v, _ := viewerFrom(r.Context())
+	facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today())
+	if err != nil {
+		return nil, err
+	}
+	c := floorCheck(facts, factIDOf(ids, rec.WorkerID), rec)
+	if !c.FirstYear {
+		return nil, nil
+	}
+	return &store.Floor{Caseload: c.Caseload, Minimum: c.Minimum}, nil
+}
+
+// asSigned is the record as the form would sign it: its held date and its
+// cases, each discussed when every topic is answered.
+func asSigned(rec store.ConferenceRecord, f views.ConferenceForm, d store.Draft) store.ConferenceRecord {
+	out := rec
+	out.HeldOn = d.HeldOn
+	checklist := checklistOf(rec)
+	known := map[int64]string{}
+	for _, c := range rec.Cases {
+		known[c.CaseID] = c.Number
+	}
+	out.Cases = nil
+	for _, c := range f.Cases {
+		out.Cases = append(out.Cases, store.DiscussedCase{CaseID: c.CaseID, Number: known[c.CaseID], Discussed: len(c.Blank(checklist)) == 0})
+	}
+	return out
 }
 
 // conferenceCheck says, in a sentence, whether the cases chosen are enough.
@@ -641,7 +697,12 @@ func (app *App) signFromForm(w http.ResponseWriter, r *http.Request, rec store.C
 	}
 	v, _ := viewerFrom(r.Context())
 	if r.PostForm.Get("confirmed") == "yes" {
-		err := app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d)
+		floor, err := app.floorAtSigning(r, asSigned(rec, f, d))
+		if err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+		err = app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d, floor)
 		var blank *store.BlankError
 		if errors.As(err, &blank) {
 			// Keep what was typed, then show what is still blank.
@@ -781,7 +842,18 @@ func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	v, _ := viewerFrom(r.Context())
-	err := app.store.SignConference(r.Context(), v, id, version, nil)
+	// The draft as saved is what is signed: its floor is checked on it.
+	saved, err := app.store.Conference(r.Context(), v, id, app.today())
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	floor, err := app.floorAtSigning(r, saved)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	err = app.store.SignConference(r.Context(), v, id, version, nil, floor)
 	var blank *store.BlankError
 	if errors.As(err, &blank) {
 		app.showBlank(w, r, id)

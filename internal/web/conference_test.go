@@ -316,4 +316,14 @@ func TestFirstYearConferenceBelowTheFloorSaysSo(t *testing.T) {
 	if _, page := h.get(t, c, path); !strings.Contains(page, `data-testid="floor"`) || !strings.Contains(page, "Below the first-year floor") {
 		t.Error("the signed record does not say it is below the first-year floor")
 	}
+	// The check is kept with the record as made at signing, and frozen.
+	var caseload, minimum int
+	id := strings.TrimPrefix(path, "/conferences/")
+	if err := h.pool.QueryRow(ctx, `SELECT floor_caseload, floor_minimum FROM conferences WHERE id = $1`, id).Scan(&caseload, &minimum); err != nil ||
+		caseload < 8 || minimum != (caseload+3)/4 {
+		t.Errorf("the floor kept at signing: %d of %d (%v); want a quarter of the caseload, rounded up", minimum, caseload, err)
+	}
+	if _, err := h.pool.Exec(ctx, `UPDATE conferences SET floor_minimum = 0 WHERE id = $1`, id); err == nil {
+		t.Error("the floor of a signed record was changed")
+	}
 }
