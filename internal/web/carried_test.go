@@ -59,6 +59,9 @@ func TestTalkingPointsAndOpenStepsAreCarriedIntoTheNextConference(t *testing.T) 
 		!strings.Contains(page, `data-testid="open-step"`) || !strings.Contains(page, "Call the school about attendance") {
 		t.Fatal("the proposed agenda does not carry the talking point and the open step")
 	}
+	if _, page := h.get(t, c, fmt.Sprintf("/workers/%d", worker)); !strings.Contains(page, "The mother asked about reunification dates.") {
+		t.Error("the worker page's proposed agenda does not carry the talking point")
+	}
 	r := h.post(t, c, fmt.Sprintf("/workers/%d/conferences", worker), url.Values{"held_on": {"2026-11-23"}, "case": {fmt.Sprint(case1)}}, "same-origin")
 	r.Body.Close()
 	next := r.Header.Get("Location")

@@ -34,7 +34,7 @@ func carriedIntoConference(points []store.TalkingPoint, steps []store.OpenStep) 
 		}
 		ctx = templ.ClearChildren(ctx)
 		if len(points) > 0 || len(steps) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"card\" aria-labelledby=\"carried-h\" data-testid=\"carried\"><h2 id=\"carried-h\">Carried into this conference</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<section class=\"card\" aria-labelledby=\"carried-h\" data-testid=\"carried\"><h2 id=\"carried-h\">Carried into the next conference</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
