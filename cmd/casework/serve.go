@@ -70,6 +70,7 @@ func serve(cfg config.Config) int {
 		SessionLifetime: cfg.SessionLifetime, RequestTimeout: cfg.RequestTimeout,
 		SessionCleanup: cfg.SessionCleanup, EvalCacheBytes: evalCacheBytes(cfg.EvalCacheMB),
 		SSO: ssoSet,
+		ClosingHour: cfg.ClosingHour,
 	})
 	if err != nil {
 		return fail("%v", err)

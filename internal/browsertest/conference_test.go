@@ -78,8 +78,18 @@ func TestSupervisorLogsAConference(t *testing.T) {
 		t.Fatalf("the draft discusses %d cases, %d were proposed", n, proposed)
 	}
 	// Write the discussion of the first case, save without JavaScript's help.
+	// The other topics of every case are answered too (a case counts as
+	// discussed only then): one marked "does not apply", the rest written.
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="discussed-case"] textarea`), "Safety plan in place; school attendance improving."),
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			for (const t of document.querySelectorAll('[data-testid="discussed-case"] textarea')) {
+				if (!t.value && !t.name.endsWith('-notes')) t.value = 'Reviewed with the worker.';
+			}
+			const court = document.querySelector('[data-testid="discussed-case"] input[name$="-court-na"]');
+			court.checked = true;
+			document.getElementById(court.name.replace(/-na$/, '')).value = '';
+		})()`),
 		chromedp.Click(chromedp.CSS(`[data-testid="save-draft"]`)),
 	)
 	if err != nil {
@@ -95,10 +105,14 @@ func TestSupervisorLogsAConference(t *testing.T) {
 	if !strings.Contains(kept, "Safety plan in place") {
 		t.Fatalf("the saved text is not in the form: %q", kept)
 	}
-	// Sign (the confirmation dialog is the browser's; the test answers it by
-	// removing it) and share.
+	// Type and sign at once, before any automatic save: the signed record
+	// holds what was typed (the confirmation dialog is the browser's; the
+	// test answers yes to it). Then share.
 	err = chromedp.Do(ctx,
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('form.sign').removeAttribute('data-confirm')`),
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
+		// A written case's section opens closed: open the first.
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('details.case-section').open = true`),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="discussed-case"] textarea[name$="-notes"]`), "Typed just before signing."),
 		chromedp.Click(chromedp.CSS(`[data-testid="sign"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="share"]`)),
 	)
@@ -108,6 +122,9 @@ func TestSupervisorLogsAConference(t *testing.T) {
 	if s := text(t, ctx, `[data-testid="status"]`); s != "signed" {
 		t.Fatalf("status after signing: %q", s)
 	}
+	if s := text(t, ctx, `[data-testid="discussed-case"] .notes`); s != "Typed just before signing." {
+		t.Fatalf("the signed record's notes: %q, want the text typed just before signing", s)
+	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`[data-testid="share"]`))); err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +133,16 @@ func TestSupervisorLogsAConference(t *testing.T) {
 		t.Fatalf("status after sharing: %q", s)
 	}
 	checkAccessibility(t, ctx, "signed conference")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#addendum`), "Correction: the school meeting is on Thursday."),
+		chromedp.Click(chromedp.CSS(`[data-testid="add-addendum"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitURL(t, ctx, "notice=addendum")
+	checkPrintedRecord(t, ctx, "conference-record", "Supervision conference record", "Confidential child welfare record",
+		"Safety plan in place", "Typed just before signing.", "Correction: the school meeting is on Thursday.", "Signed", "Shared", "by ")
 
 	// The dashboard answers at once: next conference a week after today,
 	// fewer cases left to discuss this month.

@@ -80,6 +80,7 @@ func TestCaseworkSupervisorLogsAReview(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="topics"]`)),
 		chromedp.SendKeys(chromedp.CSS(`#topic-compliance`), "Two conferences overdue; plan agreed."),
 		chromedp.SendKeys(chromedp.CSS(`[data-testid="discussed-case"] textarea`), "Reviewed the safety plan; weekly review continues."),
+		chromedp.SendKeys(chromedp.CSS(`[data-testid="discussed-case"] textarea[name$="-decisions"]`), "Weekly review continues; the supervisor reports on Monday."),
 		chromedp.Click(chromedp.CSS(`[data-testid="save-draft"]`)),
 	)
 	if err != nil {
@@ -88,7 +89,7 @@ func TestCaseworkSupervisorLogsAReview(t *testing.T) {
 	waitURL(t, ctx, "saved=1")
 	checkAccessibility(t, ctx, "review form")
 	err = chromedp.Do(ctx,
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('form.sign').removeAttribute('data-confirm')`),
+		chromedp.Evaluate[chromedp.Void](`window.confirm = () => true`),
 		chromedp.Click(chromedp.CSS(`[data-testid="sign"]`)),
 	)
 	if err != nil {

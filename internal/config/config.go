@@ -36,6 +36,7 @@ type Config struct {
 	AuditPublicKey          ed25519.PublicKey  // AUDIT_CHECKPOINT_PUBLIC_KEY, else the signing key's: for verifying
 	AuditCheckpointDir      string             // AUDIT_CHECKPOINT_DIR: where checkpoints are written and read
 	AuditCheckpointInterval time.Duration      // AUDIT_CHECKPOINT_INTERVAL: serve writes one this often; default off
+	ClosingHour     int           // AGENCY_CLOSING_HOUR: emergent requests made at or after it are due the next business day, default 17
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -53,6 +54,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: 25 * time.Second,
 		SessionCleanup:  5 * time.Minute,
 		EvalCacheMB:     80,
+		ClosingHour:     17,
 	}
 	var problems []string
 	if c.DatabaseURL == "" {
@@ -102,6 +104,13 @@ func Load(getenv func(string) string) (Config, error) {
 		c.EvalCacheMB = n
 	}
 	problems = append(problems, c.loadAuditCheckpoints(getenv)...)
+	if v := getenv("AGENCY_CLOSING_HOUR"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 23 {
+			problems = append(problems, fmt.Sprintf("AGENCY_CLOSING_HOUR: %q is not an hour from 1 to 23 (the agency's zone)", v))
+		}
+		c.ClosingHour = n
+	}
 	if c.DebugAddr != "" {
 		// Profiles show what the server is doing: never beyond this machine.
 		host, _, err := net.SplitHostPort(c.DebugAddr)

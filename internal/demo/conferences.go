@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 )
 
@@ -122,6 +123,43 @@ func (g *generator) caseworkReviews(cws, sup store.Person, since time.Time) {
 
 var progress = []string{"sufficient", "sufficient", "adequate", "adequate", "adequate", "lack_of_progress", "no_progress"}
 
+// discussionTexts are what the demo's discussions say under each topic.
+var discussionTexts = []string{
+	"Reviewed with the worker; nothing new since the last conference.",
+	"Discussed; the worker follows up this week as agreed.",
+	"Reviewed the latest contacts; the plan stands.",
+	"Discussed the changes since the last conference and what they mean for the plan.",
+}
+
+func checklistOf(kind string) []rules.ChecklistItem {
+	if kind == "casework_review" {
+		return rules.ReviewChecklist()
+	}
+	return rules.Checklist(rules.DefaultProfile)
+}
+
+// demoDiscussions are the demo's discussions of each kind of conference, one
+// per text, each answering every topic; shared by every case (a state-sized
+// agency has millions), never changed, made once before any generator runs.
+var demoDiscussions = map[string][]map[string]string{
+	"supervision":     makeDiscussions("supervision"),
+	"casework_review": makeDiscussions("casework_review"),
+}
+
+func discussions(kind string) []map[string]string { return demoDiscussions[kind] }
+
+func makeDiscussions(kind string) []map[string]string {
+	var out []map[string]string
+	for i := range discussionTexts {
+		m := map[string]string{}
+		for j, it := range checklistOf(kind) {
+			m[it.ID] = discussionTexts[(i+j)%len(discussionTexts)]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
 var stepTexts = []string{
 	"Schedule the family team meeting",
 	"Complete the sibling visit",
@@ -166,8 +204,13 @@ func (g *generator) conference(k store.Conference, cases []int64, worker int64) 
 	}
 	g.d.Conferences = append(g.d.Conferences, k)
 	for i, c := range cases {
+		// Each discussion answers every topic of its checklist, so it counts
+		// (rules.Discussed); chosen from the ids, not the random source, so
+		// the rest of the demo stays as it was.
+		written := discussions(k.Kind)[int(k.ID+c)%len(discussionTexts)]
 		g.d.ConferenceCases = append(g.d.ConferenceCases, store.ConferenceCase{
 			ConferenceID: k.ID, CaseID: c, Position: i + 1, Progress: progress[g.rng.IntN(len(progress))],
+			Discussion: written, Discussed: rules.Discussed(checklistOf(k.Kind), written, nil),
 		})
 	}
 	if worker != 0 && len(cases) > 0 && g.pick(0.6) {

@@ -167,7 +167,7 @@ func (s *Store) TokenConferences(ctx context.Context, v access.Viewer, tok APITo
 			       coalesce((SELECT `+factStaffID+` FROM people p WHERE p.id = coalesce(k.worker_id, k.invited_worker_id)), ''),
 			       coalesce((SELECT `+factStaffID+` FROM people p WHERE p.id = k.casework_supervisor_id), ''),
 			       coalesce((SELECT array_agg(c.case_number ORDER BY cc.position, c.case_number)
-			                 FROM conference_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.conference_id = k.id), '{}'),
+			                 FROM discussed_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.conference_id = k.id), '{}'),
 			       k.signed_at, k.shared_at, k.acknowledged_at
 			FROM conferences k
 			LEFT JOIN LATERAL (SELECT us.unit_id FROM unit_supervisors us

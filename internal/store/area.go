@@ -61,7 +61,8 @@ func (s *Store) AreaFacts(ctx context.Context, v access.Viewer, on time.Time) (r
 	return f, ids, members, nil
 }
 
-// EmergentRequest is one request in the casework supervisor's queue.
+// EmergentRequest is one emergent conference request: in the casework
+// supervisor's queue, or on the page of the person who asked.
 type EmergentRequest struct {
 	ID          int64      `db:"id"`
 	CaseID      *int64     `db:"case_id"`
@@ -69,40 +70,78 @@ type EmergentRequest struct {
 	FamilyName  *string    `db:"family_name"`
 	RequestedBy string     `db:"requested_by"`
 	Role        string     `db:"role"`
+	AskedOf     string     `db:"asked_of"` // the casework supervisor
 	Reason      string     `db:"reason"`
 	Details     string     `db:"details"`
 	RequestedAt time.Time  `db:"requested_at"`
 	AnsweredAt  *time.Time `db:"answered_at"`
 	Answer      *string    `db:"answer"`
+	// HeldOn is the day the conference asked for was held: the day the
+	// answer records, or the first signed casework review since the request
+	// that discusses its case, whichever is earlier. Nil: not held yet.
+	HeldOn   *time.Time `db:"held_on"`
+	ReviewID *int64     `db:"review_id"` // the review that held it, if one did
 }
 
 // EmergentQueueLimit bounds the queue shown on one page.
 const EmergentQueueLimit = 50
 
-// EmergentQueue lists the requests addressed to the viewer: the unanswered
-// ones, oldest first, then the latest answered.
-func (s *Store) EmergentQueue(ctx context.Context, v access.Viewer) ([]EmergentRequest, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT e.id, e.case_id, c.case_number, c.family_name, p.full_name AS requested_by, p.role,
-		       e.reason, e.details, e.requested_at, e.answered_at, e.answer
+// emergentSQL selects the requests matching where (over e), with the day
+// each was held; $1 is the agency's zone. Open ones first, oldest first;
+// then the latest held.
+func emergentSQL(where string) string {
+	return `
+		SELECT e.id, e.case_id, c.case_number, c.family_name, p.full_name AS requested_by, p.role, cs.full_name AS asked_of,
+		       e.reason, e.details, e.requested_at, e.answered_at, e.answer,
+		       CASE WHEN rv.held_on IS NOT NULL AND (h.recorded IS NULL OR rv.held_on < h.recorded) THEN rv.held_on ELSE h.recorded END AS held_on,
+		       CASE WHEN rv.held_on IS NOT NULL AND (h.recorded IS NULL OR rv.held_on < h.recorded) THEN rv.id END AS review_id
 		FROM emergent_requests e
 		JOIN people p ON p.id = e.requested_by
+		JOIN people cs ON cs.id = e.casework_supervisor_id
 		LEFT JOIN cases c ON c.id = e.case_id
-		WHERE e.casework_supervisor_id = $1
-		ORDER BY e.answered_at IS NOT NULL, CASE WHEN e.answered_at IS NULL THEN e.requested_at END, e.answered_at DESC
-		LIMIT $2`, v.PersonID, EmergentQueueLimit)
+		CROSS JOIN LATERAL (SELECT coalesce(e.held_on, (e.answered_at AT TIME ZONE $1)::date) AS recorded) h
+		LEFT JOIN LATERAL (
+		    SELECT k.id, k.held_on FROM discussed_cases dc
+		    JOIN conferences k ON k.id = dc.conference_id AND k.kind = 'casework_review' AND k.status <> 'draft'
+		    WHERE dc.case_id = e.case_id AND k.casework_supervisor_id = e.casework_supervisor_id
+		      AND k.held_on >= (e.requested_at AT TIME ZONE $1)::date
+		    ORDER BY k.held_on, k.id LIMIT 1
+		) rv ON true
+		WHERE ` + where + `
+		ORDER BY (rv.held_on IS NOT NULL OR h.recorded IS NOT NULL),
+		         CASE WHEN rv.held_on IS NULL AND h.recorded IS NULL THEN e.requested_at END,
+		         coalesce(e.answered_at, e.requested_at) DESC, e.id DESC
+		LIMIT $3`
+}
+
+// EmergentQueue lists the emergent requests addressed to the viewer (a
+// casework supervisor), open ones first and oldest first; zone is the
+// agency's time zone, in which days are counted.
+func (s *Store) EmergentQueue(ctx context.Context, v access.Viewer, zone string) ([]EmergentRequest, error) {
+	rows, err := s.pool.Query(ctx, emergentSQL(`e.casework_supervisor_id = $2`), zone, v.PersonID, EmergentQueueLimit)
 	if err != nil {
 		return nil, fmt.Errorf("EmergentQueue: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByName[EmergentRequest])
 }
 
+// MyEmergentRequests lists the requests the viewer made, with their answers:
+// the one who asked sees what became of it.
+func (s *Store) MyEmergentRequests(ctx context.Context, v access.Viewer, zone string) ([]EmergentRequest, error) {
+	rows, err := s.pool.Query(ctx, emergentSQL(`e.requested_by = $2`), zone, v.PersonID, 20)
+	if err != nil {
+		return nil, fmt.Errorf("MyEmergentRequests: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[EmergentRequest])
+}
+
 // AnswerRequest records the casework supervisor's answer to a request
-// addressed to them. An answered request keeps its first answer.
-func (s *Store) AnswerRequest(ctx context.Context, v access.Viewer, id int64, answer string) error {
+// addressed to them, with the day the conference was held. An answered
+// request keeps its first answer.
+func (s *Store) AnswerRequest(ctx context.Context, v access.Viewer, id int64, answer string, heldOn, at time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE emergent_requests SET answered_at = now(), answered_by = $2, answer = $3
-			WHERE id = $1 AND casework_supervisor_id = $2 AND answered_at IS NULL`, id, v.PersonID, answer)
+		tag, err := tx.Exec(ctx, `UPDATE emergent_requests SET answered_at = $5, answered_by = $2, answer = $3, held_on = $4
+			WHERE id = $1 AND casework_supervisor_id = $2 AND answered_at IS NULL`, id, v.PersonID, answer, heldOn, at)
 		if err != nil {
 			return err
 		}
@@ -110,8 +149,16 @@ func (s *Store) AnswerRequest(ctx context.Context, v access.Viewer, id int64, an
 			return ErrNotFound
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "answered", Entity: "emergent_request", EntityID: fmt.Sprint(id),
-			Detail: map[string]any{"text_sha256": digest(answer)}})
+			Detail: map[string]any{"text_sha256": digest(answer), "held_on": heldOn.Format(time.DateOnly)}})
 	})
+}
+
+// RequestMadeOn returns the moment a request addressed to the viewer was
+// made, or ErrNotFound.
+func (s *Store) RequestMadeOn(ctx context.Context, v access.Viewer, id int64) (time.Time, error) {
+	var at time.Time
+	err := s.pool.QueryRow(ctx, `SELECT requested_at FROM emergent_requests WHERE id = $1 AND casework_supervisor_id = $2`, id, v.PersonID).Scan(&at)
+	return at, notFound(err)
 }
 
 // RequestAddressedTo reports whether an emergent request is the viewer's to answer.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"time"
@@ -141,9 +142,10 @@ func bulkTables(at time.Time) []bulkTable {
 				k := d.Conferences[i]
 				return []any{k.ID, k.Kind, k.HeldOn, k.SupervisorID, nullID(k.WorkerID), nullID(k.CaseworkSupervisorID), "draft", conferenceAuthor(k), k.EnteredAt, k.EnteredAt}
 			}},
-		{"conference_cases", []string{"conference_id", "case_id", "position", "progress", "notes"}, func(d *Dataset) int { return len(d.ConferenceCases) }, func(d *Dataset, i int) []any {
+		{"conference_cases", []string{"conference_id", "case_id", "position", "progress", "notes", "discussion", "discussed"}, func(d *Dataset) int { return len(d.ConferenceCases) }, func(d *Dataset, i int) []any {
 			c := d.ConferenceCases[i]
-			return []any{c.ConferenceID, c.CaseID, c.Position, nullString(c.Progress), c.Notes}
+			raw, _ := json.Marshal(discussion{Items: c.Discussion})
+			return []any{c.ConferenceID, c.CaseID, c.Position, nullString(c.Progress), c.Notes, raw, c.Discussed}
 		}},
 		{"next_steps", []string{"conference_id", "case_id", "description", "owner_id", "due_on", "done_on"}, func(d *Dataset) int { return len(d.NextSteps) }, func(d *Dataset, i int) []any {
 			n := d.NextSteps[i]

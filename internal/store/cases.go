@@ -114,7 +114,7 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 		    SELECT k.held_on, 'conference',
 		           CASE k.kind WHEN 'supervision' THEN 'Supervision conference' ELSE 'Casework review' END,
 		           k.status, k.id
-		    FROM conference_cases cc JOIN conferences k ON k.id = cc.conference_id
+		    FROM discussed_cases cc JOIN conferences k ON k.id = cc.conference_id
 		    WHERE cc.case_id = $1 AND (NOT $4 OR (k.status IN ('shared', 'acknowledged') AND k.kind = 'supervision'))
 		    UNION ALL
 		    SELECT r.assessed_on, 'risk', 'Risk ' || replace(r.level, '_', ' '), '', NULL

@@ -69,7 +69,7 @@ func (s *Store) Compliance(ctx context.Context, v access.Viewer, today, from, to
 			discussed AS (
 			    SELECT DISTINCT h.month, h.worker_id, h.case_id
 			    FROM held h
-			    JOIN conference_cases cc ON cc.case_id = h.case_id
+			    JOIN discussed_cases cc ON cc.case_id = h.case_id
 			    JOIN conferences k ON k.id = cc.conference_id AND k.kind = 'supervision' AND k.status <> 'draft'
 			        AND k.worker_id = h.worker_id AND k.held_on >= h.month AND k.held_on < (h.month + interval '1 month')::date
 			)
@@ -89,7 +89,7 @@ func (s *Store) Compliance(ctx context.Context, v access.Viewer, today, from, to
 		rows, err = tx.Query(ctx, `
 			WITH units AS (`+complianceUnitsSQL+`)
 			SELECT date_trunc('month', r.assessed_on)::date AS month, um.unit_id, r.case_id, r.assessed_on,
-			       (SELECT min(k.held_on) FROM conference_cases cc
+			       (SELECT min(k.held_on) FROM discussed_cases cc
 			        JOIN conferences k ON k.id = cc.conference_id AND k.kind = 'casework_review' AND k.status <> 'draft'
 			        WHERE cc.case_id = r.case_id AND k.held_on >= r.assessed_on AND k.held_on <= $2) AS reported
 			FROM risk_assessments r

@@ -40,11 +40,17 @@ type ConferenceRecord struct {
 	EnteredAt, UpdatedAt time.Time
 	SignedAt, SharedAt   *time.Time
 	AcknowledgedAt       *time.Time
-	Profile              string            // in force on the day held: its checklist applies
-	Topics               map[string]string // a casework review's unit-level agenda, by topic
-	Cases                []DiscussedCase
-	Steps                []NextStepRow
-	Addenda              []Addendum
+	Profile              string // in force on the day held: its checklist applies
+	// For the printed record: where it was held and who moved it on.
+	AgencyName, OfficeName, UnitName   string
+	SignedBy, SharedBy, AcknowledgedBy string
+	// Floor is the first-year check made at signing (nil: not a first-year
+	// worker's conference, or signed before it was kept).
+	Floor   *Floor
+	Topics  map[string]string // a casework review's unit-level agenda, by topic
+	Cases   []DiscussedCase
+	Steps   []NextStepRow
+	Addenda []Addendum
 }
 
 // DiscussedCase is one case of a conference with its structured discussion.
@@ -53,6 +59,8 @@ type DiscussedCase struct {
 	Number      string
 	FamilyName  string
 	Items       map[string]string // checklist item id -> what was discussed
+	NotApplies  map[string]bool   // checklist item id -> marked "does not apply"
+	Discussed   bool              // every item written or marked: counts as discussed
 	Progress    string
 	Notes       string
 	RiskLevel   string // a new level recorded in this discussion, applied at signing
@@ -79,7 +87,8 @@ type Addendum struct {
 
 // discussion is the stored form of a case's structured discussion.
 type discussion struct {
-	Items map[string]string `json:"items,omitempty"`
+	Items         map[string]string `json:"items,omitempty"`
+	NotApplicable []string          `json:"not_applicable,omitempty"`
 }
 
 // conferenceReachSQL: who may read conference $1 as viewer $2 on date $3.
@@ -121,22 +130,38 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 	var worker, cws *int64
 	var workerName, cwsName *string
 	var topics []byte
+	var floorCaseload, floorMinimum *int
 	err := tx.QueryRow(ctx, `
 		SELECT k.id, k.kind, k.held_on, k.status, k.version, k.supervisor_id, sp.full_name, k.worker_id, wp.full_name,
 		       k.casework_supervisor_id, cp.full_name, k.entered_at, k.updated_at, k.signed_at, k.shared_at, k.acknowledged_at, k.topics,
-		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), $4::text)
+		       coalesce((SELECT profile FROM profile_choices WHERE effective_on <= k.held_on ORDER BY effective_on DESC LIMIT 1), $4::text),
+		       coalesce((SELECT name FROM agency ORDER BY id LIMIT 1), ''),
+		       coalesce(un.office_name, ''), coalesce(un.unit_name, ''),
+		       coalesce((SELECT full_name FROM people WHERE id = k.signed_by), ''),
+		       coalesce((SELECT full_name FROM people WHERE id = k.shared_by), ''),
+		       coalesce((SELECT full_name FROM people WHERE id = k.acknowledged_by), ''),
+		       k.floor_caseload, k.floor_minimum
 		FROM conferences k
+		LEFT JOIN LATERAL (
+		    SELECT u.name AS unit_name, o.name AS office_name FROM unit_supervisors us
+		    JOIN units u ON u.id = us.unit_id JOIN offices o ON o.id = u.office_id
+		    WHERE us.supervisor_id = k.supervisor_id AND us.during @> k.held_on LIMIT 1
+		) un ON true
 		JOIN people sp ON sp.id = k.supervisor_id
 		LEFT JOIN people wp ON wp.id = k.worker_id
 		LEFT JOIN people cp ON cp.id = k.casework_supervisor_id
 		WHERE k.id = $1 AND `+conferenceReachSQL, id, v.PersonID, on, rules.DefaultProfile).Scan(
 		&k.ID, &k.Kind, &k.HeldOn, &k.Status, &k.Version, &k.SupervisorID, &k.SupervisorName, &worker, &workerName,
-		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &topics, &k.Profile)
+		&cws, &cwsName, &k.EnteredAt, &k.UpdatedAt, &k.SignedAt, &k.SharedAt, &k.AcknowledgedAt, &topics, &k.Profile,
+		&k.AgencyName, &k.OfficeName, &k.UnitName, &k.SignedBy, &k.SharedBy, &k.AcknowledgedBy, &floorCaseload, &floorMinimum)
 	if err != nil {
 		return k, notFound(err)
 	}
 	k.Topics = map[string]string{}
 	_ = json.Unmarshal(topics, &k.Topics) // malformed topics show as empty rather than failing the page
+	if floorCaseload != nil && floorMinimum != nil {
+		k.Floor = &Floor{Caseload: *floorCaseload, Minimum: *floorMinimum}
+	}
 	if worker != nil {
 		k.WorkerID, k.WorkerName = *worker, *workerName
 	}
@@ -144,7 +169,7 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 		k.CaseworkSupervisorID, k.CaseworkSupervisor = *cws, *cwsName
 	}
 	rows, err := tx.Query(ctx, `
-		SELECT cc.case_id, c.case_number, c.family_name, cc.discussion, coalesce(cc.progress, ''), cc.notes, coalesce(cc.risk_level, ''),
+		SELECT cc.case_id, c.case_number, c.family_name, cc.discussion, cc.discussed, coalesce(cc.progress, ''), cc.notes, coalesce(cc.risk_level, ''),
 		       coalesce((SELECT level FROM risk_assessments r WHERE r.case_id = cc.case_id AND r.assessed_on <= $2 ORDER BY assessed_on DESC LIMIT 1), '')
 		FROM conference_cases cc JOIN cases c ON c.id = cc.case_id
 		WHERE cc.conference_id = $1 ORDER BY cc.position, c.case_number`, id, on)
@@ -154,7 +179,7 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 	for rows.Next() {
 		var c DiscussedCase
 		var raw []byte
-		if err := rows.Scan(&c.CaseID, &c.Number, &c.FamilyName, &raw, &c.Progress, &c.Notes, &c.RiskLevel, &c.CurrentRisk); err != nil {
+		if err := rows.Scan(&c.CaseID, &c.Number, &c.FamilyName, &raw, &c.Discussed, &c.Progress, &c.Notes, &c.RiskLevel, &c.CurrentRisk); err != nil {
 			rows.Close()
 			return k, err
 		}
@@ -163,6 +188,10 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 		c.Items = d.Items
 		if c.Items == nil {
 			c.Items = map[string]string{}
+		}
+		c.NotApplies = map[string]bool{}
+		for _, id := range d.NotApplicable {
+			c.NotApplies[id] = true
 		}
 		k.Cases = append(k.Cases, c)
 	}
@@ -225,6 +254,9 @@ func (s *Store) StartConference(ctx context.Context, v access.Viewer, workerID i
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO conference_cases (conference_id, case_id, position)
 			SELECT $1, c, ord FROM unnest($2::bigint[]) WITH ORDINALITY AS t(c, ord)`, id, caseIDs); err != nil {
+			return err
+		}
+		if err := takeUpPoints(ctx, tx, workerID, id); err != nil {
 			return err
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "created", Entity: "conference", EntityID: fmt.Sprint(id),
@@ -383,11 +415,12 @@ type Draft struct {
 
 // DraftCase is one case's discussion in a draft.
 type DraftCase struct {
-	CaseID    int64
-	Items     map[string]string
-	Progress  string
-	Notes     string
-	RiskLevel string
+	CaseID     int64
+	Items      map[string]string
+	NotApplies map[string]bool // items marked "does not apply"
+	Progress   string
+	Notes      string
+	RiskLevel  string
 }
 
 // DraftStep is a next step in a draft.
@@ -423,6 +456,33 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 func (s *Store) SaveDraft(ctx context.Context, v access.Viewer, id int64, version int, d Draft) (SaveResult, error) {
 	var res SaveResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		res, err = saveDraft(ctx, tx, v, id, version, d)
+		return err
+	})
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("SaveDraft(%d): %w", id, err)
+	}
+	return res, nil
+}
+
+// checklistOn is the checklist each case of a conference is discussed
+// under: the profile's in force on the day held for a supervision
+// conference, the review's for a casework review.
+func checklistOn(ctx context.Context, tx pgx.Tx, kind string, held time.Time) ([]rules.ChecklistItem, error) {
+	if kind == "casework_review" {
+		return rules.ReviewChecklist(), nil
+	}
+	var profile string
+	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1), $2)`,
+		held, rules.DefaultProfile).Scan(&profile)
+	return rules.Checklist(profile), err
+}
+
+// saveDraft is SaveDraft inside a transaction of the caller's.
+func saveDraft(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, version int, d Draft) (SaveResult, error) {
+	var res SaveResult
+	err := func() error {
 		var worker, supervisor int64
 		topics, _ := json.Marshal(nonEmpty(d.Topics))
 		err := tx.QueryRow(ctx, `
@@ -453,14 +513,31 @@ func (s *Store) SaveDraft(ctx context.Context, v access.Viewer, id int64, versio
 		if _, err := tx.Exec(ctx, `DELETE FROM conference_cases WHERE conference_id = $1 AND NOT (case_id = ANY($2))`, id, ids); err != nil {
 			return err
 		}
+		var kind string
+		if err := tx.QueryRow(ctx, `SELECT kind FROM conferences WHERE id = $1`, id).Scan(&kind); err != nil {
+			return err
+		}
+		checklist, err := checklistOn(ctx, tx, kind, d.HeldOn)
+		if err != nil {
+			return err
+		}
 		for i, c := range d.Cases {
-			raw, _ := json.Marshal(discussion{Items: nonEmpty(c.Items)})
+			// What counts as discussed is decided here, from the checklist
+			// in force, whatever the caller says.
+			na := []string{}
+			for _, it := range checklist {
+				if c.NotApplies[it.ID] {
+					na = append(na, it.ID)
+				}
+			}
+			discussed := rules.Discussed(checklist, c.Items, c.NotApplies)
+			raw, _ := json.Marshal(discussion{Items: nonEmpty(c.Items), NotApplicable: na})
 			if _, err := tx.Exec(ctx, `
-				INSERT INTO conference_cases (conference_id, case_id, position, discussion, progress, notes, risk_level)
-				VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, NULLIF($7, ''))
+				INSERT INTO conference_cases (conference_id, case_id, position, discussion, progress, notes, risk_level, discussed)
+				VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, NULLIF($7, ''), $8)
 				ON CONFLICT (conference_id, case_id) DO UPDATE SET position = EXCLUDED.position, discussion = EXCLUDED.discussion,
-				    progress = EXCLUDED.progress, notes = EXCLUDED.notes, risk_level = EXCLUDED.risk_level`,
-				id, c.CaseID, i+1, raw, c.Progress, c.Notes, c.RiskLevel); err != nil {
+				    progress = EXCLUDED.progress, notes = EXCLUDED.notes, risk_level = EXCLUDED.risk_level, discussed = EXCLUDED.discussed`,
+				id, c.CaseID, i+1, raw, c.Progress, c.Notes, c.RiskLevel, discussed); err != nil {
 				return mapWriteError(err)
 			}
 		}
@@ -488,11 +565,8 @@ func (s *Store) SaveDraft(ctx context.Context, v access.Viewer, id int64, versio
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "updated", Entity: "conference", EntityID: fmt.Sprint(id),
 			Detail: map[string]any{"version": res.Version, "before": before, "after": after}})
-	})
-	if err != nil {
-		return SaveResult{}, fmt.Errorf("SaveDraft(%d): %w", id, err)
-	}
-	return res, nil
+	}()
+	return res, err
 }
 
 // whyNotSaved tells a conflict from a signed record from a conference out of
@@ -575,20 +649,49 @@ func mapWriteError(err error) error {
 // SignConference signs a draft at the version the supervisor read: the record
 // becomes immutable, and the new risk levels recorded in it take effect as
 // risk assessments dated the day it was held.
-func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, version int) error {
+//
+// With a draft, the draft is saved first in the same transaction, under the
+// same version check: the signed record is exactly what the supervisor saw
+// on the page. A record with a case left blank is not signed (BlankError).
+//
+// A first-year worker's conference keeps the floor checked at signing.
+func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, version int, d *Draft, floor *Floor) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if d != nil {
+			res, err := saveDraft(ctx, tx, v, id, version, *d)
+			if err != nil {
+				return err
+			}
+			version = res.Version
+		}
+		var blank []int64
+		rows, err := tx.Query(ctx, `
+			SELECT cc.case_id FROM conference_cases cc JOIN conferences k ON k.id = cc.conference_id
+			WHERE cc.conference_id = $1 AND NOT cc.discussed AND k.version = $3 AND k.status = 'draft'
+			  AND (k.supervisor_id = $2 AND k.kind = 'supervision' OR k.casework_supervisor_id = $2)
+			ORDER BY cc.position, cc.case_id`, id, v.PersonID, version)
+		if err != nil {
+			return err
+		}
+		if blank, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return err
+		}
+		if len(blank) > 0 {
+			return &BlankError{Cases: blank}
+		}
 		var held time.Time
-		err := tx.QueryRow(ctx, `
-			UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = $3, version = version + 1, updated_at = now()
+		err = tx.QueryRow(ctx, `
+			UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = $3, version = version + 1, updated_at = now(),
+			       floor_caseload = $4, floor_minimum = $5
 			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
-			RETURNING held_on`, id, version, v.PersonID).Scan(&held)
+			RETURNING held_on`, id, version, v.PersonID, floor.caseload(), floor.minimum()).Scan(&held)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return whyNotSaved(ctx, tx, v, id)
 		}
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `
+		rows, err = tx.Query(ctx, `
 			INSERT INTO risk_assessments (case_id, level, assessed_on, recorded_by, recorded_at)
 			SELECT cc.case_id, cc.risk_level, $2, $3, now() FROM conference_cases cc
 			WHERE cc.conference_id = $1 AND cc.risk_level IS NOT NULL
@@ -610,6 +713,39 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 			Detail: map[string]any{"risk_levels_applied": applied}})
 	})
 }
+
+// Floor is a first-year worker's conference floor as checked at signing: the
+// caseload on the day held and the least number of cases to discuss (a
+// quarter of it, rounded up).
+type Floor struct {
+	Caseload, Minimum int
+}
+
+func (f *Floor) caseload() *int {
+	if f == nil {
+		return nil
+	}
+	return &f.Caseload
+}
+
+func (f *Floor) minimum() *int {
+	if f == nil {
+		return nil
+	}
+	return &f.Minimum
+}
+
+// BlankError is a record refused signing because cases of it are blank: a
+// topic neither written nor marked "does not apply". Nothing was signed.
+type BlankError struct {
+	Cases []int64 // in the record's order
+}
+
+func (e *BlankError) Error() string {
+	return fmt.Sprintf("%d cases of the record are not discussed", len(e.Cases))
+}
+
+func (e *BlankError) Unwrap() error { return ErrInvalid }
 
 // ShareConference shares a signed record: a supervision conference with its
 // worker, a casework review with its supervisor.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/demo"
+	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 	"github.com/casework/casework/internal/testdb"
 )
@@ -90,8 +92,8 @@ func TestConferenceLifecycle(t *testing.T) {
 	}
 	draft := store.Draft{HeldOn: heldOn,
 		Cases: []store.DraftCase{
-			{CaseID: f.case1, Items: map[string]string{"safety_risk": "Safety plan holding.", "visits": ""}, Progress: "adequate", Notes: "Mother engaged.", RiskLevel: "high"},
-			{CaseID: f.case2, Items: map[string]string{"court": "Hearing on the 4th."}},
+			{CaseID: f.case1, Items: written("Safety plan holding."), Progress: "adequate", Notes: "Mother engaged.", RiskLevel: "high"},
+			{CaseID: f.case2, Items: map[string]string{"court": "Hearing on the 4th."}, NotApplies: notApplies("court")},
 		},
 		Steps: []store.DraftStep{{CaseID: f.case1, Description: "Schedule the family team meeting", OwnerID: f.workerID, DueOn: heldOn.AddDate(0, 0, 10)}},
 	}
@@ -111,7 +113,7 @@ func TestConferenceLifecycle(t *testing.T) {
 		t.Fatalf("after the refused save: %+v", k)
 	}
 	// Sign: the record freezes and the new risk level takes effect on the day held.
-	if err := f.st.SignConference(ctx, f.sup, id, 2); err != nil {
+	if err := f.st.SignConference(ctx, f.sup, id, 2, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	var level string
@@ -176,6 +178,31 @@ func TestConferenceLifecycle(t *testing.T) {
 	}
 }
 
+// written is a discussion answering every topic of nj-cpp's checklist, the
+// first with the text given.
+func written(first string) map[string]string {
+	m := map[string]string{}
+	for i, it := range rules.Checklist("nj-cpp") {
+		m[it.ID] = "Discussed with the worker."
+		if i == 0 {
+			m[it.ID] = first
+		}
+	}
+	return m
+}
+
+// notApplies marks every topic of nj-cpp's checklist "does not apply" but
+// the ones named.
+func notApplies(except ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, it := range rules.Checklist("nj-cpp") {
+		if !slices.Contains(except, it.ID) {
+			m[it.ID] = true
+		}
+	}
+	return m
+}
+
 func join(s []string) string {
 	out := ""
 	for i, x := range s {
@@ -220,5 +247,84 @@ func TestConferenceRefusesWhatIsNotTheSupervisors(t *testing.T) {
 	// A conference dated after the day it is entered is refused by the schema.
 	if _, err := f.st.StartConference(ctx, f.sup, f.workerID, enteredAt.AddDate(0, 0, 3), enteredAt, []int64{f.case1}); err == nil {
 		t.Fatal("a conference dated in the future was accepted")
+	}
+}
+
+// A case left blank is listed, not discussed: the record is not signed with
+// it, and a blank case of a record signed before the rule (made here by
+// switching the schema's guard off, as a record from before migration 000040
+// would be) never reaches the rules' facts.
+func TestBlankCaseIsNeverDiscussed(t *testing.T) {
+	f := newConfFixture(t)
+	ctx := context.Background()
+	id, err := f.st.StartConference(ctx, f.sup, f.workerID, heldOn, enteredAt, []int64{f.case1, f.case2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blankDraft := store.Draft{HeldOn: heldOn, Cases: []store.DraftCase{
+		{CaseID: f.case1, Items: written("Safety plan holding.")},
+		{CaseID: f.case2, Items: map[string]string{"safety_risk": "   "}, Notes: "Only notes, no topic."},
+	}}
+	res, err := f.st.SaveDraft(ctx, f.sup, id, 1, blankDraft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blank *store.BlankError
+	if err := f.st.SignConference(ctx, f.sup, id, res.Version, nil, nil); !errors.As(err, &blank) || len(blank.Cases) != 1 || blank.Cases[0] != f.case2 {
+		t.Fatalf("signing with a blank case: %v, want BlankError naming case %d", err, f.case2)
+	}
+	// Saving and signing at once is refused the same way, and writes nothing.
+	if err := f.st.SignConference(ctx, f.sup, id, res.Version, &blankDraft, nil); !errors.As(err, &blank) {
+		t.Fatalf("save and sign with a blank case: %v", err)
+	}
+	k, _ := f.st.Conference(ctx, f.sup, id, asOf)
+	if k.Status != "draft" || k.Version != res.Version || !k.Cases[0].Discussed || k.Cases[1].Discussed {
+		t.Fatalf("after refused signings: status %s version %d, discussed %v %v", k.Status, k.Version, k.Cases[0].Discussed, k.Cases[1].Discussed)
+	}
+	// Whoever asks: the schema refuses it too.
+	if _, err := f.owner.Exec(ctx, `UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = supervisor_id WHERE id = $1`, id); err == nil {
+		t.Fatal("the schema signed a record with a blank case")
+	}
+	// A record signed before the rule, with the blank case on it.
+	for _, q := range []string{
+		`ALTER TABLE conferences DISABLE TRIGGER conferences_sign_discussed`,
+		fmt.Sprintf(`UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = supervisor_id WHERE id = %d`, id),
+		`ALTER TABLE conferences ENABLE TRIGGER conferences_sign_discussed`,
+	} {
+		if _, err := f.owner.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var n1, n2 string
+	if err := f.owner.QueryRow(ctx, `SELECT (SELECT case_number FROM cases WHERE id = $1), (SELECT case_number FROM cases WHERE id = $2)`, f.case1, f.case2).Scan(&n1, &n2); err != nil {
+		t.Fatal(err)
+	}
+	facts, ids, err := f.st.WorkerFacts(ctx, f.sup, f.workerID, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range facts.Conferences {
+		if ids.Conferences[c.ID] != id {
+			continue
+		}
+		found = true
+		if !slices.Contains(c.Cases, n1) || slices.Contains(c.Cases, n2) {
+			t.Errorf("the signed record's cases in the facts: %v; want %s (discussed) and not %s (blank)", c.Cases, n1, n2)
+		}
+	}
+	if !found {
+		t.Fatal("the signed record is not in the worker's facts")
+	}
+	// The same for every reader: the record page says the blank case does
+	// not count, and the count of cases on the worker's page is of discussed
+	// cases only.
+	k, _ = f.st.Conference(ctx, f.sup, id, asOf)
+	if k.Cases[1].Discussed {
+		t.Error("the blank case reads as discussed")
+	}
+	var counted int
+	if err := f.owner.QueryRow(ctx, `SELECT count(*) FROM discussed_cases WHERE conference_id = $1`, id).Scan(&counted); err != nil || counted != 1 {
+		t.Errorf("discussed_cases holds %d cases of the record (%v), want 1", counted, err)
 	}
 }

@@ -30,7 +30,7 @@ func (s *Store) PendingContacts(ctx context.Context, v access.Viewer, workerID i
 		SELECT e.id, e.case_id, c.case_number, c.family_name, e.kind, e.occurred_on
 		FROM case_assignments a
 		JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $3)
-		JOIN events e ON e.case_id = c.id AND e.approval = 'pending'
+		JOIN events e ON e.case_id = c.id AND `+contactAwaitingSQL("e", "$3::date")+`
 		WHERE a.worker_id = $1 AND a.during @> $3::date AND `+reach("$1", "$2", "$3")+`
 		ORDER BY e.occurred_on, e.id LIMIT $4`, workerID, v.PersonID, on, PendingContactsLimit)
 	if err != nil {
@@ -51,7 +51,7 @@ func (s *Store) ApproveContacts(ctx context.Context, v access.Viewer, eventIDs [
 			FROM case_assignments a
 			JOIN unit_members m ON m.worker_id = a.worker_id AND m.during @> $3::date
 			JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $3::date AND s.supervisor_id = $2
-			WHERE e.id = ANY($1) AND e.approval = 'pending' AND a.case_id = e.case_id AND a.during @> $3::date
+			WHERE e.id = ANY($1) AND `+contactAwaitingSQL("e", "$3::date")+` AND a.case_id = e.case_id AND a.during @> $3::date
 			RETURNING e.id, e.case_id`, eventIDs, v.PersonID, on)
 		if err != nil {
 			return err

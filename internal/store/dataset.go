@@ -116,6 +116,8 @@ type ConferenceCase struct {
 	Position     int
 	Progress     string
 	Notes        string
+	Discussion   map[string]string // checklist item id -> what was discussed
+	Discussed    bool              // every item of the checklist answered (rules.Discussed)
 }
 
 type NextStep struct {

@@ -32,16 +32,17 @@ var EmergentReasons = []EmergentReason{
 type EmergentReason struct{ Code, Words string }
 
 // FlagCase asks the casework supervisor over the viewer for an emergent
-// conference on a case the viewer supervises.
-func (s *Store) FlagCase(ctx context.Context, v access.Viewer, caseID int64, reason, details string, on time.Time) error {
+// conference on a case the viewer supervises, made at the moment given (the
+// app's clock).
+func (s *Store) FlagCase(ctx context.Context, v access.Viewer, caseID int64, reason, details string, on, at time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `
 			INSERT INTO emergent_requests (case_id, requested_by, casework_supervisor_id, reason, details, requested_at)
-			SELECT $1, $2, r.casework_supervisor_id, $4, $5, now()
+			SELECT $1, $2, r.casework_supervisor_id, $4, $5, $6
 			FROM supervisor_reports r
 			WHERE r.supervisor_id = $2 AND r.during @> $3::date AND `+supervisesCaseSQL+`
-			RETURNING id`, caseID, v.PersonID, on, reason, details).Scan(&id)
+			RETURNING id`, caseID, v.PersonID, on, reason, details, at).Scan(&id)
 		if err != nil {
 			return notFound(mapWriteError(err))
 		}

@@ -229,7 +229,7 @@ func exportConferences(ctx context.Context, tx pgx.Tx, factID map[int64]string, 
 		SELECT `+factConferenceID+`, k.kind, k.held_on, k.supervisor_id, coalesce(k.worker_id, k.invited_worker_id), k.casework_supervisor_id,
 		       `+sharedDate("k")+`,
 		       coalesce((SELECT array_agg(c.case_number ORDER BY cc.position, c.case_number)
-		                 FROM conference_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.conference_id = k.id), '{}')
+		                 FROM discussed_cases cc JOIN cases c ON c.id = cc.case_id WHERE cc.conference_id = k.id), '{}')
 		FROM conferences k
 		WHERE k.status IN `+heldStatuses+`
 		ORDER BY k.held_on, `+factConferenceID+` COLLATE "C"`)

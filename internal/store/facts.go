@@ -212,7 +212,7 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		    SELECT k.id FROM conferences k
 		    WHERE k.kind = 'casework_review' AND k.supervisor_id IN (SELECT supervisor_id FROM sups) AND k.held_on <= $3
 		    UNION
-		    SELECT cc.conference_id FROM conference_cases cc WHERE cc.case_id = ANY($2)
+		    SELECT cc.conference_id FROM discussed_cases cc WHERE cc.case_id = ANY($2)
 		)
 		SELECT h.id, coalesce(h.source_id, 'k' || h.id), h.kind, h.held_on, h.supervisor_id, coalesce(h.worker_id, h.invited_worker_id), h.casework_supervisor_id,
 		       `+sharedDate("h")+`
@@ -266,7 +266,7 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	}
 	// The cases each discussed that are in these facts, in the order discussed.
 	rows, err = tx.Query(ctx, `
-		SELECT conference_id, case_id FROM conference_cases
+		SELECT conference_id, case_id FROM discussed_cases
 		WHERE conference_id = ANY($1) AND case_id = ANY($2)
 		ORDER BY conference_id, position, case_id`, confIDs, caseIDs)
 	if err != nil {

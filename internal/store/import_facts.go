@@ -702,8 +702,10 @@ func (im *factsImport) conferences(ctx context.Context) error {
 	}
 	count.Created += int(tag.RowsAffected())
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO conference_cases (conference_id, case_id, position)
-		SELECT f.conference_id, c.case_id, fc.pos
+		-- The system of record's conference is its record of the discussion:
+		-- its cases count as discussed (docs/workspace.md).
+		INSERT INTO conference_cases (conference_id, case_id, position, discussed)
+		SELECT f.conference_id, c.case_id, fc.pos, true
 		FROM f_conf_cases fc JOIN f_conf f ON f.idx = fc.kidx JOIN f_cases c ON c.cid = fc.cid
 		WHERE f.fresh`); err != nil {
 		return err

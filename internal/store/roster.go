@@ -51,7 +51,7 @@ func addMonthsClamped(d time.Time, months int) time.Time {
 
 // The workers of one unit on a date, with their open caseload, high and very
 // high risk cases and last supervision conference: one set-based query.
-const unitWorkersSQL = `
+var unitWorkersSQL = `
 SELECT p.id, p.full_name, p.email, p.experience_start, lower(m.during) AS since,
        coalesce(load.caseload, 0) AS caseload, coalesce(load.high_risk, 0) AS high_risk,
        last.held_on AS last_conference, coalesce(pending.n, 0) AS pending_contacts
@@ -77,7 +77,7 @@ LEFT JOIN LATERAL (
     SELECT count(*) AS n
     FROM case_assignments a
     JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
-    JOIN events e ON e.case_id = c.id AND e.approval = 'pending'
+    JOIN events e ON e.case_id = c.id AND ` + contactAwaitingSQL("e", "$2::date") + `
     WHERE a.worker_id = p.id AND a.during @> $2::date
 ) pending ON true
 WHERE m.unit_id = $1 AND m.during @> $2::date

@@ -340,7 +340,7 @@ type rawDiscussedResult struct {
 	err  error
 }
 
-// rawDiscussed reads every row of conference_cases on a connection of its
+// rawDiscussed reads every row of discussed_cases on a connection of its
 // own, in the snapshot given, in binary: one pass over the table (a subquery
 // per conference would run hundreds of thousands of times).
 func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscussedResult) {
@@ -350,7 +350,7 @@ func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscu
 			return err
 		}
 		res.rows = make([]rawDiscussedRow, 0, n)
-		rows, err := tx.Query(ctx, `SELECT conference_id, case_id, position FROM conference_cases`,
+		rows, err := tx.Query(ctx, `SELECT conference_id, case_id, position FROM discussed_cases`,
 			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode})
 		if err != nil {
 			return err

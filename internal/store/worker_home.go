@@ -19,7 +19,7 @@ import (
 func (s *Store) SharedWithMe(ctx context.Context, v access.Viewer) ([]ConferenceSummary, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT k.id, k.kind, k.held_on, k.status,
-		       (SELECT count(*) FROM conference_cases cc WHERE cc.conference_id = k.id) AS cases,
+		       (SELECT count(*) FROM discussed_cases cc WHERE cc.conference_id = k.id) AS cases,
 		       k.entered_at, k.signed_at, k.shared_at, sp.full_name AS with_name
 		FROM conferences k JOIN people sp ON sp.id = k.supervisor_id
 		WHERE k.worker_id = $1 AND k.status = 'shared'
@@ -80,18 +80,18 @@ func (s *Store) MarkStepDone(ctx context.Context, v access.Viewer, stepID int64,
 // RequestEmergentConference is a worker's request for a conference with the
 // casework supervisor when their supervisor is unavailable (seed 001). The
 // case, if given, must be the worker's own.
-func (s *Store) RequestEmergentConference(ctx context.Context, v access.Viewer, caseID int64, details string, on time.Time) error {
+func (s *Store) RequestEmergentConference(ctx context.Context, v access.Viewer, caseID int64, details string, on, at time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `
 			INSERT INTO emergent_requests (case_id, requested_by, casework_supervisor_id, reason, details, requested_at)
-			SELECT NULLIF($2, 0), $1, r.casework_supervisor_id, 'supervisor_unavailable', $3, now()
+			SELECT NULLIF($2, 0), $1, r.casework_supervisor_id, 'supervisor_unavailable', $3, $5
 			FROM unit_members m
 			JOIN unit_supervisors us ON us.unit_id = m.unit_id AND us.during @> $4::date
 			JOIN supervisor_reports r ON r.supervisor_id = us.supervisor_id AND r.during @> $4::date
 			WHERE m.worker_id = $1 AND m.during @> $4::date
 			  AND ($2 = 0 OR EXISTS (SELECT 1 FROM case_assignments a WHERE a.case_id = $2 AND a.worker_id = $1 AND a.during @> $4::date))
-			RETURNING id`, v.PersonID, caseID, details, on).Scan(&id)
+			RETURNING id`, v.PersonID, caseID, details, on, at).Scan(&id)
 		if err != nil {
 			return notFound(mapWriteError(err))
 		}

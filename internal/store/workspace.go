@@ -151,7 +151,7 @@ type ConferenceSummary struct {
 func (s *Store) WorkerConferences(ctx context.Context, v access.Viewer, workerID int64, on time.Time, limit int) ([]ConferenceSummary, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT k.id, k.kind, k.held_on, k.status,
-		       (SELECT count(*) FROM conference_cases cc WHERE cc.conference_id = k.id) AS cases,
+		       (SELECT count(*) FROM discussed_cases cc WHERE cc.conference_id = k.id) AS cases,
 		       k.entered_at, k.signed_at, k.shared_at, sp.full_name AS with_name
 		FROM conferences k
 		JOIN people sp ON sp.id = k.supervisor_id

@@ -155,12 +155,14 @@ func (h *harness) fixtures(t *testing.T) (mine, other fixture) {
 		f["requestID"] = q(`INSERT INTO emergent_requests (case_id, requested_by, casework_supervisor_id, reason, requested_at)
 			SELECT $1, r.supervisor_id, r.casework_supervisor_id, 'critical_incident', now() FROM supervisor_reports r
 			WHERE r.supervisor_id = $2 AND r.during @> $3::date RETURNING id`, f["caseID"], sup, day)
+		// A talking point of the worker's for their next conference.
+		f["pointID"] = q(`INSERT INTO talking_points (worker_id, body, written_at) VALUES ($1, 'Fixture point', now()) RETURNING id`, worker)
 		// Three conferences of the worker with their supervisor: a draft, a
 		// signed record and a shared one.
 		for _, c := range []struct{ key, status string }{{"conferenceID", "draft"}, {"signedConference", "signed"}, {"sharedConference", "shared"}} {
 			id := q(`INSERT INTO conferences (kind, held_on, supervisor_id, worker_id, status, created_by, entered_at, updated_at)
 				VALUES ('supervision', DATE '2026-11-20', $1, $2, 'draft', $1, now(), now()) RETURNING id`, sup, worker)
-			q(`INSERT INTO conference_cases (conference_id, case_id) VALUES ($1, $2) RETURNING conference_id`, id, f["caseID"])
+			q(`INSERT INTO conference_cases (conference_id, case_id, discussion, discussed) VALUES ($1, $2, '{"items": {"safety_risk": "Fixture discussion."}}', true) RETURNING conference_id`, id, f["caseID"])
 			if c.key == "signedConference" {
 				// A next step of the worker's, open, on a record about to be signed.
 				f["stepID"] = q(`INSERT INTO next_steps (conference_id, description, owner_id, due_on)

@@ -18,6 +18,12 @@ import (
 // prepare for each proposed case, records shared with them, their next steps
 // and obligations, and the ways to ask for help.
 func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
+	app.showWorkerAgenda(w, r, http.StatusOK, views.RequestForm{})
+}
+
+// showWorkerAgenda is the worker's page, with the emergent request form as
+// typed (and its problems) when it came back.
+func (app *App) showWorkerAgenda(w http.ResponseWriter, r *http.Request, status int, req views.RequestForm, point ...views.PointForm) {
 	v, _ := viewerFrom(r.Context())
 	today := app.today()
 	ws, err := app.store.Worker(r.Context(), v, v.PersonID, today)
@@ -99,7 +105,19 @@ func (app *App) workerAgenda(w http.ResponseWriter, r *http.Request) {
 			a.Obligations = append(a.Obligations, views.CaseListEntry{Case: refs[n], Obligations: os, Labels: labels})
 		}
 	}
-	app.render(w, r, http.StatusOK, views.WorkerAgendaPage(app.chrome(r, "My next conference", "/agenda"), a))
+	if a.MyRequests, err = app.myEmergentRequests(r); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	a.Request, a.Reasons = req, emergentReasons()
+	if len(point) > 0 {
+		a.Point = point[0]
+	}
+	if a.Points, err = app.store.TalkingPoints(r.Context(), v, v.PersonID, today); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	app.render(w, r, status, views.WorkerAgendaPage(app.chrome(r, "My next conference", "/agenda"), a))
 }
 
 func (app *App) markStepDone(w http.ResponseWriter, r *http.Request) {
@@ -124,17 +142,26 @@ func (app *App) requestEmergent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	details := strings.TrimSpace(r.PostForm.Get("details"))
-	caseID, err := strconv.ParseInt(r.PostForm.Get("case"), 10, 64)
-	if err != nil || caseID < 0 || details == "" || utf8.RuneCountInString(details) > maxText {
-		app.errorPage(w, r, http.StatusUnprocessableEntity, "Request a conference",
-			"Say what is happening (at most 10,000 characters) and choose one of your cases or none. Nothing was sent; go back to keep what you typed.")
+	form := views.RequestForm{Case: r.PostForm.Get("case"), Details: r.PostForm.Get("details"), Problems: map[string]string{}}
+	caseID, err := strconv.ParseInt(form.Case, 10, 64)
+	if err != nil || caseID < 0 {
+		form.Problems["req-case"] = "Choose one of your cases, or none."
+	}
+	switch {
+	case details == "":
+		form.Problems["req-details"] = "Say what is happening."
+	case utf8.RuneCountInString(details) > maxText:
+		form.Problems["req-details"] = "Keep this under 10,000 characters."
+	}
+	if len(form.Problems) > 0 {
+		app.showWorkerAgenda(w, r, http.StatusUnprocessableEntity, form)
 		return
 	}
 	v, _ := viewerFrom(r.Context())
-	err = app.store.RequestEmergentConference(r.Context(), v, caseID, details, app.today())
+	err = app.store.RequestEmergentConference(r.Context(), v, caseID, details, app.today(), app.now())
 	if errors.Is(err, store.ErrNotFound) {
-		app.errorPage(w, r, http.StatusUnprocessableEntity, "Request a conference",
-			"That case is not one of yours today, or your unit has no casework supervisor on record. Nothing was sent.")
+		form.Problems["req-case"] = "That case is not one of yours today, or your unit has no casework supervisor on record. Nothing was sent."
+		app.showWorkerAgenda(w, r, http.StatusUnprocessableEntity, form)
 		return
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/auth"
+	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 )
 
@@ -53,6 +54,10 @@ type Config struct {
 	// in its queue (0: 3s).
 	HashGate *auth.Gate
 	HashWait time.Duration
+	// ClosingHour is the agency's closing hour (1-23, its zone): an
+	// emergent request made at or after it is due the next business day.
+	// 0 is rules.DefaultClosingHour.
+	ClosingHour int
 }
 
 // App holds the dependencies of every handler.
@@ -71,6 +76,8 @@ type App struct {
 	sso      *SSO
 	hashGate *auth.Gate
 	hashWait time.Duration
+
+	closingHour int
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -138,6 +145,10 @@ func New(cfg Config) (*App, error) {
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
 		sso:      cfg.SSO,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep, hashGate: cfg.HashGate, hashWait: cfg.HashWait,
+		closingHour: cfg.ClosingHour,
+	}
+	if app.closingHour <= 0 || app.closingHour > 23 {
+		app.closingHour = rules.DefaultClosingHour
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	ctx, stop := context.WithCancel(context.Background())

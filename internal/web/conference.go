@@ -60,6 +60,10 @@ func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status
 	}
 	n := views.NewConference{Worker: ws, HeldOn: heldOn, Coverage: rules.Coverage(f, factID, f.AsOf),
 		FirstYear: agenda.FirstYear, Target: agenda.Target, Problems: problems, Chosen: chosen}
+	if n.Points, n.OpenSteps, err = app.carried(r, id); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	proposed := map[string]bool{}
 	fill := chosen == nil
 	if fill {
@@ -89,6 +93,18 @@ func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status
 		return n.Others[i].FamilyName+n.Others[i].Number < n.Others[j].FamilyName+n.Others[j].Number
 	})
 	app.render(w, r, status, views.NewConferencePage(app.chrome(r, "New conference", ""), n))
+}
+
+// carried is what a worker's next conference carries from before it: their
+// own talking points and the open next steps of earlier conferences.
+func (app *App) carried(r *http.Request, workerID int64) ([]store.TalkingPoint, []store.OpenStep, error) {
+	v, _ := viewerFrom(r.Context())
+	points, err := app.store.TalkingPoints(r.Context(), v, workerID, app.today())
+	if err != nil {
+		return nil, nil, err
+	}
+	steps, err := app.store.OpenSteps(r.Context(), v, workerID, app.today())
+	return points, steps, err
 }
 
 func factIDOf(ids store.FactIDs, personID int64) string {
@@ -181,7 +197,12 @@ func (app *App) conferencePage(w http.ResponseWriter, r *http.Request) {
 		app.renderEdit(w, r, http.StatusOK, form)
 		return
 	}
-	app.renderRecord(w, r, rec)
+	app.renderRecord(w, r, http.StatusOK, rec, addendumForm{})
+}
+
+// addendumForm is an addendum as typed, shown again with its problem.
+type addendumForm struct {
+	Body, Problem string
 }
 
 func (app *App) canEdit(v access.Viewer, rec store.ConferenceRecord) bool {
@@ -194,7 +215,7 @@ func (app *App) canEdit(v access.Viewer, rec store.ConferenceRecord) bool {
 	return rec.CaseworkSupervisorID == v.PersonID
 }
 
-func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord) {
+func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, status int, rec store.ConferenceRecord, add addendumForm) {
 	v, _ := viewerFrom(r.Context())
 	app.localize(&rec)
 	author := (rec.Kind == "supervision" && rec.SupervisorID == v.PersonID) || (rec.Kind == "casework_review" && rec.CaseworkSupervisorID == v.PersonID)
@@ -205,12 +226,30 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 		CanAcknowledge: rec.Status == "shared" && ((rec.Kind == "supervision" && rec.WorkerID == v.PersonID) || (rec.Kind == "casework_review" && rec.SupervisorID == v.PersonID)),
 		CanAddendum:    author && rec.Status != "draft",
 		LateEntry:      app.lateEntry(rec),
+		AddendumText:   add.Body,
+		AddendumIssue:  add.Problem,
+	}
+	switch {
+	case rec.Floor != nil:
+		// Said on the record as checked when it was signed.
+		if n := len(discussedNumbers(rec)); n < rec.Floor.Minimum {
+			view.Floor = floorSentence(rec.Floor.Minimum, rec.Floor.Caseload, n)
+		}
+	case rec.Kind == "supervision" && rec.Status != "draft":
+		// Signed before the check was kept (migration 000043): the
+		// caseload as the facts know it today, as of the day held.
+		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today()); err == nil {
+			view.Floor = floorShort(facts, factIDOf(ids, rec.WorkerID), rec)
+		}
 	}
 	switch r.URL.Query().Get("notice") {
 	case "signed":
 		view.Notice = "Signed. The record is final; corrections are added as dated addenda."
 	case "shared":
 		view.Notice = "Shared with the worker."
+		if rec.Kind == "casework_review" {
+			view.Notice = "Shared with the supervisor."
+		}
 	case "acknowledged":
 		view.Notice = "Thank you: your acknowledgement is recorded."
 	case "addendum":
@@ -221,7 +260,7 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, rec store.C
 		title = "Casework review"
 		view.Topics = rules.ReviewTopics()
 	}
-	app.render(w, r, http.StatusOK, views.ConferencePage(app.chrome(r, title, ""), view))
+	app.render(w, r, status, views.ConferencePage(app.chrome(r, title, ""), view))
 }
 
 // checklistOf is the discussion checklist of a record's cases: the profile's
@@ -279,7 +318,7 @@ func (app *App) formFromRecord(rec store.ConferenceRecord) views.ConferenceForm 
 	f := views.ConferenceForm{Record: rec, Version: rec.Version, HeldOn: rec.HeldOn.Format(time.DateOnly), Problems: map[string]string{}, TopicText: rec.Topics}
 	for _, c := range rec.Cases {
 		f.Cases = append(f.Cases, views.FormCase{CaseID: c.CaseID, Number: c.Number, FamilyName: c.FamilyName, CurrentRisk: c.CurrentRisk,
-			Items: c.Items, Progress: c.Progress, Notes: c.Notes, RiskLevel: c.RiskLevel})
+			Items: c.Items, NotApplies: c.NotApplies, Progress: c.Progress, Notes: c.Notes, RiskLevel: c.RiskLevel})
 	}
 	for _, s := range rec.Steps {
 		cs := ""
@@ -327,26 +366,37 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 	}
 	if rec.WorkerID != 0 {
 		today := app.today()
+		var err error
+		if f.Points, f.OpenSteps, err = app.carried(r, rec.WorkerID); err != nil {
+			app.storeError(w, r, err)
+			return
+		}
 		refs, err := app.store.WorkerCases(r.Context(), v, rec.WorkerID, today)
 		if err != nil {
 			app.storeError(w, r, err)
 			return
 		}
-		in := map[int64]bool{}
+		// Only the cases written so far count as discussed, here as in the
+		// facts: a blank section is listed, not discussed.
+		in, written := map[int64]bool{}, map[int64]bool{}
 		var numbers []string
 		for _, c := range f.Cases {
 			in[c.CaseID] = true
+			written[c.CaseID] = len(c.Blank(f.Checklist)) == 0
 		}
 		for number, ref := range refs {
 			if in[ref.ID] {
-				numbers = append(numbers, number)
+				if written[ref.ID] {
+					numbers = append(numbers, number)
+				}
 			} else {
 				f.AddChoices = append(f.AddChoices, ref)
 			}
 		}
 		sort.Slice(f.AddChoices, func(i, j int) bool { return f.AddChoices[i].FamilyName < f.AddChoices[j].FamilyName })
 		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, today); err == nil {
-			f.Check = conferenceCheck(facts, factIDOf(ids, rec.WorkerID), rec.HeldOn, numbers)
+			f.Check = fmt.Sprintf("%d cases listed, %d written so far. ", len(f.Cases), len(numbers)) +
+				conferenceCheck(facts, factIDOf(ids, rec.WorkerID), rec.HeldOn, numbers)
 		}
 	}
 	title := "Conference with " + rec.WorkerName
@@ -354,6 +404,75 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 		title = "Casework review with " + rec.SupervisorName
 	}
 	app.render(w, r, status, views.ConferenceEditPage(app.chrome(r, title, ""), f))
+}
+
+// floorShort says, in a sentence, when a first-year worker's conference
+// discusses less than a quarter of the caseload (the policy's floor), counting
+// only the cases discussed; "" otherwise.
+func floorShort(f rules.Facts, worker string, rec store.ConferenceRecord) string {
+	c := floorCheck(f, worker, rec)
+	if !c.FirstYear || c.Short == 0 {
+		return ""
+	}
+	return floorSentence(c.Minimum, c.Caseload, c.Discussed)
+}
+
+func floorSentence(minimum, caseload, discussed int) string {
+	return fmt.Sprintf("Below the first-year floor: a first-year worker's weekly conference discusses at least a quarter of the caseload "+
+		"(%d of %d cases); this one discusses %d.", minimum, caseload, discussed)
+}
+
+// floorCheck checks a record's discussed cases against the caseload on the
+// day it was held.
+func floorCheck(f rules.Facts, worker string, rec store.ConferenceRecord) rules.ConferenceCheck {
+	d := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
+	return rules.CheckConference(f, rules.Conference{ID: "this-record", Kind: rules.KindSupervision, Date: d, Worker: worker, Cases: discussedNumbers(rec)})
+}
+
+func discussedNumbers(rec store.ConferenceRecord) []string {
+	var cases []string
+	for _, c := range rec.Cases {
+		if c.Discussed {
+			cases = append(cases, c.Number)
+		}
+	}
+	return cases
+}
+
+// floorAtSigning is the first-year check kept with a record when it is
+// signed, for the cases it discusses as they will be signed; nil for a
+// review or a worker past their first year.
+func (app *App) floorAtSigning(r *http.Request, rec store.ConferenceRecord) (*store.Floor, error) {
+	if rec.Kind != "supervision" {
+		return nil, nil
+	}
+	v, _ := viewerFrom(r.Context())
+	facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today())
+	if err != nil {
+		return nil, err
+	}
+	c := floorCheck(facts, factIDOf(ids, rec.WorkerID), rec)
+	if !c.FirstYear {
+		return nil, nil
+	}
+	return &store.Floor{Caseload: c.Caseload, Minimum: c.Minimum}, nil
+}
+
+// asSigned is the record as the form would sign it: its held date and its
+// cases, each discussed when every topic is answered.
+func asSigned(rec store.ConferenceRecord, f views.ConferenceForm, d store.Draft) store.ConferenceRecord {
+	out := rec
+	out.HeldOn = d.HeldOn
+	checklist := checklistOf(rec)
+	known := map[int64]string{}
+	for _, c := range rec.Cases {
+		known[c.CaseID] = c.Number
+	}
+	out.Cases = nil
+	for _, c := range f.Cases {
+		out.Cases = append(out.Cases, store.DiscussedCase{CaseID: c.CaseID, Number: known[c.CaseID], Discussed: len(c.Blank(checklist)) == 0})
+	}
+	return out
 }
 
 // conferenceCheck says, in a sentence, whether the cases chosen are enough.
@@ -419,9 +538,11 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 			fc.FamilyName = "Case added" // named once saved; the store checks it is on the caseload
 		}
 		prefix := fmt.Sprintf("c%d-", id)
+		fc.NotApplies = map[string]bool{}
 		for _, it := range checklist {
 			fc.Items[it.ID] = r.PostForm.Get(prefix + it.ID)
 			app.checkText(f.Problems, prefix+it.ID, fc.Items[it.ID])
+			fc.NotApplies[it.ID] = r.PostForm.Get(prefix+it.ID+"-na") != ""
 		}
 		fc.Progress = r.PostForm.Get(prefix + "progress")
 		if fc.Progress != "" && !oneOf(fc.Progress, rules.ProgressRatings()) {
@@ -434,7 +555,7 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 		fc.Notes = r.PostForm.Get(prefix + "notes")
 		app.checkText(f.Problems, prefix+"notes", fc.Notes)
 		f.Cases = append(f.Cases, fc)
-		d.Cases = append(d.Cases, store.DraftCase{CaseID: id, Items: fc.Items, Progress: fc.Progress, Notes: fc.Notes, RiskLevel: fc.RiskLevel})
+		d.Cases = append(d.Cases, store.DraftCase{CaseID: id, Items: fc.Items, NotApplies: fc.NotApplies, Progress: fc.Progress, Notes: fc.Notes, RiskLevel: fc.RiskLevel})
 	}
 	if len(f.Cases) == 0 {
 		f.Problems["held_on"] = "A conference discusses at least one case: keep one, or add one before removing the last."
@@ -527,30 +648,151 @@ func (app *App) saveConference(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, d := app.parseConference(r, rec)
+	if r.PostForm.Get("op") == "sign" {
+		app.signFromForm(w, r, rec, f, d)
+		return
+	}
 	if len(f.Problems) > 0 {
 		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	v, _ := viewerFrom(r.Context())
 	_, err := app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d)
+	if app.saveFailed(w, r, f, err) {
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=1", rec.ID), http.StatusSeeOther)
+}
+
+// saveFailed answers a save that did not happen (a conflict, a case not on
+// the caseload, a failure) with the form and everything typed; it says
+// whether it answered.
+func (app *App) saveFailed(w http.ResponseWriter, r *http.Request, f views.ConferenceForm, err error) bool {
 	var conflict *store.ConflictError
 	switch {
+	case err == nil:
+		return false
 	case errors.As(err, &conflict):
-		f.Conflict = fmt.Sprintf("This draft was saved elsewhere at %s, after you opened it. Your changes are below and were NOT saved. "+
+		f.Conflict = fmt.Sprintf("This draft was saved elsewhere at %s, after you opened it. Your changes are below and were NOT saved or signed. "+
 			"Saving again replaces the other version with yours; to compare first, open the conference in another tab.",
 			conflict.UpdatedAt.In(app.loc).Format("15:04 on Mon 2 Jan"))
 		f.Version = conflict.Current
 		app.renderEdit(w, r, http.StatusConflict, f)
-		return
 	case errors.Is(err, store.ErrInvalid):
 		f.Problems["held_on"] = "A case is not on this worker's caseload on that date, or the worker was not in your unit then. Nothing was saved."
 		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+	default:
+		app.storeError(w, r, err)
+	}
+	return true
+}
+
+// signFromForm signs what is on the page. What was typed is saved first,
+// under the version the page read; then, once confirmed (the browser's
+// dialog with JavaScript, a confirmation page without), the saved record is
+// signed in the same transaction as the save. A record with a blank case is
+// saved, not signed, and comes back with each blank case named beside it.
+func (app *App) signFromForm(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord, f views.ConferenceForm, d store.Draft) {
+	if len(f.Problems) > 0 {
+		f.NotSigned = "The record was not signed."
+		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
 		return
-	case err != nil:
+	}
+	v, _ := viewerFrom(r.Context())
+	if r.PostForm.Get("confirmed") == "yes" {
+		floor, err := app.floorAtSigning(r, asSigned(rec, f, d))
+		if err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+		err = app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d, floor)
+		var blank *store.BlankError
+		if errors.As(err, &blank) {
+			// Keep what was typed, then show what is still blank.
+			_, err = app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d)
+			if app.saveFailed(w, r, f, err) {
+				return
+			}
+			app.showBlank(w, r, rec.ID)
+			return
+		}
+		if app.saveFailed(w, r, f, err) {
+			return
+		}
+		http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=signed", rec.ID), http.StatusSeeOther)
+		return
+	}
+	if _, err := app.store.SaveDraft(r.Context(), v, rec.ID, f.Version, d); app.saveFailed(w, r, f, err) {
+		return
+	}
+	saved, err := app.store.Conference(r.Context(), v, rec.ID, app.today())
+	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=1", rec.ID), http.StatusSeeOther)
+	if len(blankCases(saved)) > 0 {
+		app.showBlank(w, r, rec.ID)
+		return
+	}
+	app.renderConfirmSign(w, r, saved)
+}
+
+// blankCases are the cases of a record not yet discussed.
+func blankCases(rec store.ConferenceRecord) []int64 {
+	var out []int64
+	for _, c := range rec.Cases {
+		if !c.Discussed {
+			out = append(out, c.CaseID)
+		}
+	}
+	return out
+}
+
+// showBlank shows the saved draft with each blank case named beside its
+// section: the record was not signed.
+func (app *App) showBlank(w http.ResponseWriter, r *http.Request, id int64) {
+	v, _ := viewerFrom(r.Context())
+	rec, err := app.store.Conference(r.Context(), v, id, app.today())
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	f := app.formFromRecord(rec)
+	var names []string
+	checklist := checklistOf(rec)
+	for _, c := range rec.Cases {
+		if c.Discussed {
+			continue
+		}
+		names = append(names, c.FamilyName+" "+c.Number)
+		var labels []string
+		for _, it := range rules.Unanswered(checklist, c.Items, c.NotApplies) {
+			labels = append(labels, it.Label)
+		}
+		f.Problems[fmt.Sprintf("c%d", c.CaseID)] = "Not discussed yet, so the record cannot be signed. Still blank: " + strings.Join(labels, "; ") +
+			". Write each, mark it “does not apply”, or remove this case from the conference."
+	}
+	f.Saved = "Saved."
+	are := "cases are"
+	if len(names) == 1 {
+		are = "case is"
+	}
+	f.NotSigned = fmt.Sprintf("The record was saved, not signed: %d %s not discussed yet (%s). "+
+		"Write each topic or mark it “does not apply”, or remove the case from the conference.",
+		len(names), are, strings.Join(names, "; "))
+	app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+}
+
+// renderConfirmSign asks, without JavaScript, before a record becomes final.
+func (app *App) renderConfirmSign(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord) {
+	v, _ := viewerFrom(r.Context())
+	c := views.ConfirmSign{Record: rec}
+	if rec.Kind == "supervision" {
+		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today()); err == nil {
+			c.Floor = floorShort(facts, factIDOf(ids, rec.WorkerID), rec)
+		}
+	}
+	app.render(w, r, http.StatusOK, views.ConfirmSignPage(app.chrome(r, "Sign the record", ""), c))
 }
 
 // autosaveConference is the htmx save as the supervisor types: it answers
@@ -584,15 +826,42 @@ func (app *App) autosaveConference(w http.ResponseWriter, r *http.Request) {
 	app.render(w, r, http.StatusOK, views.AutosaveResult("Saved automatically at "+res.UpdatedAt.In(app.loc).Format("15:04:05")+".", res.Version))
 }
 
+// signConference signs the saved draft at the version the confirmation page
+// read (a form that carries the record's fields signs what it carries).
 func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
 	id, ok := urlID(r, "conferenceID")
 	if !ok || r.ParseForm() != nil {
 		app.notFound(w, r)
 		return
 	}
+	if r.PostForm.Has("held_on") {
+		rec, ok := app.editableDraft(w, r)
+		if !ok {
+			return
+		}
+		f, d := app.parseConference(r, rec)
+		app.signFromForm(w, r, rec, f, d)
+		return
+	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	v, _ := viewerFrom(r.Context())
-	err := app.store.SignConference(r.Context(), v, id, version)
+	// The draft as saved is what is signed: its floor is checked on it.
+	saved, err := app.store.Conference(r.Context(), v, id, app.today())
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	floor, err := app.floorAtSigning(r, saved)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	err = app.store.SignConference(r.Context(), v, id, version, nil, floor)
+	var blank *store.BlankError
+	if errors.As(err, &blank) {
+		app.showBlank(w, r, id)
+		return
+	}
 	if errors.Is(err, store.ErrConflict) {
 		http.Redirect(w, r, fmt.Sprintf("/conferences/%d?saved=conflict", id), http.StatusSeeOther)
 		return
@@ -608,7 +877,14 @@ func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=signed", id), http.StatusSeeOther)
 }
 
+// shareConference shares a signed record; an addendum typed on the page is
+// added first, in the same request, so that nothing typed is lost.
 func (app *App) shareConference(w http.ResponseWriter, r *http.Request) {
+	if r.ParseForm() == nil && strings.TrimSpace(r.PostForm.Get("body")) != "" {
+		if !app.addendumFromForm(w, r) {
+			return
+		}
+	}
 	app.lifecycleStep(w, r, app.store.ShareConference, "shared")
 }
 
@@ -631,10 +907,20 @@ func (app *App) lifecycleStep(w http.ResponseWriter, r *http.Request, step func(
 }
 
 func (app *App) addAddendum(w http.ResponseWriter, r *http.Request) {
+	id, _ := urlID(r, "conferenceID")
+	if app.addendumFromForm(w, r) {
+		http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=addendum", id), http.StatusSeeOther)
+	}
+}
+
+// addendumFromForm adds the addendum of the form. An empty or oversized one
+// brings the record back with the message beside the field and the text as
+// typed; it says whether the addendum was added (or answered otherwise).
+func (app *App) addendumFromForm(w http.ResponseWriter, r *http.Request) bool {
 	id, ok := urlID(r, "conferenceID")
 	if !ok || r.ParseForm() != nil {
 		app.notFound(w, r)
-		return
+		return false
 	}
 	v, _ := viewerFrom(r.Context())
 	rec, err := app.store.Conference(r.Context(), v, id, app.today())
@@ -643,16 +929,24 @@ func (app *App) addAddendum(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		app.storeError(w, r, err)
-		return
+		return false
 	}
-	body := strings.TrimSpace(r.PostForm.Get("body"))
-	if body == "" || utf8.RuneCountInString(body) > maxText {
-		app.errorPage(w, r, http.StatusUnprocessableEntity, "Addendum", fmt.Sprintf("An addendum needs text, at most %d characters. Nothing was added; go back to keep what you typed.", maxText))
-		return
+	typed := r.PostForm.Get("body")
+	body := strings.TrimSpace(typed)
+	problem := ""
+	switch {
+	case body == "":
+		problem = "Write the correction: an addendum needs text."
+	case utf8.RuneCountInString(body) > maxText:
+		problem = fmt.Sprintf("This is %d characters; an addendum holds at most %d. Shorten it, or add it in parts.", utf8.RuneCountInString(body), maxText)
+	}
+	if problem != "" {
+		app.renderRecord(w, r, http.StatusUnprocessableEntity, rec, addendumForm{Body: typed, Problem: problem})
+		return false
 	}
 	if err := app.store.AddAddendum(r.Context(), v, id, body); err != nil {
 		app.storeError(w, r, err)
-		return
+		return false
 	}
-	http.Redirect(w, r, fmt.Sprintf("/conferences/%d?notice=addendum", id), http.StatusSeeOther)
+	return true
 }

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/casework/casework/internal/rules"
 )
 
 // draftFixture signs in the first supervisor and starts a conference with one
@@ -40,9 +42,15 @@ func (h *harness) draftFixture(t *testing.T) (c *http.Client, path string, worke
 	return c, resp.Header.Get("Location"), worker, case1, case2, foreign
 }
 
+// form is the edit form of a draft discussing one case, every topic of the
+// checklist answered (the safety topic with the text given), so it counts.
 func form(version string, caseID int64, safety string) url.Values {
-	return url.Values{"version": {version}, "held_on": {"2026-11-23"}, "case": {fmt.Sprint(caseID)},
-		fmt.Sprintf("c%d-safety_risk", caseID): {safety}, "op": {"save"}}
+	v := url.Values{"version": {version}, "held_on": {"2026-11-23"}, "case": {fmt.Sprint(caseID)}, "op": {"save"}}
+	for _, it := range rules.Checklist("nj-cpp") {
+		v.Set(fmt.Sprintf("c%d-%s", caseID, it.ID), "Reviewed with the worker.")
+	}
+	v.Set(fmt.Sprintf("c%d-safety_risk", caseID), safety)
+	return v
 }
 
 func (h *harness) postBody(t *testing.T, c *http.Client, path string, v url.Values) (*http.Response, string) {
@@ -166,5 +174,156 @@ func TestSignShareAcknowledge(t *testing.T) {
 	}
 	if _, body := h.get(t, wc, path); !strings.Contains(body, "acknowledged") {
 		t.Fatal("the record does not show the acknowledgement")
+	}
+}
+
+// A record with a case left blank is not signed: the page comes back with the
+// case named beside its section and everything typed saved; the supervisor
+// removes the case (or writes it) and signs. Without JavaScript, signing asks
+// on a confirmation page first.
+func TestBlankRecordIsNotSigned(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, case2, _ := h.draftFixture(t)
+	f := form("1", case1, "Safety plan holding.")
+	f.Set("op", "add")
+	f.Set("add-case", fmt.Sprint(case2))
+	if r, _ := h.postBody(t, c, path, f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add a case: %d", r.StatusCode)
+	}
+	// Sign with the second case blank but for a note, confirmed as the
+	// browser's dialog confirms it.
+	f = form("2", case1, "Safety plan holding.")
+	f.Add("case", fmt.Sprint(case2))
+	f.Set(fmt.Sprintf("c%d-notes", case2), "Typed beside a blank case.")
+	f.Set("op", "sign")
+	f.Set("confirmed", "yes")
+	r, body := h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="not-signed"`) ||
+		!strings.Contains(body, fmt.Sprintf(`data-testid="c%d-problem"`, case2)) || strings.Contains(body, fmt.Sprintf(`data-testid="c%d-problem"`, case1)) {
+		t.Fatalf("signing a blank case: %d; want 422 naming case %d beside its section, and only it", r.StatusCode, case2)
+	}
+	if !strings.Contains(body, "Typed beside a blank case.") {
+		t.Error("the note typed beside the blank case is not on the page")
+	}
+	var status string
+	var version int
+	id := strings.TrimPrefix(path, "/conferences/")
+	if err := h.pool.QueryRow(context.Background(), `SELECT status, version FROM conferences WHERE id = $1`, id).Scan(&status, &version); err != nil || status != "draft" || version != 3 {
+		t.Fatalf("after the refused signing: %s at version %d (%v); want a draft saved at version 3", status, version, err)
+	}
+	// The plain /sign (the confirmation page's) is refused the same way.
+	if r, body := h.postBody(t, c, path+"/sign", url.Values{"version": {"3"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, fmt.Sprintf(`data-testid="c%d-problem"`, case2)) {
+		t.Fatalf("signing the saved blank draft: %d", r.StatusCode)
+	}
+	// Remove the blank case and sign, without JavaScript: a confirmation
+	// page first, then the record is signed.
+	f = form("3", case1, "Safety plan holding, typed just before signing.")
+	f.Add("case", fmt.Sprint(case2))
+	f.Set("op", "sign")
+	f.Set("op", fmt.Sprintf("remove:%d", case2))
+	r, _ = h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove the blank case: %d", r.StatusCode)
+	}
+	f = form("4", case1, "Safety plan holding, typed just before signing.")
+	f.Set("op", "sign")
+	r, body = h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="confirm-sign"`) {
+		t.Fatalf("sign without JavaScript: %d; want the confirmation page", r.StatusCode)
+	}
+	if err := h.pool.QueryRow(context.Background(), `SELECT status FROM conferences WHERE id = $1`, id).Scan(&status); err != nil || status != "draft" {
+		t.Fatalf("one click signed the record: %s", status)
+	}
+	if r, _ := h.postBody(t, c, path+"/sign", url.Values{"version": {"5"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "notice=signed") {
+		t.Fatalf("confirm: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if _, page := h.get(t, c, path); !strings.Contains(page, "typed just before signing") {
+		t.Error("the text typed before signing is not in the signed record")
+	}
+}
+
+// An oversized note or an empty addendum brings the form back with the
+// message beside the field and everything typed kept, never a dead end; an
+// addendum typed before "Share" is added, not lost.
+func TestOversizedAndEmptyFieldsKeepWhatWasTyped(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, _, _ := h.draftFixture(t)
+	f := form("1", case1, "Typed beside a long note.")
+	f.Set(fmt.Sprintf("c%d-notes", case1), strings.Repeat("n", 2<<20))
+	r, body := h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-notes-problem"`, case1)) ||
+		!strings.Contains(body, "Typed beside a long note.") {
+		t.Fatalf("a 2 MB note: %d; want the form with the message beside the note and the typed text", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path, form("1", case1, "Discussed.")); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path+"/sign", url.Values{"version": {"2"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d", r.StatusCode)
+	}
+	r, body = h.postBody(t, c, path+"/addenda", url.Values{"body": {"   "}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="addendum-problem"`) || !strings.Contains(body, `data-testid="discussed-case"`) {
+		t.Fatalf("an empty addendum: %d; want the record with the message beside the field", r.StatusCode)
+	}
+	long := strings.Repeat("a", 10001)
+	r, body = h.postBody(t, c, path+"/addenda", url.Values{"body": {long}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="addendum-problem"`) || !strings.Contains(body, long) {
+		t.Fatalf("an oversized addendum: %d; want the message and the text kept", r.StatusCode)
+	}
+	// Typed, then "Share": the addendum is added and the record shared.
+	if r, _ := h.postBody(t, c, path+"/share", url.Values{"body": {"Correction typed before sharing."}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("share with an addendum typed: %d", r.StatusCode)
+	}
+	_, page := h.get(t, c, path)
+	if !strings.Contains(page, "Correction typed before sharing.") || !strings.Contains(page, `data-testid="status">shared`) {
+		t.Fatal("the addendum typed before sharing is not on the shared record")
+	}
+}
+
+// A first-year worker's conference that discusses fewer than a quarter of the
+// caseload says so before signing, and the signed record says so after.
+func TestFirstYearConferenceBelowTheFloorSaysSo(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var worker, case1 int64
+	var supEmail string
+	if err := h.pool.QueryRow(ctx, `
+		SELECT p.id, sp.email, (SELECT a.case_id FROM case_assignments a WHERE a.worker_id = p.id AND upper_inf(a.during) ORDER BY a.case_id LIMIT 1)
+		FROM people p
+		JOIN unit_members m ON m.worker_id = p.id AND upper_inf(m.during)
+		JOIN unit_supervisors s ON s.unit_id = m.unit_id AND upper_inf(s.during)
+		JOIN people sp ON sp.id = s.supervisor_id
+		WHERE p.experience_start > DATE '2025-11-23'
+		  AND (SELECT count(*) FROM case_assignments a WHERE a.worker_id = p.id AND upper_inf(a.during)) >= 8
+		ORDER BY p.id LIMIT 1`).Scan(&worker, &supEmail, &case1); err != nil {
+		t.Fatalf("a first-year worker with 8 cases or more: %v", err)
+	}
+	c := h.client(t)
+	h.signIn(t, c, supEmail)
+	r := h.post(t, c, fmt.Sprintf("/workers/%d/conferences", worker), url.Values{"held_on": {"2026-11-23"}, "case": {fmt.Sprint(case1)}}, "same-origin")
+	r.Body.Close()
+	path := r.Header.Get("Location")
+	f := form("1", case1, "Discussed.")
+	f.Set("op", "sign")
+	r, body := h.postBody(t, c, path, f)
+	if r.StatusCode != http.StatusOK || !strings.Contains(body, `data-testid="confirm-sign"`) || !strings.Contains(body, `data-testid="floor"`) {
+		t.Fatalf("confirming a first-year conference of one case: %d; want the confirmation page saying it is below the floor", r.StatusCode)
+	}
+	if r, _ := h.postBody(t, c, path+"/sign", url.Values{"version": {"2"}, "confirmed": {"yes"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign: %d", r.StatusCode)
+	}
+	if _, page := h.get(t, c, path); !strings.Contains(page, `data-testid="floor"`) || !strings.Contains(page, "Below the first-year floor") {
+		t.Error("the signed record does not say it is below the first-year floor")
+	}
+	// The check is kept with the record as made at signing, and frozen.
+	var caseload, minimum int
+	id := strings.TrimPrefix(path, "/conferences/")
+	if err := h.pool.QueryRow(ctx, `SELECT floor_caseload, floor_minimum FROM conferences WHERE id = $1`, id).Scan(&caseload, &minimum); err != nil ||
+		caseload < 8 || minimum != (caseload+3)/4 {
+		t.Errorf("the floor kept at signing: %d of %d (%v); want a quarter of the caseload, rounded up", minimum, caseload, err)
+	}
+	if _, err := h.pool.Exec(ctx, `UPDATE conferences SET floor_minimum = 0 WHERE id = $1`, id); err == nil {
+		t.Error("the floor of a signed record was changed")
 	}
 }

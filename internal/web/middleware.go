@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -69,13 +70,19 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody caps request bodies: no form of this app is larger than n,
-// except the uploads named in larger (path -> limit), e.g. an import file.
+// except the uploads named in larger (path -> limit), e.g. an import file; a
+// path ending in "*" names every path that starts with it.
 func limitBody(n int64, larger map[string]int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			limit := n
 			if l, ok := larger[r.URL.Path]; ok && r.Method == http.MethodPost {
 				limit = l
+			}
+			for prefix, l := range larger {
+				if p, ok := strings.CutSuffix(prefix, "*"); ok && strings.HasPrefix(r.URL.Path, p) && r.Method == http.MethodPost {
+					limit = l
+				}
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)

@@ -125,12 +125,22 @@ func (app *App) flagCase(w http.ResponseWriter, r *http.Request) {
 	for _, e := range store.EmergentReasons {
 		valid = valid || e.Code == reason
 	}
-	if !valid || utf8.RuneCountInString(details) > maxText {
-		app.showCase(w, r, http.StatusUnprocessableEntity, views.EventForm{Problems: map[string]string{"reason": "Choose an emergent reason from the list, and keep the details under 10,000 characters."}})
+	form := views.EventForm{Reason: reason, Details: r.PostForm.Get("details"), Problems: map[string]string{}}
+	if !valid {
+		form.Problems["reason"] = "Choose the emergent reason from the list."
+	}
+	switch {
+	case details == "":
+		form.Problems["details"] = "Say what the casework supervisor should know."
+	case utf8.RuneCountInString(details) > maxText:
+		form.Problems["details"] = fmt.Sprintf("Keep this under %d characters.", maxText)
+	}
+	if len(form.Problems) > 0 {
+		app.showCase(w, r, http.StatusUnprocessableEntity, form)
 		return
 	}
 	v, _ := viewerFrom(r.Context())
-	if err := app.store.FlagCase(r.Context(), v, id, reason, details, app.today()); err != nil {
+	if err := app.store.FlagCase(r.Context(), v, id, reason, details, app.today(), app.now()); err != nil {
 		app.storeError(w, r, err)
 		return
 	}

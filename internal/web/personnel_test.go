@@ -53,9 +53,15 @@ func TestApproveContactsOneByOneAndInBulk(t *testing.T) {
 	h := newHarness(t)
 	c, _, worker, _, _, _ := h.draftFixture(t)
 	ctx := context.Background()
+	// Awaiting approval: a visit or collateral contact after its case's last
+	// contact-sheet approval (the rules' count, the page's list).
 	pending := func() []int64 {
 		rows, _ := h.pool.Query(ctx, `SELECT e.id FROM events e JOIN case_assignments a ON a.case_id = e.case_id AND upper_inf(a.during)
-			WHERE a.worker_id = $1 AND e.approval = 'pending' ORDER BY e.id`, worker)
+			WHERE a.worker_id = $1 AND e.kind IN ('child_visit', 'parent_visit', 'sibling_visit', 'provider_visit', 'collateral_contact')
+			  AND e.occurred_on <= DATE '2026-11-23'
+			  AND NOT EXISTS (SELECT 1 FROM events s WHERE s.case_id = e.case_id AND s.kind = 'contact_sheet_approved'
+			                  AND s.occurred_on >= e.occurred_on AND s.occurred_on <= DATE '2026-11-23')
+			ORDER BY e.id`, worker)
 		var ids []int64
 		for rows.Next() {
 			var id int64
@@ -67,9 +73,8 @@ func TestApproveContactsOneByOneAndInBulk(t *testing.T) {
 	before := pending()
 	if len(before) < 3 {
 		// Make some: the demo may have approved this worker's contacts already.
-		if _, err := h.pool.Exec(ctx, `UPDATE events SET approval = 'pending' WHERE id IN (
-			SELECT e.id FROM events e JOIN case_assignments a ON a.case_id = e.case_id AND upper_inf(a.during)
-			WHERE a.worker_id = $1 AND e.kind = 'child_visit' ORDER BY e.id DESC LIMIT 3)`, worker); err != nil {
+		if _, err := h.pool.Exec(ctx, `DELETE FROM events WHERE kind = 'contact_sheet_approved' AND case_id IN (
+			SELECT a.case_id FROM case_assignments a WHERE a.worker_id = $1 AND upper_inf(a.during))`, worker); err != nil {
 			t.Fatal(err)
 		}
 		before = pending()
@@ -100,6 +105,24 @@ func TestFlagACaseForTheCaseworkSupervisor(t *testing.T) {
 	}
 	if r, _ := h.postBody(t, c, fmt.Sprintf("/cases/%d/flag", case1), url.Values{"reason": {"boredom"}}); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown reason: %d", r.StatusCode)
+	}
+	// No grave default: the page offers no reason and no level chosen; one
+	// not chosen, or an empty explanation, is refused beside its field with
+	// what was typed kept.
+	_, page := h.get(t, c, fmt.Sprintf("/cases/%d", case1))
+	if !strings.Contains(page, `<option value="" selected>Choose the reason</option>`) || !strings.Contains(page, `<option value="" selected>Choose a level</option>`) {
+		t.Error("the emergent reason or the risk level starts on a value")
+	}
+	r, body := h.postBody(t, c, fmt.Sprintf("/cases/%d/flag", case1), url.Values{"reason": {""}, "details": {"Typed, no reason chosen."}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="reason-problem"`) || !strings.Contains(body, "Typed, no reason chosen.") {
+		t.Fatalf("no reason chosen: %d", r.StatusCode)
+	}
+	r, body = h.postBody(t, c, fmt.Sprintf("/cases/%d/flag", case1), url.Values{"reason": {"critical_incident"}, "details": {"  "}})
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="details-problem"`) || !strings.Contains(body, `value="critical_incident" selected`) {
+		t.Fatalf("empty explanation: %d", r.StatusCode)
+	}
+	if r, body := h.postBody(t, c, fmt.Sprintf("/cases/%d/risk", case1), url.Values{"level": {""}, "on": {"2026-11-20"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="level-problem"`) {
+		t.Fatalf("no risk level chosen: %d", r.StatusCode)
 	}
 	if r, _ := h.postBody(t, c, fmt.Sprintf("/cases/%d/flag", foreign), url.Values{"reason": {"critical_incident"}}); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("another unit's case: %d", r.StatusCode)

@@ -24,7 +24,10 @@ func (app *App) Router() chi.Router {
 	r.Use(securityHeaders)
 	// Forms are small; an administrator's import upload may be a day's
 	// export of the system of record (larger files go through the CLI).
-	r.Use(limitBody(1<<20, map[string]int64{"/admin/import": 32 << 20}))
+	// A conference record's form holds many long fields: an oversized one
+	// must reach the form's own check, to come back named beside its field
+	// with everything typed kept, rather than fail unread.
+	r.Use(limitBody(1<<20, map[string]int64{"/admin/import": 32 << 20, "/conferences/*": 16 << 20}))
 	// Bad text (NUL, not UTF-8) is 422 with the field named, an oversized
 	// body 413, here once for every route (input.go).
 	r.Use(app.checkInput)
@@ -98,6 +101,8 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.Worker)).Get("/caseload", app.caseloadPage)
 			r.With(app.requireRole(access.Worker)).Get("/agenda", app.workerAgenda)
 			r.With(app.requireRole(access.Worker)).Post("/agenda/request", app.requestEmergent)
+			r.With(app.requireRole(access.Worker)).Post("/agenda/points", app.addTalkingPoint)
+			r.With(app.requireRole(access.Worker)).Post("/agenda/points/{pointID}/withdraw", app.withdrawTalkingPoint)
 			r.With(app.requireRole(access.Worker)).Post("/calendar/new", app.newCalendar)
 			r.With(app.requireRole(access.Worker)).Post("/calendar/revoke", app.revokeCalendar)
 			r.Post("/steps/{stepID}/done", app.markStepDone) // the store checks the step is the viewer's

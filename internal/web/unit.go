@@ -164,6 +164,14 @@ func (app *App) renderUnit(w http.ResponseWriter, r *http.Request, unitID int64,
 		UnitID: unitID, UnitName: st.roster.UnitName, OfficeName: st.roster.OfficeName,
 		Supervisor: v.Role == access.Supervisor, Unit: st.unit,
 	}
+	if d.Supervisor {
+		// The supervisor sees what became of the requests they made.
+		if d.MyRequests, err = app.myEmergentRequests(r); err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+		d.Reasons = emergentReasons()
+	}
 	app.render(w, r, http.StatusOK, views.UnitPage(app.chrome(r, st.roster.UnitName, active), d))
 }
 

@@ -62,6 +62,10 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	view.Approved, _ = strconv.Atoi(r.URL.Query().Get("approved"))
+	if view.Points, view.OpenSteps, err = app.carried(r, id); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	for _, it := range agenda.Items {
 		if ref, ok := refs[it.Case]; ok {
 			view.Agenda = append(view.Agenda, views.AgendaEntry{Case: ref, Priority: it.Priority, Reasons: it.Reasons})
