@@ -7,6 +7,9 @@
 -- reads discussed_cases, never conference_cases.
 ALTER TABLE conference_cases ADD COLUMN discussed boolean NOT NULL DEFAULT false;
 
+-- policy snapshot: the backfill below names each built-in profile's checklist
+-- as it stood when this migration was written; it runs once, on old rows, and
+-- the app (internal/rules) decides every record saved after it.
 -- Records written before this change: a case counts when every topic of the
 -- checklist then in force has text (the checklists as they stand today; an
 -- unknown profile reads as nj-cpp's, as in the app). A conference imported

@@ -51,7 +51,11 @@ func TestNoRuleIDOutsideTheEngine(t *testing.T) {
 				}
 			}
 		}
-		if strings.HasSuffix(name, ".sql") || strings.Contains(text, "SELECT") {
+		// A migration that rewrites old rows records, once, the policy as it
+		// stood on its date (it cannot read the profile files); it says so
+		// with this marker, and is the only SQL allowed to name a profile.
+		snapshot := strings.HasSuffix(name, ".sql") && strings.Contains(text, "-- policy snapshot:")
+		if !snapshot && (strings.HasSuffix(name, ".sql") || strings.Contains(text, "SELECT")) {
 			for _, p := range ProfileIDs() {
 				if strings.Contains(text, "'"+p+"'") {
 					t.Errorf("%s: profile id '%s' in SQL", path, p)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,7 +13,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 )
@@ -117,11 +118,11 @@ func feedEvents(f rules.Facts, ids store.FactIDs, res rules.Result, me string, s
 			continue
 		}
 		switch {
-		case o.Subject == me && (o.Rule == "supervision.worker" || o.Rule == "supervision.yearly"):
-			add(o.Rule+"."+o.Subject, "Next conference with your supervisor", o.Due, overdue, o.Source)
-		case mine[o.Subject] && o.Rule != "supervision.case": // the supervisor's, as on the agenda page
+		case o.Subject == me && res.Is(o, rules.TagWorkerConference):
+			add(feedUID(o), "Next conference with your supervisor", o.Due, overdue, o.Source)
+		case mine[o.Subject] && !res.Is(o, rules.TagCaseDiscussion): // the supervisor's, as on the agenda page
 			named[ids.Cases[o.Subject]] = true
-			add(o.Rule+"."+o.Subject, "Case "+o.Subject+": "+ruleTitle(res, o.Rule), o.Due, overdue, o.Source)
+			add(feedUID(o), "Case "+o.Subject+": "+ruleTitle(res, o), o.Due, overdue, o.Source)
 		}
 	}
 	number := map[int64]string{}
@@ -153,22 +154,16 @@ func feedEvents(f rules.Facts, ids store.FactIDs, res rules.Result, me string, s
 	return events, cases
 }
 
-// ruleTitle names a rule for people: the dashboards' words, else what the
-// profile in force says is owed; never the rule's id.
-func ruleTitle(res rules.Result, rule string) string {
-	if w := dashboard.RuleWords(rule); w != rule {
-		return w
-	}
-	if p, ok := rules.LookupProfile(res.Profile); ok {
-		if ver, ok := p.VersionAt(res.AsOf); ok {
-			for _, r := range ver.Rules {
-				if r.ID == rule && r.Owed != "" {
-					return strings.ToUpper(r.Owed[:1]) + r.Owed[1:]
-				}
-			}
-		}
-	}
-	return "A deadline of the policy"
+// ruleTitle names an obligation for people: its rule's label in the profile
+// in force; never the rule's id.
+func ruleTitle(res rules.Result, o rules.Obligation) string { return res.Label(o) }
+
+// feedUID identifies an obligation's event across fetches without naming its
+// rule: a calendar program shows a UID to nobody, but it is still the feed's
+// text, where no internal name goes.
+func feedUID(o rules.Obligation) string {
+	sum := sha256.Sum256([]byte(o.Rule + "\x00" + o.Subject))
+	return "obligation." + hex.EncodeToString(sum[:12])
 }
 
 // stepTitleMax is the longest a next step's title is, in characters.

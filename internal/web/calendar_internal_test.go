@@ -28,8 +28,7 @@ func TestICSTextEscapesEveryLineBreak(t *testing.T) {
 	}
 }
 
-// Titles are words: a rule with no dashboard words takes what the profile
-// says is owed, never its id.
+// Titles are words: each rule's label in the profile in force, never its id.
 func TestRuleTitleIsNeverTheRulesID(t *testing.T) {
 	res := rules.Result{Profile: "nj-cpp", AsOf: rules.DateOf(2026, 11, 23)}
 	p, ok := rules.LookupProfile(res.Profile)
@@ -38,11 +37,11 @@ func TestRuleTitleIsNeverTheRulesID(t *testing.T) {
 	}
 	ver, _ := p.VersionAt(res.AsOf)
 	for _, r := range ver.Rules {
-		if got := ruleTitle(res, r.ID); got == "" || strings.Contains(got, r.ID) {
+		if got := ruleTitle(res, rules.Obligation{Rule: r.ID, Subject: "c-1"}); got == "" || strings.Contains(got, r.ID) {
 			t.Errorf("ruleTitle(%s) = %q", r.ID, got)
 		}
 	}
-	if got := ruleTitle(res, "some.unknown_rule"); strings.Contains(got, "some.unknown_rule") {
+	if got := ruleTitle(res, rules.Obligation{Rule: "some.unknown_rule", Subject: "c-1"}); strings.Contains(got, "some.unknown_rule") {
 		t.Errorf("an unknown rule's title is its id: %q", got)
 	}
 }
