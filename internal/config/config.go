@@ -36,7 +36,7 @@ type Config struct {
 	AuditPublicKey          ed25519.PublicKey  // AUDIT_CHECKPOINT_PUBLIC_KEY, else the signing key's: for verifying
 	AuditCheckpointDir      string             // AUDIT_CHECKPOINT_DIR: where checkpoints are written and read
 	AuditCheckpointInterval time.Duration      // AUDIT_CHECKPOINT_INTERVAL: serve writes one this often; default off
-	ClosingHour     int           // AGENCY_CLOSING_HOUR: emergent requests made at or after it are due the next business day, default 17
+	ClosingHour             int                // AGENCY_CLOSING_HOUR: emergent requests made at or after it are due the next business day, default 17
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
