@@ -26,6 +26,10 @@ type Config struct {
 	LogLevel        slog.Level    // LOG_LEVEL: debug, info (default), warn, error
 	DebugAddr       string        // DEBUG_ADDR: pprof on this loopback address; default off
 	EvalCacheMB     int           // EVAL_CACHE_MB: evaluated dashboards kept between views, default 80; 0 keeps none
+	SMTP            *SMTP         // SMTP_URL: where e-mail is sent; nil (unset) sends none (docs/notifications.md)
+	MailFrom        string        // MAIL_FROM: the sender's address, required with SMTP_URL
+	DigestHour      int           // DIGEST_HOUR: the hour (0-23, agency's zone) daily digests are composed, default 7
+	AppURL          string        // APP_URL: the address people reach the app at, for links in e-mail
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -98,6 +102,7 @@ func Load(getenv func(string) string) (Config, error) {
 			problems = append(problems, fmt.Sprintf("DEBUG_ADDR: %q is not a loopback address and port (e.g. 127.0.0.1:6060)", c.DebugAddr))
 		}
 	}
+	problems = append(problems, c.loadMail(getenv)...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("configuration:\n  %s", strings.Join(problems, "\n  "))
 	}
