@@ -65,6 +65,7 @@ func serve(cfg config.Config) int {
 		SecureCookies: cfg.SecureCookies, IdleTimeout: cfg.IdleTimeout,
 		SessionLifetime: cfg.SessionLifetime, RequestTimeout: cfg.RequestTimeout,
 		SessionCleanup: cfg.SessionCleanup, EvalCacheBytes: evalCacheBytes(cfg.EvalCacheMB),
+		MailSending: mailSending(cfg), AppURL: cfg.AppURL,
 	})
 	if err != nil {
 		return fail("%v", err)
@@ -77,6 +78,15 @@ func serve(cfg config.Config) int {
 		}
 		defer stopDebug()
 	}
+	// Every instance composes and sends (docs/notifications.md): digests
+	// under a lock and keys, each message claimed by one sender.
+	n, err := newNotifier(ctx, cfg, st, log)
+	if err != nil {
+		return fail("%v", err)
+	}
+	notifyDone := make(chan struct{})
+	go func() { defer close(notifyDone); n.Loop(ctx, notifyInterval) }()
+	defer func() { stop(); <-notifyDone }()
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fail("listen on %s: %v", cfg.ListenAddr, err)
@@ -114,4 +124,13 @@ func evalCacheBytes(mb int) int64 {
 		return -1
 	}
 	return int64(mb) << 20
+}
+
+// mailSending is where mail goes, for the administrator's outbox page; ""
+// when SMTP_URL is unset (the page then shows each message instead).
+func mailSending(cfg config.Config) string {
+	if cfg.SMTP == nil {
+		return ""
+	}
+	return cfg.SMTP.Redacted()
 }

@@ -45,6 +45,12 @@ type Config struct {
 	// repeated failure (tests replace it so they need not wait).
 	Throttle *auth.Throttle
 	Sleep    func(time.Duration)
+	// MailSending says where e-mail goes (the SMTP URL without its
+	// password); empty when none is set, and the administrator's outbox
+	// page then shows each message as its recipient would read it (the
+	// demo). AppURL is the app's address, for the links in a message.
+	MailSending string
+	AppURL      string
 }
 
 // App holds the dependencies of every handler.
@@ -60,6 +66,7 @@ type App struct {
 	throttle auth.Throttle
 	sleep    func(time.Duration)
 	cache    *evalCache
+	mail     mailSettings
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -120,6 +127,7 @@ func New(cfg Config) (*App, error) {
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep,
+		mail: mailSettings{sending: cfg.MailSending, appURL: cfg.AppURL},
 	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { app.serverError(w, r, err) }
 	ctx, stop := context.WithCancel(context.Background())

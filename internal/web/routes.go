@@ -49,6 +49,8 @@ func (app *App) Router() chi.Router {
 			r.Get("/", app.home)
 			r.Get("/password", app.passwordForm)
 			r.Post("/password", app.changePassword)
+			r.Get("/settings/notifications", app.notificationsPage)
+			r.Post("/settings/notifications", app.saveNotifications)
 			r.With(app.requireRole(access.Supervisor)).Get("/unit", app.myUnit)
 
 			// The unit workspace: its supervisor, and the casework supervisor
@@ -102,6 +104,7 @@ func (app *App) Router() chi.Router {
 				r.Use(app.requireRole(access.Administrator), app.recordAdminViews)
 				r.Get("/admin/audit", app.auditSearch)
 				app.adminRoutes(r)
+				app.outboxRoutes(r)
 			})
 		})
 	})
