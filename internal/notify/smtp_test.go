@@ -1,0 +1,187 @@
+package notify_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"mime/quotedprintable"
+)
+
+// mailServer is a real SMTP server (go-smtp's) on loopback, started by the
+// test, that keeps what it accepts. It can refuse recipients and stop
+// itself part-way, like a server going down.
+type mailServer struct {
+	t    *testing.T
+	addr string
+	srv  *smtp.Server
+
+	mu       sync.Mutex
+	got      []received
+	refuse   map[string]*smtp.SMTPError // by recipient, every time
+	tempOnce map[string]bool            // by recipient: 451 the first time
+	stopAt   int                        // stop (close) when this many were accepted; 0 never
+}
+
+type received struct {
+	From, To  string
+	MessageID string
+	Subject   string
+	Text      string
+	HTML      string
+	Header    mail.Header
+}
+
+func startMailServer(t *testing.T) *mailServer {
+	t.Helper()
+	m := &mailServer{t: t, refuse: map[string]*smtp.SMTPError{}, tempOnce: map[string]bool{}}
+	m.start("127.0.0.1:0")
+	t.Cleanup(m.stop)
+	return m
+}
+
+func (m *mailServer) start(addr string) {
+	m.t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		m.t.Fatalf("mail server: %v", err)
+	}
+	m.addr = ln.Addr().String()
+	s := smtp.NewServer(backend{m})
+	s.Domain = "localhost"
+	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
+	m.mu.Lock()
+	m.srv = s
+	m.mu.Unlock()
+	go func() { _ = s.Serve(ln) }()
+}
+
+func (m *mailServer) stop() {
+	m.mu.Lock()
+	s := m.srv
+	m.srv = nil
+	m.mu.Unlock()
+	if s != nil {
+		_ = s.Close()
+	}
+}
+
+// restart serves again on the same address.
+func (m *mailServer) restart() { m.start(m.addr) }
+
+func (m *mailServer) messages() []received {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]received(nil), m.got...)
+}
+
+type backend struct{ m *mailServer }
+
+func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{m: b.m}, nil }
+
+type session struct {
+	m        *mailServer
+	from, to string
+}
+
+var errStopped = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Service shutting down"}
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	if s.m.stopAt > 0 && len(s.m.got) >= s.m.stopAt {
+		// Between two messages, the server goes down.
+		s.m.stopAt = 0
+		srv := s.m.srv
+		s.m.srv = nil
+		go func() { _ = srv.Close() }()
+		return errStopped
+	}
+	s.from = from
+	return nil
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.m.mu.Lock()
+	defer s.m.mu.Unlock()
+	if e := s.m.refuse[to]; e != nil {
+		return e
+	}
+	if s.m.tempOnce[to] {
+		delete(s.m.tempOnce, to)
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 2, 0}, Message: "Mailbox busy, try again later"}
+	}
+	s.to = to
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	rc, err := parse(raw)
+	if err != nil {
+		s.m.t.Errorf("mail server: unreadable message: %v", err)
+		return err
+	}
+	rc.From, rc.To = s.from, s.to
+	s.m.mu.Lock()
+	s.m.got = append(s.m.got, rc)
+	s.m.mu.Unlock()
+	return nil
+}
+
+func (s *session) Reset()        { s.from, s.to = "", "" }
+func (s *session) Logout() error { return nil }
+
+// parse reads a message as a mail program would: headers, and the
+// plain-text and HTML parts of its multipart/alternative body.
+func parse(raw []byte) (received, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return received{}, err
+	}
+	dec := new(mime.WordDecoder)
+	subject, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
+	rc := received{MessageID: msg.Header.Get("Message-Id"), Subject: subject, Header: msg.Header}
+	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || !strings.HasPrefix(mt, "multipart/") {
+		return rc, errors.New("not a multipart message: " + mt)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rc, err
+		}
+		var body io.Reader = p
+		if strings.EqualFold(p.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+			body = quotedprintable.NewReader(p)
+		}
+		b, err := io.ReadAll(body)
+		if err != nil {
+			return rc, err
+		}
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		switch ct {
+		case "text/plain":
+			rc.Text = string(b)
+		case "text/html":
+			rc.HTML = string(b)
+		}
+	}
+	return rc, nil
+}
