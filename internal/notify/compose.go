@@ -173,7 +173,6 @@ func evaluateArea(d *store.DigestArea, asOf rules.Date, loc *time.Location) (*ar
 	return a, nil
 }
 
-
 func dateOf(t time.Time) rules.Date { return rules.DateOf(t.Year(), int(t.Month()), t.Day()) }
 
 func (a *area) soon(o rules.Obligation) bool {
