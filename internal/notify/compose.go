@@ -3,8 +3,10 @@ package notify
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/casework/casework/internal/access"
@@ -28,19 +30,38 @@ func (n *Notifier) ComposeDay(ctx context.Context, today time.Time) (int, error)
 	return n.Store.EnqueueComposed(ctx, today, n.now(), msgs)
 }
 
-// ComposeAll composes, without queueing, every area's messages on the date.
+// ComposeAll composes, without queueing, every area's messages on the date,
+// a few areas at a time (each is one read transaction and one evaluation).
 func (n *Notifier) ComposeAll(ctx context.Context, today time.Time) ([]store.NewMessage, error) {
+	if err := n.prepare(ctx); err != nil {
+		return nil, err
+	}
 	areas, err := n.Store.DigestCaseworkSupervisors(ctx, today)
 	if err != nil {
 		return nil, err
 	}
+	parts := make([][]store.NewMessage, len(areas))
+	errs := make([]error, len(areas))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), 4) {
+		wg.Go(func() {
+			for i := range next {
+				parts[i], errs[i] = n.ComposeArea(ctx, areas[i], today)
+			}
+		})
+	}
+	for i := range areas {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var all []store.NewMessage
-	for _, cws := range areas {
-		msgs, err := n.ComposeArea(ctx, cws, today)
-		if err != nil {
-			return nil, err
+	for i := range areas {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		all = append(all, msgs...)
+		all = append(all, parts[i]...)
 	}
 	return all, nil
 }

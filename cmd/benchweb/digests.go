@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/casework/casework/internal/notify"
+	"github.com/casework/casework/internal/store"
+)
+
+// digestBench composes the whole state's daily digests and escalations
+// (every area's facts loaded and evaluated once, every person's digest
+// built) and queues them in the outbox, as the first notifier of the day
+// does, three times, and prints the best time of each step. The messages
+// are deleted after each run, so the next composes them anew.
+func digestBench(ctx context.Context, dbURL string, asOf time.Time) error {
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		return err
+	}
+	var people map[string]int64
+	if people, err = staffCounts(ctx, dbURL, asOf); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "benchweb: digests for %d workers, %d supervisors, %d casework supervisors in post on %s\n",
+		people["worker"], people["supervisor"], people["casework_supervisor"], asOf.Format(time.DateOnly))
+	n := &notify.Notifier{Store: st, Now: time.Now, Location: loc, DigestHour: 0, BaseURL: "http://localhost:8080"}
+	bestCompose, bestQueue := time.Duration(1<<62), time.Duration(1<<62)
+	var msgs, digests int
+	for range 3 {
+		if err := clearOutbox(ctx, dbURL); err != nil {
+			return err
+		}
+		runtime.GC()
+		start := time.Now()
+		all, err := n.ComposeAll(ctx, asOf)
+		if err != nil {
+			return err
+		}
+		composed := time.Since(start)
+		added, err := st.EnqueueComposed(ctx, asOf, time.Now(), all)
+		if err != nil {
+			return err
+		}
+		queued := time.Since(start) - composed
+		bestCompose, bestQueue = min(bestCompose, composed), min(bestQueue, queued)
+		msgs, digests = added, 0
+		for _, m := range all {
+			if m.Kind == "digest" {
+				digests++
+			}
+		}
+		fmt.Fprintf(os.Stderr, "benchweb: digests: %d messages (%d digests) composed in %.2fs, queued in %.2fs\n", added, digests, composed.Seconds(), queued.Seconds())
+	}
+	fmt.Printf("Daily digests of the whole state: %d messages (%d digests, %d escalations) composed in %.2fs and queued in %.2fs: %.2fs in all (best of three)\n",
+		msgs, digests, msgs-digests, bestCompose.Seconds(), bestQueue.Seconds(), (bestCompose + bestQueue).Seconds())
+	return clearOutbox(ctx, dbURL)
+}
+
+func clearOutbox(ctx context.Context, dbURL string) error {
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close(ctx)
+	_, err = c.Exec(ctx, `DELETE FROM outbox; DELETE FROM digest_days`)
+	return err
+}
+
+func staffCounts(ctx context.Context, dbURL string, on time.Time) (map[string]int64, error) {
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close(ctx)
+	rows, err := c.Query(ctx, `
+		SELECT 'worker', count(DISTINCT worker_id) FROM unit_members WHERE during @> $1::date
+		UNION ALL SELECT 'supervisor', count(DISTINCT supervisor_id) FROM unit_supervisors WHERE during @> $1::date
+		UNION ALL SELECT 'casework_supervisor', count(DISTINCT casework_supervisor_id) FROM supervisor_reports WHERE during @> $1::date`, on)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	var k string
+	var v int64
+	_, err = pgx.ForEachRow(rows, []any{&k, &v}, func() error { out[k] = v; return nil })
+	return out, err
+}
