@@ -312,7 +312,12 @@ func (a *area) caseworkDigest(d *store.DigestArea) Message {
 				}
 			}
 		}
-		sort.Strings(words)
+		sort.Slice(words, func(i, j int) bool {
+			if counts[words[i]] != counts[words[j]] {
+				return counts[words[i]] > counts[words[j]]
+			}
+			return dashboard.RuleWords(words[i]) < dashboard.RuleWords(words[j])
+		})
 		g := Group{Heading: u.in.Name + " (" + u.in.SupervisorName + ")", Link: link}
 		for _, r := range words {
 			g.Items = append(g.Items, Item{Text: dashboard.RuleWords(r) + ": " + strconv.Itoa(counts[r]) + " overdue", Link: link})

@@ -171,16 +171,28 @@ func caseOfLine(line string) string {
 	if !ok {
 		return ""
 	}
-	num, _, _ := strings.Cut(rest, ":")
+	num, _, ok := strings.Cut(rest, ":")
+	if !ok || num == "" || strings.ContainsAny(num, " \t") {
+		return "" // "Case discussed in conference: ...", not a case
+	}
 	return num
 }
 
-var funcs = map[string]any{"abs": func(base, path string) string {
-	if path == "" {
-		return ""
-	}
-	return base + path
-}}
+var funcs = map[string]any{
+	"abs": func(base, path string) string {
+		if path == "" {
+			return ""
+		}
+		return base + path
+	},
+	// lead splits "Case N: the rest" into the part to link and the rest.
+	"lead": func(text string) []string {
+		if c := caseOfLine(text); c != "" {
+			return []string{"Case " + c, strings.TrimPrefix(text, "Case "+c)}
+		}
+		return []string{"", text}
+	},
+}
 
 var textTemplate = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse(`{{.Greeting}}
 
@@ -208,7 +220,7 @@ var htmlTemplate = htmltemplate.Must(htmltemplate.New("html").Funcs(funcs).Parse
 {{range .Sections}}<div style="background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:0 0 16px">
 {{if .Title}}<h2 style="margin:0 0 8px;font-size:17px">{{.Title}}</h2>{{end}}
 {{range .Groups}}{{if .Heading}}<h3 style="margin:12px 0 4px;font-size:15px">{{if .Link}}<a href="{{abs $.Base .Link}}" style="color:#0b57d0">{{.Heading}}</a>{{else}}{{.Heading}}{{end}}</h3>{{end}}
-<ul style="margin:0 0 8px;padding-left:20px">{{range .Items}}<li style="margin:2px 0">{{if .Link}}<a href="{{abs $.Base .Link}}" style="color:#1f2328">{{.Text}}</a>{{else}}{{.Text}}{{end}}</li>{{end}}</ul>
+<ul style="margin:0 0 8px;padding-left:20px">{{range .Items}}<li style="margin:3px 0">{{$l := lead .Text}}{{if and .Link (index $l 0)}}<a href="{{abs $.Base .Link}}" style="color:#0b57d0;font-weight:bold;text-decoration:none">{{index $l 0}}</a>{{index $l 1}}{{else if .Link}}<a href="{{abs $.Base .Link}}" style="color:#0b57d0;text-decoration:none">{{.Text}}</a>{{else}}{{.Text}}{{end}}</li>{{end}}</ul>
 {{end}}</div>
 {{end}}<p style="margin:16px 0"><a href="{{.Base}}/" style="display:inline-block;background:#0b57d0;color:#fff;padding:8px 16px;border-radius:4px;text-decoration:none">Open Casework</a></p>
 <p style="font-size:13px;color:#57606a">Cases are named by number only: sign in to see more.<br>
