@@ -199,9 +199,9 @@ var textTemplate = texttemplate.Must(texttemplate.New("text").Funcs(funcs).Parse
 {{.Heading}}{{if .Date}} ({{.Date}}){{end}}
 {{range .Sections}}{{if .Title}}
 == {{.Title}} ==
-{{end}}{{range .Groups}}{{if .Heading}}
+{{end}}{{range $g := .Groups}}{{if .Heading}}
 {{.Heading}}{{if .Link}} <{{abs $.Base .Link}}>{{end}}
-{{end}}{{range .Items}}- {{.Text}}
+{{end}}{{range .Items}}- {{.Text}}{{if and .Link (not $g.Link)}} <{{abs $.Base .Link}}>{{end}}
 {{end}}{{end}}{{end}}
 Open Casework: {{.Base}}/
 

@@ -147,6 +147,9 @@ func (n *Notifier) deliver(ctx context.Context, msgs []store.Outgoing, st *Stats
 	for i, m := range msgs {
 		out[i] = store.Outcome{ID: m.ID}
 		choice := Effective(m.Kind, m.Choice, n.mandatory[m.Kind])
+		if choice == Digest && m.Kind != "digest" && Effective("digest", m.DigestChoice, n.mandatory["digest"]) == Off {
+			choice = AtOnce // no digest will carry it
+		}
 		switch {
 		case !m.Recipient.Active:
 			out[i].Status, out[i].Reason = "skipped", "the person is deactivated"

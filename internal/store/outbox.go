@@ -103,6 +103,9 @@ type Outgoing struct {
 	// Mandatory, whether the administrator made the kind mandatory.
 	Choice    string
 	Mandatory bool
+	// DigestChoice is the recipient's choice for the daily digest: a kind
+	// taken "in the digest" by someone whose digest is off goes at once.
+	DigestChoice string
 }
 
 // Recipient is a person a message is for.
@@ -135,10 +138,11 @@ func (s *Store) SendDue(ctx context.Context, now time.Time, limit int, send func
 		rows, err := tx.Query(ctx, `
 			SELECT o.id, o.idempotency_key, o.kind, o.params, o.attempts, o.created_at,
 			       p.id, p.full_name, p.email, p.role, p.active,
-			       coalesce(np.choice, ''), coalesce(pol.mandatory, false)
+			       coalesce(np.choice, ''), coalesce(pol.mandatory, false), coalesce(dp.choice, '')
 			FROM outbox o
 			JOIN people p ON p.id = o.recipient_id
 			LEFT JOIN notification_preferences np ON np.person_id = o.recipient_id AND np.kind = o.kind
+			LEFT JOIN notification_preferences dp ON dp.person_id = o.recipient_id AND dp.kind = 'digest'
 			LEFT JOIN notification_policy pol ON pol.kind = o.kind
 			WHERE o.status = 'queued' AND (o.attempts = 0 OR o.next_attempt_at <= $1)
 			ORDER BY o.id
@@ -152,7 +156,7 @@ func (s *Store) SendDue(ctx context.Context, now time.Time, limit int, send func
 		var params []byte
 		if _, err := pgx.ForEachRow(rows, []any{&m.ID, &m.Key, &m.Kind, &params, &m.Attempts, &m.CreatedAt,
 			&m.Recipient.PersonID, &m.Recipient.Name, &m.Recipient.Email, &m.Recipient.Role, &m.Recipient.Active,
-			&m.Choice, &m.Mandatory}, func() error {
+			&m.Choice, &m.Mandatory, &m.DigestChoice}, func() error {
 			m.Params = append(json.RawMessage(nil), params...)
 			claimed = append(claimed, m)
 			return nil
