@@ -40,6 +40,12 @@ func (n *Notifier) ComposeAll(ctx context.Context, today time.Time) ([]store.New
 	if err != nil {
 		return nil, err
 	}
+	lone, err := n.Store.DigestLoneSupervisors(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	nAreas := len(areas)
+	areas = append(areas, lone...)
 	parts := make([][]store.NewMessage, len(areas))
 	errs := make([]error, len(areas))
 	next := make(chan int)
@@ -47,7 +53,11 @@ func (n *Notifier) ComposeAll(ctx context.Context, today time.Time) ([]store.New
 	for range min(runtime.GOMAXPROCS(0), 4) {
 		wg.Go(func() {
 			for i := range next {
-				parts[i], errs[i] = n.ComposeArea(ctx, areas[i], today)
+				if i < nAreas {
+					parts[i], errs[i] = n.ComposeArea(ctx, areas[i], today)
+				} else {
+					parts[i], errs[i] = n.ComposeOwnUnit(ctx, areas[i], today)
+				}
 			}
 		})
 	}
@@ -70,13 +80,32 @@ func (n *Notifier) ComposeAll(ctx context.Context, today time.Time) ([]store.New
 // their units' supervisors' and workers', and the escalations of high-risk
 // reports a business day overdue.
 func (n *Notifier) ComposeArea(ctx context.Context, cwsID int64, today time.Time) ([]store.NewMessage, error) {
-	asOf := rules.DateOf(today.Year(), int(today.Month()), today.Day())
 	v := access.Viewer{PersonID: cwsID, Role: access.CaseworkSupervisor}
 	monthStart := today.AddDate(0, 0, 1-today.Day())
 	d, err := n.Store.DigestAreaOf(ctx, v, today, monthStart, today.AddDate(0, 0, soonDays))
 	if err != nil {
 		return nil, err
 	}
+	return n.compose(d, cwsID, today)
+}
+
+// ComposeOwnUnit composes the digests of a unit whose supervisor reports to
+// no casework supervisor: the supervisor's and the workers'. (No
+// escalation: there is nobody above to escalate to.)
+func (n *Notifier) ComposeOwnUnit(ctx context.Context, supervisorID int64, today time.Time) ([]store.NewMessage, error) {
+	v := access.Viewer{PersonID: supervisorID, Role: access.Supervisor}
+	monthStart := today.AddDate(0, 0, 1-today.Day())
+	d, err := n.Store.DigestOwnUnit(ctx, v, today, monthStart, today.AddDate(0, 0, soonDays))
+	if err != nil {
+		return nil, err
+	}
+	return n.compose(d, 0, today)
+}
+
+// compose builds the messages of an area's data; cwsID 0 for a unit in no
+// area.
+func (n *Notifier) compose(d *store.DigestArea, cwsID int64, today time.Time) ([]store.NewMessage, error) {
+	asOf := rules.DateOf(today.Year(), int(today.Month()), today.Day())
 	a, err := evaluateArea(d, asOf, n.loc())
 	if err != nil {
 		return nil, fmt.Errorf("area of %d: %w", cwsID, err)
@@ -109,9 +138,13 @@ func (n *Notifier) ComposeArea(ctx context.Context, cwsID int64, today time.Time
 		for _, row := range u.unit.Rows {
 			add(d.People[row.PersonID], a.workerDigest(d, row))
 		}
-		out = append(out, a.escalations(d, cwsID, u)...)
+		if cwsID != 0 {
+			out = append(out, a.escalations(d, cwsID, u)...)
+		}
 	}
-	add(d.People[cwsID], a.caseworkDigest(d))
+	if cwsID != 0 {
+		add(d.People[cwsID], a.caseworkDigest(d))
+	}
 	return out, nil
 }
 

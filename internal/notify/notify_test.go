@@ -499,3 +499,38 @@ func TestTwoSendersSendEachMessageOnce(t *testing.T) {
 		t.Fatalf("%d queued; sent %d+%d+%d; %d received, %d distinct", queued, sa.Sent, sb.Sent, rest.Sent, len(e.mail.messages()), len(seen))
 	}
 }
+
+// A unit whose supervisor reports to no casework supervisor is in no area:
+// its supervisor and workers still get their digests, composed on their own.
+func TestAUnitInNoAreaStillHasItsDigests(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	var supID int64
+	var supEmail, unitName string
+	if err := e.owner.QueryRow(ctx, `
+		SELECT p.id, p.email, u.name FROM people p JOIN unit_supervisors us ON us.supervisor_id = p.id AND us.during @> $1::date
+		JOIN units u ON u.id = us.unit_id ORDER BY p.id LIMIT 1`, today).Scan(&supID, &supEmail, &unitName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.owner.Exec(ctx, `UPDATE supervisor_reports SET during = daterange(lower(during), $2::date)
+		WHERE supervisor_id = $1 AND during @> $2::date`, supID, today); err != nil {
+		t.Fatal(err)
+	}
+	workers := e.scalar(t, `SELECT count(*) FROM unit_members m JOIN unit_supervisors us ON us.unit_id = m.unit_id AND us.during @> $1::date
+		WHERE us.supervisor_id = $2 AND m.during @> $1::date`, today, supID)
+	e.run(t, e.notifier(t))
+	got := byRecipient(e.mail.messages())
+	if len(got[supEmail]) != 1 || len(section(got[supEmail][0].Text, "Overdue")) == 0 {
+		t.Fatalf("the supervisor of a unit in no area got %d digests", len(got[supEmail]))
+	}
+	fromUnit := e.scalar(t, `SELECT count(*) FROM outbox o JOIN unit_members m ON m.worker_id = o.recipient_id AND m.during @> $1::date
+		JOIN unit_supervisors us ON us.unit_id = m.unit_id AND us.during @> $1::date WHERE us.supervisor_id = $2 AND o.kind = 'digest'`, today, supID)
+	if fromUnit == 0 {
+		t.Fatalf("none of the unit's %d workers got a digest", workers)
+	}
+	for _, m := range e.mail.messages() {
+		if strings.Contains(m.Text, "== Overdue, by unit ==") && strings.Contains(m.Text, unitName+" (") {
+			t.Errorf("a casework supervisor's digest still lists %s", unitName)
+		}
+	}
+}
