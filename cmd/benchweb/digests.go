@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,7 +39,17 @@ func digestBench(ctx context.Context, dbURL string, asOf time.Time) error {
 	n := &notify.Notifier{Store: st, Now: time.Now, Location: loc, DigestHour: 0, BaseURL: "http://localhost:8080"}
 	bestCompose, bestQueue := time.Duration(1<<62), time.Duration(1<<62)
 	var msgs, digests int
-	for range 3 {
+	if path := os.Getenv("BENCHWEB_DIGESTS_PROFILE"); path != "" { // where the time goes
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
+	runs := 3
+	if v, err := strconv.Atoi(os.Getenv("BENCHWEB_DIGESTS_RUNS")); err == nil && v > 0 {
+		runs = v
+	}
+	for range runs {
 		if err := clearOutbox(ctx, dbURL); err != nil {
 			return err
 		}
@@ -62,8 +74,8 @@ func digestBench(ctx context.Context, dbURL string, asOf time.Time) error {
 		}
 		fmt.Fprintf(os.Stderr, "benchweb: digests: %d messages (%d digests) composed in %.2fs, queued in %.2fs\n", added, digests, composed.Seconds(), queued.Seconds())
 	}
-	fmt.Printf("Daily digests of the whole state: %d messages (%d digests, %d escalations) composed in %.2fs and queued in %.2fs: %.2fs in all (best of three)\n",
-		msgs, digests, msgs-digests, bestCompose.Seconds(), bestQueue.Seconds(), (bestCompose + bestQueue).Seconds())
+	fmt.Printf("Daily digests of the whole state: %d messages (%d digests, %d escalations) composed in %.2fs and queued in %.2fs: %.2fs in all (best of %d)\n",
+		msgs, digests, msgs-digests, bestCompose.Seconds(), bestQueue.Seconds(), (bestCompose + bestQueue).Seconds(), runs)
 	return clearOutbox(ctx, dbURL)
 }
 

@@ -30,48 +30,44 @@ func (n *Notifier) ComposeDay(ctx context.Context, today time.Time) (int, error)
 	return n.Store.EnqueueComposed(ctx, today, n.now(), msgs)
 }
 
-// ComposeAll composes, without queueing, every area's messages on the date,
-// a few areas at a time (each is one read transaction and one evaluation).
+// ComposeAll composes, without queueing, every person's messages on the
+// date: the agency's facts loaded once and evaluated once (the state-wide
+// path, store.DigestAgency), split along the hierarchy into areas (and
+// units in no area), each composed as ComposeArea would, a few at a time.
 func (n *Notifier) ComposeAll(ctx context.Context, today time.Time) ([]store.NewMessage, error) {
 	if err := n.prepare(ctx); err != nil {
 		return nil, err
 	}
-	areas, err := n.Store.DigestCaseworkSupervisors(ctx, today)
+	monthStart := today.AddDate(0, 0, 1-today.Day())
+	d, err := n.Store.DigestAgency(ctx, today, monthStart, today.AddDate(0, 0, soonDays))
 	if err != nil {
 		return nil, err
 	}
-	lone, err := n.Store.DigestLoneSupervisors(ctx, today)
+	res, err := rules.Evaluate(d.Facts, rules.Options{})
 	if err != nil {
 		return nil, err
 	}
-	nAreas := len(areas)
-	areas = append(areas, lone...)
-	parts := make([][]store.NewMessage, len(areas))
-	errs := make([]error, len(areas))
+	asOf := rules.DateOf(today.Year(), int(today.Month()), today.Day())
+	parts := splitAgency(d, res)
+	out := make([][]store.NewMessage, len(parts))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), 4) {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				if i < nAreas {
-					parts[i], errs[i] = n.ComposeArea(ctx, areas[i], today)
-				} else {
-					parts[i], errs[i] = n.ComposeOwnUnit(ctx, areas[i], today)
-				}
+				p := parts[i]
+				out[i] = n.composeArea(p.data, buildArea(p.data, p.res, asOf, n.loc()), p.cws)
 			}
 		})
 	}
-	for i := range areas {
+	for i := range parts {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	var all []store.NewMessage
-	for i := range areas {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		all = append(all, parts[i]...)
+	for _, o := range out {
+		all = append(all, o...)
 	}
 	return all, nil
 }
@@ -110,6 +106,12 @@ func (n *Notifier) compose(d *store.DigestArea, cwsID int64, today time.Time) ([
 	if err != nil {
 		return nil, fmt.Errorf("area of %d: %w", cwsID, err)
 	}
+	return n.composeArea(d, a, cwsID), nil
+}
+
+// composeArea is an area's messages from its dashboards.
+func (n *Notifier) composeArea(d *store.DigestArea, a *area, cwsID int64) []store.NewMessage {
+	asOf := a.asOf
 	var out []store.NewMessage
 	date := asOf.String()
 	add := func(p *store.DigestPerson, m Message) {
@@ -145,7 +147,7 @@ func (n *Notifier) compose(d *store.DigestArea, cwsID int64, today time.Time) ([
 	if cwsID != 0 {
 		add(d.People[cwsID], a.caseworkDigest(d))
 	}
-	return out, nil
+	return out
 }
 
 const sinceTitle = "Since your last digest"
@@ -160,6 +162,11 @@ type area struct {
 	factOf    map[int64]string // person id -> fact id
 	bySubject map[string][]rules.Obligation
 	casesOf   map[string][]string // worker fact id -> case numbers, sorted
+	// The area's events by case, and its conferences by the worker they
+	// were held with and by the cases they discussed (indexes into f).
+	eventsOf      map[string][]rules.Event
+	confsOfWorker map[string][]int
+	confsOfCase   map[string][]int
 	pending   map[string]int
 	units     []areaUnit
 }
@@ -177,6 +184,11 @@ func evaluateArea(d *store.DigestArea, asOf rules.Date, loc *time.Location) (*ar
 	if err != nil {
 		return nil, err
 	}
+	return buildArea(d, res, asOf, loc), nil
+}
+
+// buildArea is an area's dashboards from its facts and their evaluation.
+func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time.Location) *area {
 	a := &area{f: d.Facts, res: res, asOf: asOf, ids: d.IDs, factOf: map[int64]string{},
 		bySubject: map[string][]rules.Obligation{}, casesOf: map[string][]string{}, pending: d.PendingByCase}
 	a.cal = rules.NewCalendar(d.Facts.Holidays)
@@ -194,6 +206,18 @@ func evaluateArea(d *store.DigestArea, asOf rules.Date, loc *time.Location) (*ar
 	}
 	for _, ids := range a.casesOf {
 		sort.Strings(ids)
+	}
+	a.eventsOf, a.confsOfWorker, a.confsOfCase = map[string][]rules.Event{}, map[string][]int{}, map[string][]int{}
+	for _, e := range d.Facts.Events {
+		a.eventsOf[e.Case] = append(a.eventsOf[e.Case], e)
+	}
+	for i, k := range d.Facts.Conferences {
+		if k.Worker != "" {
+			a.confsOfWorker[k.Worker] = append(a.confsOfWorker[k.Worker], i)
+		}
+		for _, c := range k.Cases {
+			a.confsOfCase[c] = append(a.confsOfCase[c], i)
+		}
 	}
 	// The units' dashboards, as the unit and area pages build them.
 	records := map[int64][]dashboard.Record{}
@@ -224,7 +248,7 @@ func evaluateArea(d *store.DigestArea, asOf rules.Date, loc *time.Location) (*ar
 		au.line = dashboard.AreaUnitOf(in, unit, d.Facts.Cases, asOf, au.review)
 		a.units = append(a.units, au)
 	}
-	return a, nil
+	return a
 }
 
 func dateOf(t time.Time) rules.Date { return rules.DateOf(t.Year(), int(t.Month()), t.Day()) }
@@ -432,26 +456,26 @@ func (a *area) workerDigest(d *store.DigestArea, row dashboard.Row) Message {
 // lists are computed from, as on the worker's page.
 func (a *area) workerFacts(worker string) (rules.Facts, rules.Result) {
 	f := rules.Facts{AsOf: a.f.AsOf, Profile: a.f.Profile, Holidays: a.f.Holidays, HolidaysSet: a.f.HolidaysSet, Staff: a.f.Staff}
-	mine := map[string]bool{}
+	confs := map[int]bool{}
+	for _, i := range a.confsOfWorker[worker] {
+		confs[i] = true
+	}
 	for _, c := range a.f.Cases {
 		if c.Worker == worker {
 			f.Cases = append(f.Cases, c)
-			mine[c.ID] = true
+			f.Events = append(f.Events, a.eventsOf[c.ID]...)
+			for _, i := range a.confsOfCase[c.ID] {
+				confs[i] = true
+			}
 		}
 	}
-	for _, e := range a.f.Events {
-		if mine[e.Case] {
-			f.Events = append(f.Events, e)
-		}
+	order := make([]int, 0, len(confs))
+	for i := range confs {
+		order = append(order, i)
 	}
-	for _, k := range a.f.Conferences {
-		keep := k.Worker == worker
-		for _, c := range k.Cases {
-			keep = keep || mine[c]
-		}
-		if keep {
-			f.Conferences = append(f.Conferences, k)
-		}
+	sort.Ints(order) // the area's order, as the facts had them
+	for _, i := range order {
+		f.Conferences = append(f.Conferences, a.f.Conferences[i])
 	}
 	res := rules.Result{AsOf: a.res.AsOf, Profile: a.res.Profile}
 	for _, c := range f.Cases {

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,8 +55,22 @@ func Day(d rules.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	return time.Date(d.Year(), time.Month(d.Month()), d.Day(), 0, 0, 0, 0, time.UTC).Format("Mon 2 Jan 2006")
+	y, m, day := d.Year(), d.Month(), d.Day()
+	b := make([]byte, 0, 16)
+	b = append(b, weekdays[d.Weekday()]...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(day), 10)
+	b = append(b, ' ')
+	b = append(b, months[m-1]...)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(y), 10)
+	return string(b)
 }
+
+var (
+	weekdays = [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	months   = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
 
 // dayOf is Day for a date read from the database.
 func dayOf(t time.Time) string {

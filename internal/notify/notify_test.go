@@ -534,3 +534,55 @@ func TestAUnitInNoAreaStillHasItsDigests(t *testing.T) {
 		}
 	}
 }
+
+// The daily run composes from the agency's facts loaded and evaluated once
+// and split along the hierarchy; composing each area from its own load and
+// evaluation (the area dashboard's path) gives the same messages.
+func TestTheAgencyPathAndTheAreaPathAgree(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	// A unit in no area too.
+	if _, err := e.owner.Exec(ctx, `UPDATE supervisor_reports SET during = daterange(lower(during), $1::date)
+		WHERE supervisor_id = (SELECT min(supervisor_id) FROM unit_supervisors) AND during @> $1::date`, today); err != nil {
+		t.Fatal(err)
+	}
+	n := e.notifier(t)
+	all, err := n.ComposeAll(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas, err := e.st.DigestCaseworkSupervisors(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lone, err := e.st.DigestLoneSupervisors(ctx, today)
+	if err != nil || len(lone) != 1 {
+		t.Fatalf("lone supervisors: %v %v", lone, err)
+	}
+	var each []store.NewMessage
+	for _, c := range areas {
+		m, err := n.ComposeArea(ctx, c, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		each = append(each, m...)
+	}
+	m, err := n.ComposeOwnUnit(ctx, lone[0], today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	each = append(each, m...)
+	index := func(ms []store.NewMessage) map[string]any {
+		out := map[string]any{}
+		for _, m := range ms {
+			out[m.Key] = m.Params
+		}
+		return out
+	}
+	if len(all) < 50 {
+		t.Fatalf("only %d messages composed", len(all))
+	}
+	if diff := cmp.Diff(index(each), index(all)); diff != "" {
+		t.Errorf("the agency path differs from the areas' own (-areas +agency):\n%s", diff)
+	}
+}

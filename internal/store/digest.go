@@ -169,7 +169,6 @@ func (s *Store) DigestOwnUnit(ctx context.Context, v access.Viewer, on, monthSta
 // do not hold. cwsID is the area's casework supervisor (0: none).
 func loadDigest(ctx context.Context, tx pgx.Tx, d *DigestArea, cwsID int64, on, monthStart, stepsUntil time.Time) error {
 	var err error
-	var rows pgx.Rows
 	workers := make([]int64, len(d.Members))
 	for i, m := range d.Members {
 		workers[i] = m.WorkerID
@@ -177,9 +176,33 @@ func loadDigest(ctx context.Context, tx pgx.Tx, d *DigestArea, cwsID int64, on, 
 	if d.Facts, d.IDs, err = loadFacts(ctx, tx, workers, on); err != nil {
 		return err
 	}
-	// The people: the casework supervisor, the units' supervisors, the
+	// The casework supervisor's unanswered emergent requests.
+	rows, err := tx.Query(ctx, `
+		SELECT (requested_at AT TIME ZONE (SELECT time_zone FROM agency))::date FROM emergent_requests
+		WHERE casework_supervisor_id = $1 AND answered_at IS NULL ORDER BY requested_at`, cwsID)
+	if err != nil {
+		return err
+	}
+	if d.OpenRequests, err = pgx.CollectRows(rows, pgx.RowTo[time.Time]); err != nil {
+		return err
+	}
+	return loadDigestRest(ctx, tx, d, []int64{cwsID}, on, monthStart, stepsUntil)
+}
+
+// loadDigestRest reads, for the members and units in d and the casework
+// supervisors named, the people with their choices and what the rules do
+// not hold: pending contacts, records, shared records, next steps, held
+// messages. One query each.
+func loadDigestRest(ctx context.Context, tx pgx.Tx, d *DigestArea, cws []int64, on, monthStart, stepsUntil time.Time) error {
+	var err error
+	var rows pgx.Rows
+	workers := make([]int64, len(d.Members))
+	for i, m := range d.Members {
+		workers[i] = m.WorkerID
+	}
+	// The people: the casework supervisors, the units' supervisors, the
 	// workers, with their choices.
-	people := append([]int64{cwsID}, workers...)
+	people := append(append([]int64{}, cws...), workers...)
 	unitOf := map[int64]int64{}
 	for _, u := range d.Units {
 		people = append(people, u.SupervisorID)
@@ -233,16 +256,6 @@ func loadDigest(ctx context.Context, tx pgx.Tx, d *DigestArea, cwsID int64, on, 
 		d.Records = append(d.Records, rec)
 		return nil
 	}); err != nil {
-		return err
-	}
-	// The casework supervisor's unanswered emergent requests.
-	rows, err = tx.Query(ctx, `
-			SELECT (requested_at AT TIME ZONE (SELECT time_zone FROM agency))::date FROM emergent_requests
-			WHERE casework_supervisor_id = $1 AND answered_at IS NULL ORDER BY requested_at`, cwsID)
-	if err != nil {
-		return err
-	}
-	if d.OpenRequests, err = pgx.CollectRows(rows, pgx.RowTo[time.Time]); err != nil {
 		return err
 	}
 	// Records shared with the workers and not yet acknowledged.
