@@ -167,8 +167,8 @@ type area struct {
 	eventsOf      map[string][]rules.Event
 	confsOfWorker map[string][]int
 	confsOfCase   map[string][]int
-	pending   map[string]int
-	units     []areaUnit
+	pending       map[string]int
+	units         []areaUnit
 }
 
 type areaUnit struct {
