@@ -154,14 +154,15 @@ const sinceTitle = "Since your last digest"
 
 // area is one area's facts evaluated once, with what the digests need.
 type area struct {
-	f         rules.Facts
-	res       rules.Result
-	asOf      rules.Date
-	cal       rules.Calendar
-	ids       store.FactIDs
-	factOf    map[int64]string // person id -> fact id
-	bySubject map[string][]rules.Obligation
-	casesOf   map[string][]string // worker fact id -> case numbers, sorted
+	f          rules.Facts
+	res        rules.Result
+	asOf       rules.Date
+	cal        rules.Calendar
+	ids        store.FactIDs
+	factOf     map[int64]string // person id -> fact id
+	bySubject  map[string][]rules.Obligation
+	casesOf    map[string][]string // worker fact id -> case numbers, sorted
+	caseWorker map[string]string   // case number -> worker fact id
 	// The area's events by case, and its conferences by the worker they
 	// were held with and by the cases they discussed (indexes into f).
 	eventsOf      map[string][]rules.Event
@@ -201,8 +202,10 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 	for _, o := range res.Obligations {
 		a.bySubject[o.Subject] = append(a.bySubject[o.Subject], o)
 	}
+	a.caseWorker = make(map[string]string, len(d.Facts.Cases))
 	for _, c := range d.Facts.Cases {
 		a.casesOf[c.Worker] = append(a.casesOf[c.Worker], c.ID)
+		a.caseWorker[c.ID] = c.Worker
 	}
 	for _, ids := range a.casesOf {
 		sort.Strings(ids)
@@ -240,18 +243,53 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 			PendingContacts: pending, Records: records[m.WorkerID]})
 	}
 	reviews := dashboard.SupervisorReviews(res)
+	// Each unit's dashboard from its own cases and their workers'
+	// obligations (what Build reads of them), not the whole area's.
+	unitOf := map[string]int64{} // worker fact id -> unit
+	for _, m := range d.Members {
+		unitOf[a.factOf[m.WorkerID]] = m.UnitID
+	}
+	unitCases := map[int64][]rules.Case{}
+	for _, c := range d.Facts.Cases {
+		if u, ok := unitOf[c.Worker]; ok {
+			unitCases[u] = append(unitCases[u], c)
+		}
+	}
+	unitRes := map[int64]*rules.Result{}
+	for _, o := range res.Obligations {
+		w := o.Subject
+		if _, isWorker := unitOf[w]; !isWorker {
+			w = a.workerOfCase(o.Subject)
+		}
+		if u, ok := unitOf[w]; ok {
+			r := unitRes[u]
+			if r == nil {
+				r = &rules.Result{AsOf: res.AsOf, Profile: res.Profile}
+				unitRes[u] = r
+			}
+			r.Obligations = append(r.Obligations, o)
+		}
+	}
 	for _, u := range d.Units {
 		in := dashboard.AreaInput{UnitID: u.UnitID, Name: u.UnitName, SupervisorID: u.SupervisorID,
 			SupervisorFact: a.factOf[u.SupervisorID], SupervisorName: u.SupervisorName, Workers: workers[u.UnitID]}
-		unit := dashboard.Build(d.Facts, res, in.Workers)
+		uf := d.Facts
+		uf.Cases = unitCases[u.UnitID]
+		ur := rules.Result{AsOf: res.AsOf, Profile: res.Profile}
+		if r := unitRes[u.UnitID]; r != nil {
+			ur = *r
+		}
+		unit := dashboard.Build(uf, ur, in.Workers)
 		au := areaUnit{in: in, unit: unit, review: reviews[in.SupervisorFact]}
-		au.line = dashboard.AreaUnitOf(in, unit, d.Facts.Cases, asOf, au.review)
+		au.line = dashboard.AreaUnitOf(in, unit, uf.Cases, asOf, au.review)
 		a.units = append(a.units, au)
 	}
 	return a
 }
 
 func dateOf(t time.Time) rules.Date { return rules.DateOf(t.Year(), int(t.Month()), t.Day()) }
+
+func (a *area) workerOfCase(id string) string { return a.caseWorker[id] }
 
 func (a *area) soon(o rules.Obligation) bool {
 	return o.State == rules.StateOpen && !o.Due.After(a.asOf.AddDays(soonDays))
