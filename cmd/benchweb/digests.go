@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -37,7 +38,7 @@ func digestBench(ctx context.Context, dbURL string, asOf time.Time) error {
 	fmt.Fprintf(os.Stderr, "benchweb: digests for %d workers, %d supervisors, %d casework supervisors in post on %s\n",
 		people["worker"], people["supervisor"], people["casework_supervisor"], asOf.Format(time.DateOnly))
 	n := &notify.Notifier{Store: st, Now: time.Now, Location: loc, DigestHour: 0, BaseURL: "http://localhost:8080"}
-	bestCompose, bestQueue := time.Duration(1<<62), time.Duration(1<<62)
+	bestCompose, bestQueue := time.Duration(1<<61), time.Duration(1<<61)
 	var msgs, digests int
 	if path := os.Getenv("BENCHWEB_DIGESTS_PROFILE"); path != "" { // where the time goes
 		if f, err := os.Create(path); err == nil {
@@ -65,14 +66,16 @@ func digestBench(ctx context.Context, dbURL string, asOf time.Time) error {
 			return err
 		}
 		queued := time.Since(start) - composed
-		bestCompose, bestQueue = min(bestCompose, composed), min(bestQueue, queued)
+		if composed+queued < bestCompose+bestQueue { // the best whole run
+			bestCompose, bestQueue = composed, queued
+		}
 		msgs, digests = added, 0
 		for _, m := range all {
 			if m.Kind == "digest" {
 				digests++
 			}
 		}
-		fmt.Fprintf(os.Stderr, "benchweb: digests: %d messages (%d digests) composed in %.2fs, queued in %.2fs\n", added, digests, composed.Seconds(), queued.Seconds())
+		fmt.Fprintf(os.Stderr, "benchweb: digests: %d messages (%d digests) composed in %.2fs, queued in %.2fs (load average %s)\n", added, digests, composed.Seconds(), queued.Seconds(), loadAverage())
 	}
 	fmt.Printf("Daily digests of the whole state: %d messages (%d digests, %d escalations) composed in %.2fs and queued in %.2fs: %.2fs in all (best of %d)\n",
 		msgs, digests, msgs-digests, bestCompose.Seconds(), bestQueue.Seconds(), (bestCompose + bestQueue).Seconds(), runs)
@@ -107,4 +110,18 @@ func staffCounts(ctx context.Context, dbURL string, on time.Time) (map[string]in
 	var v int64
 	_, err = pgx.ForEachRow(rows, []any{&k, &v}, func() error { out[k] = v; return nil })
 	return out, err
+}
+
+// loadAverage is the machine's one-minute load average, for the record: the
+// figures mean little on a machine busy with other work.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "unknown"
+	}
+	return f[0]
 }
