@@ -277,11 +277,13 @@ func (s *Store) DigestsComposed(ctx context.Context, day time.Time) (bool, error
 // DigestLock runs fn holding the agency-wide lock on composing digests, or
 // does not run it (ran false) when another instance holds it.
 func (s *Store) DigestLock(ctx context.Context, fn func() error) (ran bool, err error) {
-	conn, err := s.pool.Acquire(ctx)
+	// A connection of its own, outside the pool: composing takes several
+	// of the pool's at once (the state-wide load), and the pages need theirs.
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return false, err
 	}
-	defer conn.Release()
+	defer conn.Close(context.WithoutCancel(ctx))
 	const lockKey = 1717001 // issue 17's digests
 	var got bool
 	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey).Scan(&got); err != nil || !got {
