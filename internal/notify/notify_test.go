@@ -586,3 +586,27 @@ func TestTheAgencyPathAndTheAreaPathAgree(t *testing.T) {
 		t.Errorf("the agency path differs from the areas' own (-areas +agency):\n%s", diff)
 	}
 }
+
+// Credentials never travel in clear: with a user and password in SMTP_URL
+// and a server that offers no STARTTLS, nothing is sent (and nothing lost:
+// the messages wait, with the reason, until the setting is fixed).
+func TestCredentialsAreNotSentInClear(t *testing.T) {
+	e := setup(t)
+	s, err := config.ParseSMTP("smtp://casework:secret@" + e.mail.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := e.notifier(t)
+	n.Mailer.SMTP = *s
+	st := e.run(t, n)
+	if st.Sent != 0 || st.Retry != st.Composed || st.Composed == 0 || len(e.mail.messages()) != 0 {
+		t.Fatalf("credentials over a connection without TLS: %v, %d received", st, len(e.mail.messages()))
+	}
+	var reason string
+	if err := e.owner.QueryRow(context.Background(), `SELECT reason FROM outbox ORDER BY id LIMIT 1`).Scan(&reason); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.ToLower(reason), "tls") || strings.Contains(reason, "secret") {
+		t.Fatalf("the reason kept: %q", reason)
+	}
+}
