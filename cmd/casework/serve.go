@@ -84,6 +84,7 @@ func serve(cfg config.Config) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	n.ByArea = true // within the server's memory limit above
 	notifyDone := make(chan struct{})
 	go func() { defer close(notifyDone); n.Loop(ctx, notifyInterval) }()
 	defer func() { stop(); <-notifyDone }()

@@ -38,6 +38,9 @@ func (n *Notifier) ComposeAll(ctx context.Context, today time.Time) ([]store.New
 	if err := n.prepare(ctx); err != nil {
 		return nil, err
 	}
+	if n.ByArea {
+		return n.composeByArea(ctx, today)
+	}
 	monthStart := today.AddDate(0, 0, 1-today.Day())
 	d, err := n.Store.DigestAgency(ctx, today, monthStart, today.AddDate(0, 0, soonDays))
 	if err != nil {
@@ -68,6 +71,36 @@ func (n *Notifier) ComposeAll(ctx context.Context, today time.Time) ([]store.New
 	var all []store.NewMessage
 	for _, o := range out {
 		all = append(all, o...)
+	}
+	return all, nil
+}
+
+// composeByArea is ComposeAll one area at a time, each from its own load
+// and evaluation (the area dashboard's path): at most an area's facts in
+// memory, at a query set per area.
+func (n *Notifier) composeByArea(ctx context.Context, today time.Time) ([]store.NewMessage, error) {
+	areas, err := n.Store.DigestCaseworkSupervisors(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	lone, err := n.Store.DigestLoneSupervisors(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	var all []store.NewMessage
+	for _, c := range areas {
+		m, err := n.ComposeArea(ctx, c, today)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, m...)
+	}
+	for _, s := range lone {
+		m, err := n.ComposeOwnUnit(ctx, s, today)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, m...)
 	}
 	return all, nil
 }

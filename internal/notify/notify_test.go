@@ -477,11 +477,13 @@ func TestPreferencesAndImmediateMessages(t *testing.T) {
 	}
 }
 
-// Two senders at once (two instances) send each message once.
+// Two senders at once (two instances, one composing area by area as the
+// server does, one the whole agency at once) send each message once.
 func TestTwoSendersSendEachMessageOnce(t *testing.T) {
 	e := setup(t)
 	a, b := e.notifier(t), e.notifier(t)
 	a.Batch, b.Batch = 3, 3
+	a.ByArea = true // as the server composes; b as `casework notify run`
 	var wg sync.WaitGroup
 	var sa, sb notify.Stats
 	wg.Go(func() { sa = e.run(t, a) })
