@@ -484,7 +484,11 @@ func (a *area) workerDigest(d *store.DigestArea, row dashboard.Row) Message {
 	m := Message{Role: string(access.Worker), Heading: "What you owe this week"}
 	conf := Section{Title: "Your next conference"}
 	if o := row.NextConference; o != nil && (o.State == rules.StateOverdue || a.soon(*o)) {
-		conf.Groups = append(conf.Groups, Group{Items: []Item{{Text: ObligationLine("", dashboard.RuleWords(o.Rule), *o), Link: "/agenda"}}})
+		words := dashboard.RuleWords(o.Rule)
+		if o.Rule == "supervision.worker" {
+			words = "Your conference with your supervisor" // the page's words are the supervisor's
+		}
+		conf.Groups = append(conf.Groups, Group{Items: []Item{{Text: ObligationLine("", words, *o), Link: "/agenda"}}})
 		sub, res := a.workerFacts(row.FactID)
 		if agenda, err := rules.ProposeAgenda(sub, rules.Options{}, row.FactID); err == nil {
 			for i, it := range agenda.Items {
