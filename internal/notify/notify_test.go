@@ -611,4 +611,25 @@ func TestCredentialsAreNotSentInClear(t *testing.T) {
 	if !strings.Contains(strings.ToLower(reason), "tls") || strings.Contains(reason, "secret") {
 		t.Fatalf("the reason kept: %q", reason)
 	}
+	e.mail.mu.Lock()
+	authed := len(e.mail.authed)
+	e.mail.mu.Unlock()
+	if authed != 0 {
+		t.Fatal("the credentials reached the server")
+	}
+
+	// With ?insecure=1 the URL allows it: the waiting messages go, each once.
+	s, err = config.ParseSMTP("smtp://casework:secret@" + e.mail.addr + "?insecure=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Mailer.SMTP = *s
+	e.advance(time.Hour)
+	st = e.run(t, n)
+	e.mail.mu.Lock()
+	authed = len(e.mail.authed)
+	e.mail.mu.Unlock()
+	if queued := int(e.scalar(t, `SELECT count(*) FROM outbox`)); st.Sent != queued || authed == 0 || len(e.mail.messages()) != queued {
+		t.Fatalf("with insecure=1: %v, %d authentications, %d received", st, authed, len(e.mail.messages()))
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"mime/quotedprintable"
 )
@@ -30,6 +31,7 @@ type mailServer struct {
 	refuse   map[string]*smtp.SMTPError // by recipient, every time
 	tempOnce map[string]bool            // by recipient: 451 the first time
 	stopAt   int                        // stop (close) when this many were accepted; 0 never
+	authed   []string                   // user names that authenticated
 }
 
 type received struct {
@@ -58,6 +60,8 @@ func (m *mailServer) start(addr string) {
 	m.addr = ln.Addr().String()
 	s := smtp.NewServer(backend{m})
 	s.Domain = "localhost"
+	// AUTH offered without TLS: the client must be the one to refuse.
+	s.AllowInsecureAuth = true
 	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
 	m.mu.Lock()
 	m.srv = s
@@ -139,6 +143,21 @@ func (s *session) Data(r io.Reader) error {
 	s.m.got = append(s.m.got, rc)
 	s.m.mu.Unlock()
 	return nil
+}
+
+// AuthMechanisms and Auth: PLAIN, accepting casework/secret.
+func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "casework" || pass != "secret" {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Invalid credentials"}
+		}
+		s.m.mu.Lock()
+		s.m.authed = append(s.m.authed, user)
+		s.m.mu.Unlock()
+		return nil
+	}), nil
 }
 
 func (s *session) Reset()        { s.from, s.to = "", "" }
