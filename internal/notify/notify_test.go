@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"crypto/tls"
 	"io"
 	"log/slog"
 	"regexp"
@@ -631,5 +632,36 @@ func TestCredentialsAreNotSentInClear(t *testing.T) {
 	e.mail.mu.Unlock()
 	if queued := int(e.scalar(t, `SELECT count(*) FROM outbox`)); st.Sent != queued || authed == 0 || len(e.mail.messages()) != queued {
 		t.Fatalf("with insecure=1: %v, %d authentications, %d received", st, authed, len(e.mail.messages()))
+	}
+}
+
+// STARTTLS when the server offers it (credentials then go encrypted), and
+// smtps:// (TLS from the first byte): every message arrives, over TLS.
+func TestTLS(t *testing.T) {
+	for _, implicit := range []bool{false, true} {
+		e := setup(t)
+		srv, roots := startTLSMailServer(t, implicit)
+		e.mail = srv
+		scheme := "smtp://"
+		if implicit {
+			scheme = "smtps://"
+		}
+		s, err := config.ParseSMTP(scheme + "casework:secret@" + srv.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := e.notifier(t)
+		n.Mailer.SMTP = *s
+		n.Mailer.TLSConfig = &tls.Config{RootCAs: roots, ServerName: "127.0.0.1"}
+		st := e.run(t, n)
+		msgs := srv.messages()
+		if st.Composed == 0 || st.Sent != st.Composed || len(msgs) != st.Sent || len(srv.authed) == 0 {
+			t.Fatalf("%s: %v, %d received, %d authentications", scheme, st, len(msgs), len(srv.authed))
+		}
+		for _, m := range msgs {
+			if !m.TLS {
+				t.Fatalf("%s: a message came over a connection without TLS", scheme)
+			}
+		}
 	}
 }

@@ -2,6 +2,13 @@ package notify_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"errors"
 	"io"
 	"mime"
@@ -32,10 +39,13 @@ type mailServer struct {
 	tempOnce map[string]bool            // by recipient: 451 the first time
 	stopAt   int                        // stop (close) when this many were accepted; 0 never
 	authed   []string                   // user names that authenticated
+	tls      *tls.Config                // offer STARTTLS with it (or, implicit, TLS from the first byte)
+	implicit bool
 }
 
 type received struct {
 	From, To  string
+	TLS       bool // the message came over an encrypted connection
 	MessageID string
 	Subject   string
 	Text      string
@@ -58,7 +68,11 @@ func (m *mailServer) start(addr string) {
 		m.t.Fatalf("mail server: %v", err)
 	}
 	m.addr = ln.Addr().String()
+	if m.implicit {
+		ln = tls.NewListener(ln, m.tls)
+	}
 	s := smtp.NewServer(backend{m})
+	s.TLSConfig = m.tls
 	s.Domain = "localhost"
 	// AUTH offered without TLS: the client must be the one to refuse.
 	s.AllowInsecureAuth = true
@@ -90,10 +104,11 @@ func (m *mailServer) messages() []received {
 
 type backend struct{ m *mailServer }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{m: b.m}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{m: b.m, c: c}, nil }
 
 type session struct {
 	m        *mailServer
+	c        *smtp.Conn
 	from, to string
 }
 
@@ -139,6 +154,7 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	rc.From, rc.To = s.from, s.to
+	_, rc.TLS = s.c.TLSConnectionState()
 	s.m.mu.Lock()
 	s.m.got = append(s.m.got, rc)
 	s.m.mu.Unlock()
@@ -203,4 +219,38 @@ func parse(raw []byte) (received, error) {
 		}
 	}
 	return rc, nil
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and the pool that trusts it.
+func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, pool
+}
+
+// startTLSMailServer is startMailServer with TLS: STARTTLS offered, or
+// (implicit) TLS from the first byte.
+func startTLSMailServer(t *testing.T, implicit bool) (*mailServer, *x509.CertPool) {
+	t.Helper()
+	conf, pool := selfSigned(t)
+	m := &mailServer{t: t, refuse: map[string]*smtp.SMTPError{}, tempOnce: map[string]bool{}, tls: conf, implicit: implicit}
+	m.start("127.0.0.1:0")
+	t.Cleanup(m.stop)
+	return m, pool
 }
