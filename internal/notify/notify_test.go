@@ -302,7 +302,9 @@ func TestServerStoppedMidRunEveryMessageArrivesOnce(t *testing.T) {
 	}
 	for id, k := range seen {
 		if k != 1 {
-			t.Errorf("message %s arrived %d times", id, k)
+			var reason string
+			_ = e.owner.QueryRow(context.Background(), `SELECT reason FROM outbox WHERE id = split_part($1, '.', 1)::bigint`, strings.Trim(id, "<>")).Scan(&reason)
+			t.Errorf("message %s arrived %d times (its last reason: %q)", id, k, reason)
 		}
 	}
 }
@@ -663,5 +665,26 @@ func TestTLS(t *testing.T) {
 				t.Fatalf("%s: a message came over a connection without TLS", scheme)
 			}
 		}
+	}
+}
+
+// A message the server took (250 after its data) is sent, even when the
+// connection is lost at the next command: it is not sent again.
+func TestAMessageTakenIsNotSentAgainWhenTheConnectionDrops(t *testing.T) {
+	e := setup(t)
+	e.mail.mu.Lock()
+	e.mail.dropNext = true
+	e.mail.mu.Unlock()
+	n := e.notifier(t)
+	first := e.run(t, n)
+	e.advance(2 * time.Hour)
+	second := e.run(t, n)
+	queued := int(e.scalar(t, `SELECT count(*) FROM outbox`))
+	seen := map[string]int{}
+	for _, m := range e.mail.messages() {
+		seen[m.MessageID]++
+	}
+	if first.Sent == 0 || first.Retry == 0 || len(seen) != queued || len(e.mail.messages()) != queued {
+		t.Fatalf("first run %v, second %v: %d queued, %d received, %d distinct", first, second, queued, len(e.mail.messages()), len(seen))
 	}
 }

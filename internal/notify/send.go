@@ -60,7 +60,9 @@ func (m *Mailer) Send(ctx context.Context, batch []Delivery) []Result {
 			out[i] = Result{Err: err, Permanent: true}
 			continue
 		}
-		if err := c.Send(msg); err != nil {
+		if err := c.Send(msg); err != nil && !msg.IsDelivered() {
+			// (Delivered: the server took the message and what failed came
+			// after, the RSET go-mail sends: it is sent, not to send again.)
 			out[i] = Result{Err: err, Permanent: permanent(err)}
 		}
 	}

@@ -38,6 +38,8 @@ type mailServer struct {
 	refuse   map[string]*smtp.SMTPError // by recipient, every time
 	tempOnce map[string]bool            // by recipient: 451 the first time
 	stopAt   int                        // stop (close) when this many were accepted; 0 never
+	down     bool                       // stopped by stopAt, until restart
+	dropNext bool                       // drop the connection right after accepting the next message
 	authed   []string                   // user names that authenticated
 	tls      *tls.Config                // offer STARTTLS with it (or, implicit, TLS from the first byte)
 	implicit bool
@@ -94,7 +96,12 @@ func (m *mailServer) stop() {
 }
 
 // restart serves again on the same address.
-func (m *mailServer) restart() { m.start(m.addr) }
+func (m *mailServer) restart() {
+	m.mu.Lock()
+	m.down = false
+	m.mu.Unlock()
+	m.start(m.addr)
+}
 
 func (m *mailServer) messages() []received {
 	m.mu.Lock()
@@ -117,9 +124,12 @@ var errStopped = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	s.m.mu.Lock()
 	defer s.m.mu.Unlock()
+	if s.m.down {
+		return errStopped // a connection that slipped in while it closes
+	}
 	if s.m.stopAt > 0 && len(s.m.got) >= s.m.stopAt {
 		// Between two messages, the server goes down.
-		s.m.stopAt = 0
+		s.m.stopAt, s.m.down = 0, true
 		srv := s.m.srv
 		s.m.srv = nil
 		go func() { _ = srv.Close() }()
@@ -176,7 +186,18 @@ func (s *session) Auth(string) (sasl.Server, error) {
 	}), nil
 }
 
-func (s *session) Reset()        { s.from, s.to = "", "" }
+func (s *session) Reset() {
+	s.m.mu.Lock()
+	drop := s.m.dropNext && s.to != "" // a message was just accepted: its 250 is written
+	if drop {
+		s.m.dropNext = false
+	}
+	s.m.mu.Unlock()
+	if drop {
+		_ = s.c.Conn().Close() // the client's next command (RSET) fails
+	}
+	s.from, s.to = "", ""
+}
 func (s *session) Logout() error { return nil }
 
 // parse reads a message as a mail program would: headers, and the
