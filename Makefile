@@ -101,7 +101,7 @@ fuzz:
 clean:
 	rm -rf $(BIN)
 
-.PHONY: bench-web test-faults
+.PHONY: bench-web bench-digests test-faults
 
 ## bench-web: the web tier over a state-sized agency at 1/4, 1/2 and full size (seeded once into
 ## a private cluster in .data/bench, reused while its date and generator match): p50/p95/p99 and throughput
@@ -111,6 +111,12 @@ BENCH_DATA := .data/bench
 bench-web: build
 	$(GO) build -o $(BIN)/benchweb ./cmd/benchweb
 	$(PGDEV) run --dir $(BENCH_DATA) -- $(BIN)/benchweb $(BENCH_FLAGS)
+
+## bench-digests: the whole state's daily digests composed and queued (docs/notifications.md),
+## on the state bench-web seeds (reused the same way).
+bench-digests: build
+	$(GO) build -o $(BIN)/benchweb ./cmd/benchweb
+	$(PGDEV) run --dir $(BENCH_DATA) -- $(BIN)/benchweb --digests --scales 1 $(BENCH_FLAGS)
 
 ## test-faults: the fault tests in full (make test runs their short versions): PostgreSQL
 ## crashed three times under load, 100 rounds of simultaneous saves, SIGTERM under load,

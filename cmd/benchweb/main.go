@@ -62,6 +62,7 @@ type options struct {
 	rules      bool
 	keepServer bool
 	writes     float64 // events recorded per second while each page is measured
+	digests    bool    // time the day's digests instead of the pages (digests.go)
 }
 
 // page is one page of the benchmark: who asks for it and where. The path may
@@ -121,6 +122,7 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.rules, "rules", true, "also time the rules engine over the whole state's facts loaded from PostgreSQL")
 	fs.BoolVar(&o.keepServer, "keep-server", false, "leave the last server running (for poking at it by hand)")
 	fs.Float64Var(&o.writes, "writes", 0, "a mixed load: record this many events a second on the signed-in supervisors' cases while each page is measured")
+	fs.BoolVar(&o.digests, "digests", false, "time composing and queueing the whole state's daily digests (docs/notifications.md) instead of the pages")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -302,6 +304,9 @@ func runScale(ctx context.Context, o options, scale float64) (scaleRun, error) {
 	r.seeded = seeded
 	if r.counts, err = countRows(ctx, dbURL); err != nil {
 		return r, err
+	}
+	if o.digests {
+		return r, digestBench(ctx, dbURL, o.asOf)
 	}
 	if o.rules {
 		r.rules = rulesBench(ctx, dbURL, o.asOf)

@@ -51,6 +51,9 @@ func cmdDemo(args []string) int {
 		return fail("%v (the demo needs a DATABASE_URL whose role may create roles)", err)
 	}
 	cfg.DatabaseURL = appURL
+	if os.Getenv("DIGEST_HOUR") == "" {
+		cfg.DigestHour = 0 // the demo's digests are composed at start, to be read at /admin/outbox
+	}
 	fmt.Printf("\nDemo logins (ROLE EMAIL PASSWORD):\n%s\nOpen http://localhost%s and sign in with one of them.\n\n", b.String(), displayAddr(cfg.ListenAddr))
 	return serve(cfg)
 }

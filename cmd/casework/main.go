@@ -33,6 +33,7 @@ commands:
   rules eval|list|check|profile [ARGS]   evaluate a facts file, list a profile's rules, check or show a profile file
   import facts|KIND FILE                 load a facts file or a CSV file from the system of record
   export facts [--as-of DATE] [--profile ID]   write the agency's facts (rules contract JSON)
+  notify run [--once]                    compose the day's digests, send the mail due (docs/notifications.md)
 `
 
 func main() {
@@ -58,6 +59,8 @@ func main() {
 		code = cmdImport(os.Args[2:])
 	case "export":
 		code = cmdExport(os.Args[2:])
+	case "notify":
+		code = cmdNotify(os.Args[2:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

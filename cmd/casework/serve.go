@@ -69,8 +69,9 @@ func serve(cfg config.Config) int {
 		SecureCookies: cfg.SecureCookies, IdleTimeout: cfg.IdleTimeout,
 		SessionLifetime: cfg.SessionLifetime, RequestTimeout: cfg.RequestTimeout,
 		SessionCleanup: cfg.SessionCleanup, EvalCacheBytes: evalCacheBytes(cfg.EvalCacheMB),
-		SSO: ssoSet,
+		SSO:         ssoSet,
 		ClosingHour: cfg.ClosingHour,
+		MailSending: mailSending(cfg), AppURL: cfg.AppURL,
 	})
 	if err != nil {
 		return fail("%v", err)
@@ -89,6 +90,16 @@ func serve(cfg config.Config) int {
 		go func() { defer close(done); auditCheckpoints(cpCtx, st, cfg, log) }()
 		defer func() { stopCheckpoints(); <-done }()
 	}
+	// Every instance composes and sends (docs/notifications.md): digests
+	// under a lock and keys, each message claimed by one sender.
+	n, err := newNotifier(ctx, cfg, st, log)
+	if err != nil {
+		return fail("%v", err)
+	}
+	n.ByArea = true // within the server's memory limit above
+	notifyDone := make(chan struct{})
+	go func() { defer close(notifyDone); n.Loop(ctx, notifyInterval) }()
+	defer func() { stop(); <-notifyDone }()
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fail("listen on %s: %v", cfg.ListenAddr, err)
@@ -126,4 +137,13 @@ func evalCacheBytes(mb int) int64 {
 		return -1
 	}
 	return int64(mb) << 20
+}
+
+// mailSending is where mail goes, for the administrator's outbox page; ""
+// when SMTP_URL is unset (the page then shows each message instead).
+func mailSending(cfg config.Config) string {
+	if cfg.SMTP == nil {
+		return ""
+	}
+	return cfg.SMTP.Redacted()
 }

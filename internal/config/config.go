@@ -37,6 +37,10 @@ type Config struct {
 	AuditCheckpointDir      string             // AUDIT_CHECKPOINT_DIR: where checkpoints are written and read
 	AuditCheckpointInterval time.Duration      // AUDIT_CHECKPOINT_INTERVAL: serve writes one this often; default off
 	ClosingHour             int                // AGENCY_CLOSING_HOUR: emergent requests made at or after it are due the next business day, default 17
+	SMTP                    *SMTP              // SMTP_URL: where e-mail is sent; nil (unset) sends none (docs/notifications.md)
+	MailFrom                string             // MAIL_FROM: the sender's address, required with SMTP_URL
+	DigestHour              int                // DIGEST_HOUR: the hour (0-23, agency's zone) daily digests are composed, default 7
+	AppURL                  string             // APP_URL: the address people reach the app at, for links in e-mail
 }
 
 // Load reads the settings through getenv (os.Getenv in main, a map in tests)
@@ -121,6 +125,7 @@ func Load(getenv func(string) string) (Config, error) {
 	var ssoProblems []string
 	c.SSO, ssoProblems = loadSSO(getenv)
 	problems = append(problems, ssoProblems...)
+	problems = append(problems, c.loadMail(getenv)...)
 	if len(problems) > 0 {
 		return c, fmt.Errorf("configuration:\n  %s", strings.Join(problems, "\n  "))
 	}

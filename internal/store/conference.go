@@ -701,12 +701,17 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 			return err
 		}
 		var applied []map[string]any
+		var appliedCases []int64
 		var caseID int64
 		var level string
 		if _, err := pgx.ForEachRow(rows, []any{&caseID, &level}, func() error {
 			applied = append(applied, map[string]any{"case": caseID, "level": level})
+			appliedCases = append(appliedCases, caseID)
 			return nil
 		}); err != nil {
+			return err
+		}
+		if err := enqueueNewlyHighRisk(ctx, tx, appliedCases, held); err != nil {
 			return err
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "signed", Entity: "conference", EntityID: fmt.Sprint(id),
@@ -770,6 +775,11 @@ func (s *Store) lifecycle(ctx context.Context, v access.Viewer, id int64, action
 		}
 		if tag.RowsAffected() != 1 {
 			return ErrNotFound
+		}
+		if action == "shared" {
+			if err := enqueueShared(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: action, Entity: "conference", EntityID: fmt.Sprint(id)})
 	})

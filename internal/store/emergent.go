@@ -46,6 +46,9 @@ func (s *Store) FlagCase(ctx context.Context, v access.Viewer, caseID int64, rea
 		if err != nil {
 			return notFound(mapWriteError(err))
 		}
+		if err := enqueueEmergent(ctx, tx, id); err != nil {
+			return err
+		}
 		return audit(ctx, tx, v, AuditEntry{Action: "flagged", Entity: "case", EntityID: fmt.Sprint(caseID),
 			Detail: map[string]any{"request": id, "reason": reason}})
 	})

@@ -81,6 +81,9 @@ func (s *Store) RecordRisk(ctx context.Context, v access.Viewer, caseID int64, l
 		if err != nil {
 			return fmt.Errorf("RecordRisk: %w", err)
 		}
+		if err := enqueueNewlyHighRisk(ctx, tx, []int64{caseID}, on); err != nil {
+			return err
+		}
 		return audit(ctx, tx, v, AuditEntry{Action: "created", Entity: "risk_assessment", EntityID: fmt.Sprint(id),
 			Detail: map[string]any{"case": caseID, "before": before, "after": map[string]any{"level": level, "on": on.Format(time.DateOnly)}}})
 	})

@@ -29,10 +29,23 @@ import (
 // The events (millions at state scale) are read in PostgreSQL's binary
 // format and their kinds interned, so the load allocates little per row.
 func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) (rules.Facts, error) {
-	var f rules.Facts
 	if !v.Is(access.Administrator) {
-		return f, ErrNotFound
+		return rules.Facts{}, ErrNotFound
 	}
+	f, err := s.agencyFacts(ctx, on)
+	if err != nil {
+		return rules.Facts{}, fmt.Errorf("AgencyFacts: %w", err)
+	}
+	if err := s.auditFactsRead(ctx, v, f); err != nil {
+		return rules.Facts{}, err
+	}
+	return f, nil
+}
+
+// agencyFacts is AgencyFacts's load, without the check and the audit entry:
+// also the notifier's (DigestAgency).
+func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, error) {
+	var f rules.Facts
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		f = rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
 		// The events, most of the rows, are read on a second connection in
@@ -69,18 +82,23 @@ func (s *Store) AgencyFacts(ctx context.Context, v access.Viewer, on time.Time) 
 		return nil
 	})
 	if err != nil {
-		return rules.Facts{}, fmt.Errorf("AgencyFacts: %w", err)
+		return rules.Facts{}, err
 	}
+	return f, nil
+}
+
+// auditFactsRead records a read of the agency's facts.
+func (s *Store) auditFactsRead(ctx context.Context, v access.Viewer, f rules.Facts) error {
 	// Recorded before the facts are handed over, in a transaction of its own:
 	// an entry appended from a repeatable-read snapshot could not see the
 	// chain's latest entries.
-	err = s.Audit(ctx, v, AuditEntry{Action: "read_facts", Entity: "agency", Detail: map[string]any{
+	err := s.Audit(ctx, v, AuditEntry{Action: "read_facts", Entity: "agency", Detail: map[string]any{
 		"as_of": f.AsOf.String(), "profile": f.Profile, "run_by": runBy(v),
 		"counts": map[string]int{"staff": len(f.Staff), "cases": len(f.Cases), "conferences": len(f.Conferences), "events": len(f.Events)}}})
 	if err != nil {
-		return rules.Facts{}, fmt.Errorf("AgencyFacts: %w", err)
+		return fmt.Errorf("AgencyFacts: %w", err)
 	}
-	return f, nil
+	return nil
 }
 
 // agencyRest reads everything but the events, and returns each open case's

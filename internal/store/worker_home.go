@@ -95,6 +95,9 @@ func (s *Store) RequestEmergentConference(ctx context.Context, v access.Viewer, 
 		if err != nil {
 			return notFound(mapWriteError(err))
 		}
+		if err := enqueueEmergent(ctx, tx, id); err != nil {
+			return err
+		}
 		return audit(ctx, tx, v, AuditEntry{Action: "requested", Entity: "emergent_request", EntityID: fmt.Sprint(id),
 			Detail: map[string]any{"case": caseID}})
 	})

@@ -58,6 +58,12 @@ type Config struct {
 	// emergent request made at or after it is due the next business day.
 	// 0 is rules.DefaultClosingHour.
 	ClosingHour int
+	// MailSending says where e-mail goes (the SMTP URL without its
+	// password); empty when none is set, and the administrator's outbox
+	// page then shows each message as its recipient would read it (the
+	// demo). AppURL is the app's address, for the links in a message.
+	MailSending string
+	AppURL      string
 }
 
 // App holds the dependencies of every handler.
@@ -78,6 +84,7 @@ type App struct {
 	hashWait time.Duration
 
 	closingHour int
+	mail        mailSettings
 }
 
 // New wires the web tier. Close stops its background session cleanup.
@@ -146,6 +153,7 @@ func New(cfg Config) (*App, error) {
 		sso:      cfg.SSO,
 		throttle: *cfg.Throttle, sleep: cfg.Sleep, hashGate: cfg.HashGate, hashWait: cfg.HashWait,
 		closingHour: cfg.ClosingHour,
+		mail:        mailSettings{sending: cfg.MailSending, appURL: cfg.AppURL},
 	}
 	if app.closingHour <= 0 || app.closingHour > 23 {
 		app.closingHour = rules.DefaultClosingHour

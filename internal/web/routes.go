@@ -58,6 +58,8 @@ func (app *App) Router() chi.Router {
 			r.Get("/", app.home)
 			r.Get("/password", app.passwordForm)
 			r.Post("/password", app.changePassword)
+			r.Get("/settings/notifications", app.notificationsPage)
+			r.Post("/settings/notifications", app.saveNotifications)
 			r.With(app.requireRole(access.Supervisor)).Get("/unit", app.myUnit)
 
 			// The unit workspace: its supervisor, and the casework supervisor
@@ -114,6 +116,7 @@ func (app *App) Router() chi.Router {
 				r.Get("/admin/audit", app.auditSearch)
 				app.adminRoutes(r)
 				r.Post("/admin/people/{personID}/sso", app.linkSubject) // oidc.go
+				app.outboxRoutes(r)
 			})
 		})
 	})
