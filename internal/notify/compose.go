@@ -397,7 +397,7 @@ func (a *area) supervisorDigest(u areaUnit) Message {
 		}
 		for _, c := range row.RiskAwaiting {
 			for _, o := range u.unit.ByCase[c] {
-				if o.Rule == "risk.report" && (o.State == rules.StateOpen || o.State == rules.StateOverdue) {
+				if a.res.Is(o, rules.TagRiskReport) && (o.State == rules.StateOpen || o.State == rules.StateOverdue) {
 					risk.Groups = appendItem(risk.Groups, row.Name, workerLink, Item{Text: ObligationLine(c, a.res.Label(o), o), Link: a.caseLink(c)})
 				}
 			}
@@ -485,7 +485,7 @@ func (a *area) workerDigest(d *store.DigestArea, row dashboard.Row) Message {
 	conf := Section{Title: "Your next conference"}
 	if o := row.NextConference; o != nil && (o.State == rules.StateOverdue || a.soon(*o)) {
 		words := a.res.Label(*o)
-		if o.Rule == "supervision.worker" {
+		if a.res.Is(*o, rules.TagWorkerConference) {
 			words = "Your conference with your supervisor" // the page's words are the supervisor's
 		}
 		conf.Groups = append(conf.Groups, Group{Items: []Item{{Text: ObligationLine("", words, *o), Link: "/agenda"}}})
@@ -567,7 +567,7 @@ func (a *area) escalations(d *store.DigestArea, cwsID int64, u areaUnit) []store
 	for _, row := range u.unit.Rows {
 		for _, c := range row.RiskAwaiting {
 			for _, o := range u.unit.ByCase[c] {
-				if o.Rule != "risk.report" || o.State != rules.StateOverdue || a.asOf.Before(a.cal.AddBusinessDays(o.Due, 1)) {
+				if !a.res.Is(o, rules.TagRiskReport) || o.State != rules.StateOverdue || a.asOf.Before(a.cal.AddBusinessDays(o.Due, 1)) {
 					continue
 				}
 				m := Message{Heading: "A high-risk report is overdue", Date: a.asOf.String(), Sections: []Section{{

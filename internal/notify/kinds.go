@@ -33,6 +33,10 @@ var Kinds = []Kind{
 		Choices: []string{AtOnce, Digest, Off}, Default: AtOnce},
 	{ID: "escalation", Title: "High-risk reports overdue", About: "Casework supervisors: a high-risk report is a business day past its deadline.",
 		Choices: []string{AtOnce, Digest, Off}, Default: AtOnce},
+	// A reset lets the administrator sign in as the person: they are told
+	// at once, whatever they choose (docs/security.md).
+	{ID: "password_reset", Title: "Your password reset by an administrator", About: "An administrator sets a temporary password for your account.",
+		Choices: []string{AtOnce}, Default: AtOnce},
 }
 
 // KindOf returns the kind with the id.

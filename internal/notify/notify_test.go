@@ -688,3 +688,41 @@ func TestAMessageTakenIsNotSentAgainWhenTheConnectionDrops(t *testing.T) {
 		t.Fatalf("first run %v, second %v: %d queued, %d received, %d distinct", first, second, queued, len(e.mail.messages()), len(seen))
 	}
 }
+
+// An administrator's reset of a password is told to its owner at once,
+// naming who reset it and when, even when they turned every other message
+// off; it carries nothing but that.
+func TestAPasswordResetIsToldByMail(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	e.now = time.Date(2026, 11, 23, 6, 0, 0, 0, e.loc) // before the digest hour
+	var supID, adminID int64
+	var supEmail, adminName string
+	if err := e.owner.QueryRow(ctx, `SELECT id, email FROM people WHERE role = 'supervisor' AND active AND password_hash IS NOT NULL ORDER BY id LIMIT 1`).Scan(&supID, &supEmail); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.owner.QueryRow(ctx, `SELECT id, full_name FROM people WHERE role = 'administrator' AND active ORDER BY id LIMIT 1`).Scan(&adminID, &adminName); err != nil {
+		t.Fatal(err)
+	}
+	sup := access.Viewer{PersonID: supID, Role: access.Supervisor}
+	// Whatever they chose (a stored "off" is not a choice this kind offers).
+	_ = e.st.SetMyNotificationChoices(ctx, sup, map[string]string{"digest": "off", "password_reset": "off"})
+	admin := access.Viewer{PersonID: adminID, Role: access.Administrator}
+	if err := e.st.SetTemporaryPassword(ctx, admin, supID, "$argon2id$v=19$m=65536,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"); err != nil {
+		t.Fatal(err)
+	}
+	st := e.run(t, e.notifier(t))
+	if st.Sent != 1 {
+		t.Fatalf("after one reset: %v, want one message sent", st)
+	}
+	got := byRecipient(e.mail.messages())[supEmail]
+	if len(got) != 1 || got[0].Subject != "Your Casework password was reset" {
+		t.Fatalf("the supervisor got %d messages: %+v", len(got), got)
+	}
+	if !strings.Contains(got[0].Text, adminName+" reset your Casework password on ") || !regexp.MustCompile(`on \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(agency time\)`).MatchString(got[0].Text) {
+		t.Errorf("the notice does not name who reset it and when:\n%s", got[0].Text)
+	}
+	if again := e.run(t, e.notifier(t)); again.Sent != 0 {
+		t.Errorf("a second run sent %d more", again.Sent)
+	}
+}

@@ -94,6 +94,8 @@ func immediate(kind string, params json.RawMessage, reasons map[string]string) (
 		ConferenceKind string   `json:"conference_kind"`
 		HeldOn         string   `json:"held_on"`
 		Cases          []string `json:"cases"`
+		By             string   `json:"by"`
+		At             string   `json:"at"`
 	}
 	if err := json.Unmarshal(params, &p); err != nil {
 		return Item{}, "", fmt.Errorf("%s params: %w", kind, err)
@@ -130,6 +132,11 @@ func immediate(kind string, params json.RawMessage, reasons map[string]string) (
 		return Item{Text: fmt.Sprintf("The record of your %s of %s%s is shared with you: read and acknowledge it.", what, dateWords(p.HeldOn), cases),
 				Link: "/conferences/" + strconv.FormatInt(p.Conference, 10)},
 			"A conference record is shared with you", nil
+	case "password_reset":
+		return Item{Text: fmt.Sprintf("%s reset your Casework password on %s (agency time). Until you choose a new one, "+
+				"whoever holds the temporary password can sign in as you. If you did not ask for this, tell your supervisor "+
+				"and the agency's security contact.", p.By, p.At), Link: "/password"},
+			"Your Casework password was reset", nil
 	}
 	return Item{}, "", fmt.Errorf("unknown kind %q", kind)
 }

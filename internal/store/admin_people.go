@@ -308,6 +308,9 @@ func (s *Store) SetTemporaryPassword(ctx context.Context, v access.Viewer, id in
 		action := "password_issued"
 		if had {
 			action = "password_reset"
+			if err := enqueuePasswordReset(ctx, tx, id, v.PersonID); err != nil {
+				return err
+			}
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: action, Entity: "person", EntityID: fmt.Sprint(id),
 			Detail: map[string]any{"after": map[string]any{"must_change_password": true}}})

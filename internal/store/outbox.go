@@ -19,7 +19,7 @@ import (
 
 // NotificationKinds are the kinds of message, in the order the settings
 // page lists them.
-var NotificationKinds = []string{"digest", "emergent_request", "high_risk", "shared_record", "escalation"}
+var NotificationKinds = []string{"digest", "emergent_request", "high_risk", "shared_record", "escalation", "password_reset"}
 
 // enqueueEmergent queues, for the casework supervisor it is addressed to, the
 // emergent request just made. Called in the request's own transaction.
@@ -86,6 +86,25 @@ func enqueueShared(ctx context.Context, tx pgx.Tx, conferenceID int64) error {
 		ON CONFLICT (idempotency_key) DO NOTHING`, conferenceID)
 	if err != nil {
 		return fmt.Errorf("enqueue shared record %d: %w", conferenceID, err)
+	}
+	return nil
+}
+
+// enqueuePasswordReset queues, for the person whose password an
+// administrator just reset, that it was reset, by whom and when: the reset
+// lets the administrator sign in as them, so they are told where they read
+// mail, at once (docs/security.md). The key is the audit entry's moment, so
+// each reset tells once. Called in the reset's own transaction.
+func enqueuePasswordReset(ctx context.Context, tx pgx.Tx, personID, adminID int64) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO outbox (idempotency_key, kind, recipient_id, params, next_attempt_at, created_at)
+		SELECT 'password_reset:' || $1::bigint || ':' || to_char(now(), 'YYYYMMDDHH24MISSUS'), 'password_reset', $1::bigint,
+		       jsonb_build_object('by', coalesce((SELECT full_name FROM people WHERE id = $2), 'an administrator'),
+		                          'at', to_char(now() AT TIME ZONE (SELECT time_zone FROM agency), 'YYYY-MM-DD HH24:MI')),
+		       now(), now()
+		ON CONFLICT (idempotency_key) DO NOTHING`, personID, adminID)
+	if err != nil {
+		return fmt.Errorf("enqueue password reset %d: %w", personID, err)
 	}
 	return nil
 }
