@@ -105,6 +105,9 @@ func (fw *FactsWriter) Case(c rules.Case) error {
 	o.str("worker", c.Worker, false)
 	o.date("received", c.Received)
 	o.date("assigned", c.Assigned)
+	if !c.FirstAssigned.IsZero() && c.FirstAssigned != c.Assigned {
+		o.date("first_assigned", c.FirstAssigned)
+	}
 	o.str("setting", c.Setting, false)
 	o.date("placement_date", c.PlacementDate)
 	o.date("scr_assigned", c.SCRAssigned)

@@ -71,6 +71,7 @@ func Decode(data []byte) (Facts, []FieldError) {
 			Worker:        d.str(p+".worker", o["worker"]),
 			Received:      d.date(p+".received", o["received"]),
 			Assigned:      d.date(p+".assigned", o["assigned"]),
+			FirstAssigned: d.date(p+".first_assigned", o["first_assigned"]),
 			Setting:       d.str(p+".setting", o["setting"]),
 			PlacementDate: d.date(p+".placement_date", o["placement_date"]),
 			SCRAssigned:   d.date(p+".scr_assigned", o["scr_assigned"]),

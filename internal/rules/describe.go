@@ -77,7 +77,11 @@ func (c Counts) Describe(subject Subject) string {
 			b.WriteString("with the supervisor, whoever the casework supervisor")
 		}
 	case len(c.Events) > 0:
-		b.WriteString("an event of the case: " + strings.Join(c.Events, " or "))
+		if c.Each {
+			b.WriteString("events of the case, one of each: " + strings.Join(c.Events, " and ") + " (met on the later of the first of each)")
+		} else {
+			b.WriteString("an event of the case: " + strings.Join(c.Events, " or "))
+		}
 	}
 	switch {
 	case c.Window > 0:
@@ -129,7 +133,7 @@ func (c *Cadence) Describe() string {
 		return "recurring: due the last counting fact + " + plural(c.Days, "day") +
 			", or " + c.Anchor.words() + " + " + plural(c.Days, "day") + " with none"
 	case CalendarMonth:
-		s := "recurring, calendar month: after a counting fact in month M, due the last day of M+1; with none, the last day of the month of " + c.Anchor.words()
+		s := "recurring, calendar month: after a counting fact in month M, due the last day of M+1; with none, " + c.Anchor.words() + " + 1 month"
 		if c.BeforeCourt {
 			s += "; when court_next is later than the last counting fact (or there is none), due no later than court_next - 1 day"
 		}

@@ -363,6 +363,51 @@ func earliest(refs []ref, mask uint16, lo, hi Date) Date {
 	return Date{n: best}
 }
 
+// earliestOf returns the date a once rule is met by the facts of mask dated
+// lo..hi: the earliest of them, or, when the rule needs each kind
+// (Counts.Each), the later of the earliest of each kind; and the kinds not
+// seen at all (Each only).
+func (e *evaluator) earliestOf(r *Rule, refs []ref, mask uint16, lo, hi Date) (Date, uint16) {
+	if !r.Counts.Each {
+		return earliest(refs, mask, lo, hi), 0
+	}
+	var met Date
+	var missing uint16
+	for k := uint16(0); k < 16; k++ {
+		if mask&(1<<k) == 0 {
+			continue
+		}
+		d := earliest(refs, 1<<k, lo, hi)
+		if d.IsZero() {
+			missing |= 1 << k
+			continue
+		}
+		met = maxDate(met, d)
+	}
+	if missing != 0 {
+		return Date{}, missing
+	}
+	return met, 0
+}
+
+// missingWords writes the event kinds of mask in words: "parent visit".
+func (e *evaluator) missingWords(mask uint16) {
+	first := true
+	for k := 0; k < len(eventKinds); k++ {
+		if mask&(1<<k) == 0 {
+			continue
+		}
+		if !first {
+			e.w(" or ")
+		}
+		first = false
+		e.w(EventWords(eventKinds[k]))
+	}
+}
+
+// EventWords returns an event kind in words: "parent visit".
+func EventWords(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
+
 // latest returns the latest fact in mask dated on or after lo.
 func latest(refs []ref, mask uint16, lo Date) Date {
 	var best int32
@@ -523,12 +568,14 @@ func (e *evaluator) offset(c *Cadence, a Date) Date {
 }
 
 // nextMonthEnd is the calendar-month cadence: after a fact in month M, the
-// last day of M+1; with none, the last day of the anchor's month.
+// last day of M+1; with none, one month after the anchor (contract version
+// 2: assigned 2026-10-31, first due 2026-11-30; assigned 2026-10-05, first
+// due 2026-11-05).
 func nextMonthEnd(last, anchor Date) Date {
 	if !last.IsZero() {
 		return last.StartOfMonth().AddMonths(1).EndOfMonth()
 	}
-	return anchor.EndOfMonth()
+	return anchor.AddMonths(1)
 }
 
 // why sentence helpers: appending avoids fmt in the hot path.
@@ -789,19 +836,24 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 			return
 		}
 		var met, lo, hi Date
+		var missing uint16 // Each: the kinds not yet seen
+		reassigned := false
 		switch {
 		case r.Counts.Assigned:
-			if ci.scope&ScopeAssigned != 0 {
+			if fa := c.FirstAssigned; !fa.IsZero() && !fa.After(e.asOf) {
+				met = fa
+				reassigned = fa != c.Assigned
+			} else if ci.scope&ScopeAssigned != 0 {
 				met = c.Assigned
 			}
 		case r.Counts.Window > 0:
 			lo, hi = a.AddDays(-r.Counts.Window), a
-			met = earliest(ci.refs, mask, lo, hi)
+			met, missing = e.earliestOf(r, ci.refs, mask, lo, hi)
 		default:
 			if r.Counts.From != AnchorNone {
 				lo = ci.anchor(r.Counts.From)
 			}
-			met = earliest(ci.refs, mask, lo, Date{})
+			met, missing = e.earliestOf(r, ci.refs, mask, lo, Date{})
 		}
 		first := true
 		if !a.IsZero() {
@@ -832,10 +884,20 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		if met.IsZero() {
 			e.w("not yet ")
 			e.w(r.Done)
+			if missing != 0 && missing != mask {
+				e.w(" (no ")
+				e.missingWords(missing)
+				e.w(" yet)")
+			}
 		} else {
 			e.w(r.Done)
 			e.w(" ")
 			e.wd(met)
+			if reassigned {
+				e.w(" (first assignment; reassigned ")
+				e.wd(c.Assigned)
+				e.w(")")
+			}
 		}
 		e.w(".")
 		e.emit(false, due, state(due, met, e.asOf, true), Date{}, met)

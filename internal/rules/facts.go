@@ -104,6 +104,10 @@ type Case struct {
 	Worker        string      `json:"worker,omitempty"`
 	Received      Date        `json:"received"`
 	Assigned      Date        `json:"assigned"`
+	// FirstAssigned (version 2) is the date the case was first assigned
+	// after it was received; zero means the same as Assigned. Only
+	// case.assignment reads it: a reassignment is not a late assignment.
+	FirstAssigned Date        `json:"first_assigned"`
 	Setting       string      `json:"setting,omitempty"`
 	PlacementDate Date        `json:"placement_date"`
 	SCRAssigned   Date        `json:"scr_assigned"`

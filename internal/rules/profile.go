@@ -60,7 +60,8 @@ const (
 	// Anchor + Days with none.
 	Interval CadenceKind = "interval"
 	// CalendarMonth: recurring; after a counting fact in month M, due the
-	// last day of M+1; with none, the last day of the anchor's month.
+	// last day of M+1; with none, one month after the anchor (contract
+	// version 2).
 	CalendarMonth CadenceKind = "calendar_month"
 	// YearlyCount: at least Count counting facts per calendar year, paced
 	// one per calendar month (see docs/rules.md, "Pacing").
@@ -95,7 +96,12 @@ type Counts struct {
 	// Window: only facts from the due anchor - Window days through the due
 	// anchor count (closure rules).
 	Window int
-	// Assigned: met on the case's assigned date (case.assignment).
+	// Each: every event kind of Events is needed; a once rule is met on
+	// the later of the earliest of each (closure.family_seen: a child
+	// visit and a parent visit).
+	Each bool
+	// Assigned: met on the case's first_assigned date, else its assigned
+	// date (case.assignment).
 	Assigned bool
 	// Shared: met on the conference's shared date (notes.shared).
 	Shared bool

@@ -54,12 +54,24 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 	v.Year = top.oneOf("year", true, yearDefinitions)
 
 	var earlier []Version
+	var earlierRules [][]Rule // each earlier version's [[earlier.rule]] blocks
 	for i, t := range top.tables("earlier") {
 		ef := newFields(t, "earlier["+strconv.Itoa(i)+"]", &errs)
 		e := Version{Effective: ef.date("effective"), Changes: ef.strs("changes", true)}
 		if !ef.has("effective") {
 			ef.get("effective", true)
 		}
+		var own []Rule
+		seen := map[string]bool{}
+		for j, rt := range ef.tables("rule") {
+			r := readRule(rt, j, &errs)
+			if seen[r.ID] {
+				errs = append(errs, ProfileError{Line: rt.line, Field: "earlier[" + strconv.Itoa(i) + "]." + ruleField(j, r.ID) + ".id", Msg: "rule id given twice in this earlier version"})
+			}
+			seen[r.ID] = true
+			own = append(own, r)
+		}
+		earlierRules = append(earlierRules, own)
 		ef.done()
 		if !e.Effective.IsZero() && (v.Effective.IsZero() || !e.Effective.Before(v.Effective)) {
 			ef.fail(ef.line("effective"), "effective", "must be before the file's own effective date")
@@ -109,12 +121,33 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 		return nil, errs
 	}
 	v.index()
-	for i := range earlier {
+	// Each earlier version has the rules of the version after it, with its
+	// own [[earlier.rule]] blocks in place of the rules of the same id (or
+	// added, for a rule removed since).
+	versions := make([]Version, len(earlier), len(earlier)+1)
+	next := v.Rules
+	for i := len(earlier) - 1; i >= 0; i-- {
 		e := v
 		e.Effective, e.Changes = earlier[i].Effective, earlier[i].Changes
-		p.Versions = append(p.Versions, e)
+		if len(earlierRules[i]) > 0 {
+			e.Rules = slices.Clone(next)
+			for _, r := range earlierRules[i] {
+				if j := slices.IndexFunc(e.Rules, func(x Rule) bool { return x.ID == r.ID }); j >= 0 {
+					e.Rules[j] = r
+				} else {
+					e.Rules = append(e.Rules, r)
+				}
+			}
+			e.index()
+		} else {
+			e.Rules = next
+			e.byID = nil
+			e.index()
+		}
+		next = e.Rules
+		versions[i] = e
 	}
-	p.Versions = append(p.Versions, v)
+	p.Versions = append(versions, v)
 	p.latest()
 	return p, nil
 }
@@ -275,6 +308,10 @@ func readCounts(f *fields, subj Subject) Counts {
 	}
 	c.From = Anchor(sf.oneOf("from", false, anchorsOf(SubjectCase)))
 	c.Window = sf.num("window_days", 1, 366)
+	c.Each = sf.flag("each")
+	if c.Each && len(c.Events) < 2 {
+		sf.fail(sf.line("each"), "each", "each = true needs two or more events, every one of them required")
+	}
 	switch sf.oneOf("met_on", false, []string{"assigned", "shared"}) {
 	case "assigned":
 		c.Assigned = true

@@ -96,8 +96,17 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 		}
 	}
 	nj, _ := LookupProfile(DefaultProfile)
-	if len(nj.Versions) != 2 || nj.Versions[0].Effective != MustDate("2012-05-21") || len(nj.Versions[0].Rules) != 16 {
-		t.Errorf("nj-cpp versions: %+v", nj.Versions)
+	if len(nj.Versions) != 3 || nj.Versions[0].Effective != MustDate("2012-05-21") || len(nj.Versions[0].Rules) != 16 ||
+		nj.Versions[2].Effective != MustDate("2026-12-01") {
+		t.Fatalf("nj-cpp versions: %d", len(nj.Versions))
+	}
+	// Contract version 2: the closure visit needs a child and a parent
+	// visit from 2026-12-01; the earlier versions keep their own rule.
+	for i, want := range []bool{false, false, true} {
+		r, ok := nj.Versions[i].Rule("closure.family_seen")
+		if !ok || r.Counts.Each != want || len(nj.Versions[i].Rules) != 16 {
+			t.Errorf("nj-cpp version %s: closure.family_seen each = %v, want %v", nj.Versions[i].Effective, r.Counts.Each, want)
+		}
 	}
 	if len(ReviewTopics()) != 10 || len(ReviewChecklist()) != 2 {
 		t.Errorf("review topics %d, checklist %d", len(ReviewTopics()), len(ReviewChecklist()))

@@ -131,14 +131,14 @@ func TestSupervisionWorker(t *testing.T) {
 			want: &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-30"},
 		},
 		{
-			name: "experienced worker with none: the last day of the month of since",
+			name: "experienced worker with none: one month after since (contract v2)",
 			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-1",
 			facts: func(f *Facts) {
 				f.Staff[4].Since = d("2026-11-10")
 				f.Staff[4].ExperienceStart = d("2019-05-01")
 				f.Cases = []Case{assigned("c-1", "2026-11-12")}
 			},
-			want: &got{Due: "2026-11-30", State: "open"},
+			want: &got{Due: "2026-12-10", State: "open"},
 		},
 		{
 			name: "transfer: a conference with the previous supervisor, before since, counts",
@@ -216,13 +216,37 @@ func TestSupervisionCase(t *testing.T) {
 			want: &got{Due: "2026-12-31", State: "open", Last: "2026-11-16"},
 		},
 		{
-			name: "not yet discussed: the last day of the month of assigned",
-			asOf: "2026-12-01", rule: "supervision.case", subject: "c-1",
+			name: "not yet discussed: one month after assigned (contract v2)",
+			asOf: "2026-12-04", rule: "supervision.case", subject: "c-1",
 			facts: func(f *Facts) {
 				f.Cases = []Case{assigned("c-1", "2026-11-03")}
 				f.Conferences = []Conference{sup("k-1", "2026-11-16", "w-1")} // case not listed
 			},
-			want: &got{Due: "2026-11-30", State: "overdue"},
+			want: &got{Due: "2026-12-03", State: "overdue"},
+		},
+		{
+			name: "assigned on the 31st is not overdue the next day: first due the 30th of the next month",
+			asOf: "2026-11-01", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-10-31")}
+			},
+			want: &got{Due: "2026-11-30", State: "open"},
+		},
+		{
+			name: "assigned 2026-10-05: first due 2026-11-05 (contract example)",
+			asOf: "2026-11-06", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-10-05")}
+			},
+			want: &got{Due: "2026-11-05", State: "overdue"},
+		},
+		{
+			name: "assigned 2027-01-31: first due 2027-02-28 (clamped)",
+			asOf: "2027-02-10", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2027-01-31")}
+			},
+			want: &got{Due: "2027-02-28", State: "open"},
 		},
 		{
 			name: "a discussion before assigned (previous assignment) does not count",
@@ -231,7 +255,7 @@ func TestSupervisionCase(t *testing.T) {
 				f.Cases = []Case{assigned("c-1", "2026-11-10")}
 				f.Conferences = []Conference{sup("k-1", "2026-10-20", "w-new", "c-1")}
 			},
-			want: &got{Due: "2026-11-30", State: "open"},
+			want: &got{Due: "2026-12-10", State: "open"},
 		},
 		{
 			name: "a discussion with another worker after assigned counts",
@@ -282,7 +306,7 @@ func TestSupervisionCase(t *testing.T) {
 				c.Closed = d("2026-11-23")
 				f.Cases = []Case{c}
 			},
-			want: &got{Due: "2026-11-30", State: "open"},
+			want: &got{Due: "2026-12-05", State: "open"},
 		},
 	})
 }
@@ -489,6 +513,42 @@ func TestAssignment(t *testing.T) {
 			facts: received("2026-11-20", ""),
 		},
 		{
+			name: "contract v2: reassigned later, met on first_assigned (not a late assignment)",
+			asOf: "2026-12-20", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "2026-12-14")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-23")
+			},
+			want: &got{Due: "2026-11-24", State: "met", Met: "2026-11-23"},
+		},
+		{
+			name: "contract v2: a late first assignment stays late after a reassignment",
+			asOf: "2026-12-20", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "2026-12-14")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-26")
+			},
+			want: &got{Due: "2026-11-24", State: "met_late", Met: "2026-11-26"},
+		},
+		{
+			name: "contract v2: first assigned, now awaiting reassignment: met on first_assigned",
+			asOf: "2026-12-20", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-23")
+			},
+			want: &got{Due: "2026-11-24", State: "met", Met: "2026-11-23"},
+		},
+		{
+			name: "contract v2: first_assigned after as_of has not happened",
+			asOf: "2026-11-22", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-25")
+			},
+			want: &got{Due: "2026-11-24", State: "open"},
+		},
+		{
 			name: "in-home family seen within 10 working days of assignment",
 			asOf: "2026-11-22", rule: "assignment.family_seen", subject: "c-1",
 			facts: func(f *Facts) {
@@ -561,6 +621,11 @@ func TestPlacement(t *testing.T) {
 			want:  &got{Due: "2026-10-31", State: "open"},
 		},
 		{
+			name: "contract v2: a placement dated after as_of owes no placement rule yet",
+			asOf: "2026-09-28", rule: "placement.child_seen", subject: "c-1",
+			facts: placed("2026-10-01"),
+		},
+		{
 			name: "Family Team Meeting within 30 days",
 			asOf: "2026-11-22", rule: "placement.ftm", subject: "c-1",
 			facts: withEvents(placed("2026-10-01"), ev("c-1", EventFamilyTeamMeeting, "2026-10-30")),
@@ -624,6 +689,22 @@ func TestMVR(t *testing.T) {
 				f.Events = []Event{ev("c-1", EventMVREstablished, "2026-08-30")}
 			},
 			want: &got{Due: "2026-10-31", State: "met", Met: "2026-08-30"},
+		},
+		{
+			name: "contract v2: scr_assigned after as_of has not happened: placement alone sets the date",
+			asOf: "2026-10-15", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) {
+				placed("2026-10-01")(f)
+				f.Cases[0].SCRAssigned = d("2026-10-20")
+			},
+			want: &got{Due: "2026-10-31", State: "open"},
+		},
+		{
+			name: "contract v2: scr_assigned after as_of and no placement: no MVR obligation yet",
+			asOf: "2026-10-15", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Setting: SettingInHome, SCRAssigned: d("2026-10-20")}}
+			},
 		},
 		{
 			name: "neither date: no MVR obligation",
@@ -705,8 +786,33 @@ func TestClosure(t *testing.T) {
 		{
 			name: "the closing day itself counts",
 			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
-			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-12-15")),
+			facts: closing("2026-12-15", ev("c-1", EventParentVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-15")),
 			want:  &got{Due: "2026-12-15", State: "met", Met: "2026-12-15"},
+		},
+		{
+			name: "contract v2: a child visit alone does not see the family",
+			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-12-10")),
+			want:  &got{Due: "2026-12-15", State: "overdue"},
+		},
+		{
+			name: "contract v2: a parent visit alone does not see the children",
+			asOf: "2026-12-10", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventParentVisit, "2026-12-01")),
+			want:  &got{Due: "2026-12-15", State: "open"},
+		},
+		{
+			name: "contract v2: met on the later of the first child visit and the first parent visit",
+			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-11-16"), ev("c-1", EventParentVisit, "2026-12-03"),
+				ev("c-1", EventParentVisit, "2026-12-14"), ev("c-1", EventChildVisit, "2026-11-10")),
+			want: &got{Due: "2026-12-15", State: "met", Met: "2026-12-03"},
+		},
+		{
+			name: "before version 2 took effect (2026-12-01) a child visit sufficed",
+			asOf: "2026-11-30", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-11-28", ev("c-1", EventChildVisit, "2026-11-20")),
+			want:  &got{Due: "2026-11-28", State: "met", Met: "2026-11-20"},
 		},
 		{
 			name: "planned closing passed, child not seen: overdue",
