@@ -101,9 +101,9 @@ type Case struct {
 	ID string `json:"id"`
 	// Worker and Assigned go together: both set (assigned to that worker on
 	// that date) or both empty (not yet assigned).
-	Worker        string      `json:"worker,omitempty"`
-	Received      Date        `json:"received"`
-	Assigned      Date        `json:"assigned"`
+	Worker   string `json:"worker,omitempty"`
+	Received Date   `json:"received"`
+	Assigned Date   `json:"assigned"`
 	// FirstAssigned (version 2) is the date the case was first assigned
 	// after it was received; zero means the same as Assigned. Only
 	// case.assignment reads it: a reassignment is not a late assignment.
