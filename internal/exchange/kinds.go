@@ -66,7 +66,7 @@ var Kinds = []*Kind{
 			{Name: "office", Required: true, Doc: "the office holding the case (must exist)"},
 			{Name: "setting", Type: Enum, Values: []string{rules.SettingInHome, rules.SettingOutOfHome}, Required: true, Doc: "in_home or out_of_home"},
 			{Name: "placement_date", Type: Date, Doc: "date of the current placement; required for out_of_home"},
-			{Name: "goal", Type: Enum, Values: Goals, Required: true, Doc: "the permanency goal"},
+			{Name: "goal", Type: Enum, Values: Goals, Doc: "the permanency goal; empty: not yet set (the case plan sets it within 60 days of the report)"},
 			{Name: "court_involved", Type: Bool, Doc: "the case is before the court; default: true when court_next is given"},
 			{Name: "court_next", Type: Date, Doc: "next court date"},
 			{Name: "scr_assigned", Type: Date, Doc: "date the case was assigned by the State Central Registry"},

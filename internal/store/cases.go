@@ -83,7 +83,7 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 	var c CaseDetail
 	b := &pgx.Batch{}
 	b.Queue(`
-		SELECT c.id, c.case_number, c.family_name, c.setting, c.goal, c.court_involved, c.court_next,
+		SELECT c.id, c.case_number, c.family_name, c.setting, coalesce(c.goal, '') AS goal, c.court_involved, c.court_next,
 		       c.placement_date, c.scr_assigned, c.received, c.closing, c.closed,
 		       a.worker_id, w.full_name AS worker_name, lower(a.during) AS assigned, m.unit_id,
 		       `+supervisesCaseSQL+` AS supervised,

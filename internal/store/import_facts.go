@@ -114,12 +114,10 @@ func checkFactsForDatabase(f *rules.Facts, rep *exchange.Report) {
 		if c.Setting == rules.SettingOutOfHome && c.PlacementDate.IsZero() {
 			add(p+".placement_date", "required to import an out_of_home case")
 		}
-		if !slices.Contains(exchange.Goals, c.Goal) {
-			if c.Goal == "" {
-				add(p+".goal", "required to import a case (one of "+joinQuoted(exchange.Goals)+")")
-			} else {
-				add(p+".goal", strconv.Quote(c.Goal)+" is not a goal this database knows (one of "+joinQuoted(exchange.Goals)+")")
-			}
+		// The goal is optional (contract version 2): the case plan sets it
+		// within 60 days of the report; pages show "not yet set".
+		if c.Goal != "" && !slices.Contains(exchange.Goals, c.Goal) {
+			add(p+".goal", strconv.Quote(c.Goal)+" is not a goal this database knows (one of "+joinQuoted(exchange.Goals)+")")
 		}
 		if !c.Closed.IsZero() && !c.Received.IsZero() && c.Closed.Before(c.Received) {
 			add(p+".closed", c.Closed.String()+" is before received "+c.Received.String())
@@ -211,11 +209,11 @@ func (im *factsImport) stage(ctx context.Context) error {
 				s := f.Staff[i]
 				return []any{i, s.ID, s.Role, nullString(s.Name), nullString(s.ReportsTo), nullDateOf(s.Since), nullDateOf(s.ExperienceStart)}
 			}},
-		{"f_cases", "idx int PRIMARY KEY, cid text, worker text, received date, assigned date, setting text, placement date, scr date, goal text, court_next date, closing date, closed date, case_id bigint",
-			[]string{"idx", "cid", "worker", "received", "assigned", "setting", "placement", "scr", "goal", "court_next", "closing", "closed"}, len(f.Cases), func(i int) []any {
+		{"f_cases", "idx int PRIMARY KEY, cid text, worker text, received date, assigned date, setting text, placement date, scr date, goal text, court_next date, closing date, closed date, first_assigned date, fa_keep date, case_id bigint",
+			[]string{"idx", "cid", "worker", "received", "assigned", "setting", "placement", "scr", "goal", "court_next", "closing", "closed", "first_assigned"}, len(f.Cases), func(i int) []any {
 				c := f.Cases[i]
 				return []any{i, c.ID, nullString(c.Worker), nullDateOf(c.Received), nullDateOf(c.Assigned), c.Setting, nullDateOf(c.PlacementDate),
-					nullDateOf(c.SCRAssigned), c.Goal, nullDateOf(c.CourtNext), nullDateOf(c.Closing), nullDateOf(c.Closed)}
+					nullDateOf(c.SCRAssigned), nullString(c.Goal), nullDateOf(c.CourtNext), nullDateOf(c.Closing), nullDateOf(c.Closed), nullDateOf(c.FirstAssigned)}
 			}},
 		{"f_conf", "idx int PRIMARY KEY, kid text, kind text, held date, sup text, worker text, cws text, shared date, conference_id bigint, fresh boolean NOT NULL DEFAULT false",
 			[]string{"idx", "kid", "kind", "held", "sup", "worker", "cws", "shared"}, len(f.Conferences), func(i int) []any {
@@ -492,6 +490,18 @@ func (im *factsImport) cases(ctx context.Context) error {
 	if _, err := tx.Exec(ctx, `UPDATE f_cases f SET case_id = c.id FROM cases c WHERE c.case_number = f.cid`); err != nil {
 		return err
 	}
+	// first_assigned is kept in cases.first_assigned only when the
+	// assignments kept here (with the file's current one) do not give it
+	// already: the assignments before this database knew the case.
+	if _, err := tx.Exec(ctx, `
+		UPDATE f_cases f SET fa_keep = f.first_assigned
+		WHERE f.first_assigned IS NOT NULL AND f.first_assigned IS DISTINCT FROM (
+		    SELECT min(x.d) FROM (
+		        SELECT lower(h.during) AS d FROM case_assignments h WHERE h.case_id = f.case_id
+		        UNION ALL SELECT f.assigned
+		    ) x WHERE f.received IS NULL OR x.d >= f.received)`); err != nil {
+		return err
+	}
 	count := im.rep.Count("cases")
 	var created int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM f_cases WHERE case_id IS NULL`).Scan(&created); err != nil {
@@ -505,9 +515,9 @@ func (im *factsImport) cases(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `
 			WITH made AS (
 			    INSERT INTO cases (case_number, family_name, office_id, setting, placement_date, goal, court_involved, court_next,
-			                       scr_assigned, received, closing, closed, created_at)
+			                       scr_assigned, received, closing, closed, first_assigned, created_at)
 			    SELECT f.cid, f.cid, coalesce((SELECT u.office_id FROM f_staff w JOIN units u ON u.id = w.unit_id WHERE w.sid = f.worker), $1),
-			           f.setting, f.placement, f.goal, f.court_next IS NOT NULL, f.court_next, f.scr, f.received, f.closing, f.closed, clock_timestamp()
+			           f.setting, f.placement, f.goal, f.court_next IS NOT NULL, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep, clock_timestamp()
 			    FROM f_cases f WHERE f.case_id IS NULL ORDER BY f.idx
 			    RETURNING id, case_number
 			)
@@ -519,11 +529,12 @@ func (im *factsImport) cases(ctx context.Context) error {
 	tag, err := tx.Exec(ctx, `
 		UPDATE cases c SET setting = f.setting, placement_date = f.placement, goal = f.goal,
 		       court_involved = c.court_involved OR f.court_next IS NOT NULL, court_next = f.court_next,
-		       scr_assigned = f.scr, received = f.received, closing = f.closing, closed = f.closed
+		       scr_assigned = f.scr, received = f.received, closing = f.closing, closed = f.closed,
+		       first_assigned = f.fa_keep
 		FROM f_cases f
 		WHERE c.id = f.case_id
-		  AND (c.setting, c.placement_date, c.goal, c.court_next, c.scr_assigned, c.received, c.closing, c.closed)
-		      IS DISTINCT FROM (f.setting, f.placement, f.goal, f.court_next, f.scr, f.received, f.closing, f.closed)`)
+		  AND (c.setting, c.placement_date, c.goal, c.court_next, c.scr_assigned, c.received, c.closing, c.closed, c.first_assigned)
+		      IS DISTINCT FROM (f.setting, f.placement, f.goal, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep)`)
 	if err != nil {
 		return err
 	}
