@@ -140,7 +140,7 @@ func (c *Cadence) Describe() string {
 		return s
 	case YearlyCount:
 		return "yearly count: at least " + strconv.Itoa(c.Count) +
-			" per calendar year (prorated by calendar months in post when since falls in the year); with R still to hold, due the last day of month 13 - R of the year (one a month); when the year's count is met, due the last day of month 13 - " +
+			" per year (the profile's year: the calendar year, or a fiscal year from its start month; prorated by calendar months in post when since falls in the year); with R still to hold, due the last day of the year's month 13 - R (one a month); when the year's count is met, due the last day of month 13 - " +
 			strconv.Itoa(c.Count) + " of the next year"
 	}
 	return string(c.Kind)

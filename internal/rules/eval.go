@@ -515,6 +515,7 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 type evaluator struct {
 	x      *factIndex
 	p      *Profile
+	v      *Version
 	asOf   Date
 	buf    []byte             // the why sentence being built
 	chunk  *strings.Builder   // current chunk of why sentences
@@ -527,7 +528,7 @@ type evaluator struct {
 }
 
 func newEvaluator(f *Facts, asOf Date, p *Profile, v *Version) *evaluator {
-	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, asOf: asOf}
+	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, v: v, asOf: asOf}
 }
 
 const (
@@ -1017,50 +1018,84 @@ func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 
 // Pace is the pacing of a yearly count (see docs/rules.md, "Pacing").
 type Pace struct {
-	Year     int
-	Target   int  // conferences owed this year (prorated from since)
-	Held     int  // held this year on or before as_of
-	Due      Date // latest date for the next one that keeps the year achievable
-	OnTrack  bool // the remaining ones still fit, one per calendar month
-	MonthsIn int  // calendar months left in the year, the as_of month included
+	Year       int  // the calendar year of Start
+	Start, End Date // the year's first and last days
+	Target     int  // conferences owed this year (prorated from since)
+	Held       int  // held this year on or before as_of
+	Due        Date // latest date for the next one that keeps the year achievable
+	OnTrack    bool // the remaining ones still fit, one per calendar month
+	MonthsIn   int  // calendar months left in the year, the as_of month included
 }
 
 // YearlyPace computes the pacing of a yearly count of count conferences as
-// of asOf, for a staff member in post since since, with held conferences
-// held so far this year.
+// of asOf in the calendar year, for a staff member in post since since,
+// with held conferences held so far this year.
 func YearlyPace(count int, since, asOf Date, held int) Pace {
-	y, m, _ := asOf.civil()
-	p := Pace{Year: y, Held: held, MonthsIn: 13 - m, Target: count}
-	if sy, sm, _ := since.civil(); !since.IsZero() && sy == y {
-		months := 13 - sm
+	return YearlyPaceFrom(1, count, since, asOf, held)
+}
+
+// yearOf returns the first day of the year (starting on the first of month
+// start) that holds d.
+func yearOf(start int, d Date) Date {
+	y, m, _ := d.civil()
+	if m < start {
+		y--
+	}
+	return DateOf(y, start, 1)
+}
+
+// YearlyPaceFrom is YearlyPace for a year that starts on the first of the
+// month start (1: the calendar year; 9: a fiscal year from 1 September).
+func YearlyPaceFrom(start, count int, since, asOf Date, held int) Pace {
+	y0 := yearOf(start, asOf)
+	// idx: the month of as_of in the year, 1 to 12.
+	idx := monthsBetween(y0, asOf) + 1
+	p := Pace{Year: y0.Year(), Start: y0, End: y0.AddMonths(12).AddDays(-1), Held: held, MonthsIn: 13 - idx, Target: count}
+	if !since.IsZero() && !since.Before(y0) && !since.After(p.End) {
+		months := 12 - monthsBetween(y0, since)
 		p.Target = (count*months + 11) / 12
 	}
 	rem := p.Target - held
 	if rem <= 0 {
-		// Met for the year: next year's pace, counted from January.
+		// Met for the year: next year's pace, counted from its first month.
 		p.OnTrack = true
-		p.Due = DateOf(y+1, max(13-count, 1), 1).EndOfMonth()
+		p.Due = y0.AddMonths(12 + max(12-count, 0)).EndOfMonth()
 		return p
 	}
-	month := 13 - rem // the next must be held by the end of this month
-	if month < 1 {
-		month = 1
-	}
-	p.Due = DateOf(y, month, 1).EndOfMonth()
+	month := max(13-rem, 1) // the next must be held by the end of this month of the year
+	p.Due = y0.AddMonths(month - 1).EndOfMonth()
 	p.OnTrack = rem <= p.MonthsIn
 	return p
 }
 
+// monthsBetween counts the whole calendar months from a's month to b's.
+func monthsBetween(a, b Date) int {
+	ay, am, _ := a.civil()
+	by, bm, _ := b.civil()
+	return (by-ay)*12 + bm - am
+}
+
 func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date) {
 	cad := &r.Due
-	jan1 := DateOf(e.asOf.Year(), 1, 1)
-	held := count(refs, mask, jan1, e.asOf)
-	p := YearlyPace(cad.Count, s.Since, e.asOf, held)
+	start := e.v.YearStart
+	if start < 1 {
+		start = 1
+	}
+	y0 := yearOf(start, e.asOf)
+	held := count(refs, mask, y0, e.asOf)
+	p := YearlyPaceFrom(start, cad.Count, s.Since, e.asOf, held)
 	e.buf = strconv.AppendInt(e.buf, int64(p.Held), 10)
 	e.w(" of ")
 	e.buf = strconv.AppendInt(e.buf, int64(p.Target), 10)
-	e.w(" conferences in ")
-	e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
+	if start == 1 {
+		e.w(" conferences in ")
+		e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
+	} else {
+		e.w(" conferences in the year ")
+		e.wd(p.Start)
+		e.w(" to ")
+		e.wd(p.End)
+	}
 	e.w(" by ")
 	e.wd(e.asOf)
 	if p.Target != cad.Count {
@@ -1081,11 +1116,18 @@ func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date
 		e.w(" more at one a month, the next by ")
 		e.wd(p.Due)
 	default:
+		// Both readings of "overdue" at once: the year's target can no
+		// longer be reached at one a month, because the month's conference
+		// the pace required (by the due date) was missed.
 		e.w(", behind: ")
 		e.buf = strconv.AppendInt(e.buf, int64(rem), 10)
 		e.w(" more needed, ")
 		e.buf = strconv.AppendInt(e.buf, int64(p.MonthsIn), 10)
-		e.w(" calendar months left")
+		e.w(" calendar months left, so the year's ")
+		e.buf = strconv.AppendInt(e.buf, int64(p.Target), 10)
+		e.w(" can no longer be reached at one a month: the conference due by ")
+		e.wd(p.Due)
+		e.w(" was missed")
 	}
 	if !last.IsZero() {
 		e.w("; last held ")

@@ -144,8 +144,10 @@ type Version struct {
 	// DocumentationDays: a conference's record is due signed this many
 	// business days after the conference.
 	DocumentationDays int
-	// Year: how a yearly count's year runs (YearCalendar).
-	Year string
+	// Year: how a yearly count's year runs (YearCalendar, YearFiscal);
+	// YearStart: the month it starts on the first of (1 for calendar).
+	Year      string
+	YearStart int
 	// Calendar: the business days; CalendarName says which in words;
 	// Holidays is the file's list it was built from.
 	Calendar     Calendar

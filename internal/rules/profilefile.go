@@ -15,9 +15,12 @@ import (
 // [[earlier]] blocks name the earlier versions whose rules were the same.
 
 // Year definitions: how a yearly count's year runs.
-const YearCalendar = "calendar" // 1 January to 31 December
+const (
+	YearCalendar = "calendar" // 1 January to 31 December
+	YearFiscal   = "fiscal"   // from the first of year_start_month, twelve months
+)
 
-var yearDefinitions = []string{YearCalendar}
+var yearDefinitions = []string{YearCalendar, YearFiscal}
 
 var (
 	ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
@@ -52,6 +55,16 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 		top.get("documentation_business_days", true)
 	}
 	v.Year = top.oneOf("year", true, yearDefinitions)
+	v.YearStart = 1
+	switch {
+	case v.Year == YearFiscal && !top.has("year_start_month"):
+		top.fail(top.line("year"), "year_start_month", "required with year = \"fiscal\": the month the year starts on the first of (9: 1 September)")
+	case v.Year == YearFiscal:
+		v.YearStart = top.num("year_start_month", 2, 12)
+	case top.has("year_start_month"):
+		top.get("year_start_month", false)
+		top.fail(top.line("year_start_month"), "year_start_month", "only a fiscal year has a start month (the calendar year starts in January)")
+	}
 
 	var earlier []Version
 	var earlierRules [][]Rule // each earlier version's [[earlier.rule]] blocks

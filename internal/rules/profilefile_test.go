@@ -83,7 +83,11 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 			t.Errorf("file of %s says id %s", id, p.ID)
 		}
 		v := p.Latest()
-		if v.DocumentationDays != 2 || v.Year != YearCalendar || len(v.Checklist) < 5 {
+		wantYear, wantStart := YearCalendar, 1
+		if id == "tx-dfps" {
+			wantYear, wantStart = YearFiscal, 9 // DFPS's fiscal year, from 1 September
+		}
+		if v.DocumentationDays != 2 || v.Year != wantYear || v.YearStart != wantStart || len(v.Checklist) < 5 {
 			t.Errorf("%s: documentation %d, year %q, %d checklist items", id, v.DocumentationDays, v.Year, len(v.Checklist))
 		}
 		for _, r := range v.Rules {
@@ -178,7 +182,7 @@ func TestProfileFileProblems(t *testing.T) {
 name = "My agency"
 changes = ["First issue."]
 documentation_business_days = "two"
-year = "fiscal"
+year = "lunar"
 colour = "blue"
 
 [calendar]
@@ -228,7 +232,7 @@ source = "Manual 3"
 	}
 	want := []string{
 		`line 4: documentation_business_days: want a whole number, not text`,
-		`line 5: year: "fiscal" is not one of calendar`,
+		`line 5: year: "lunar" is not one of calendar, fiscal`,
 		`line 6: colour: unknown field`,
 		`line 10: calendar.holidays: "13-01" is not a holiday`,
 		`line 10: calendar.holidays: "boxing_day" is not a holiday`,
@@ -306,4 +310,19 @@ func FuzzParseProfile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A fiscal year needs its start month; the calendar year takes none.
+func TestProfileFileYear(t *testing.T) {
+	data, _ := BuiltinFile("tx-dfps")
+	for _, tt := range []struct{ old, new, want string }{
+		{"year_start_month = 9\n", "", "year_start_month: required with year = \"fiscal\""},
+		{"year = \"fiscal\"\n", "year = \"calendar\"\n", "year_start_month: only a fiscal year has a start month"},
+		{"year_start_month = 9\n", "year_start_month = 13\n", "year_start_month"},
+	} {
+		_, problems := ParseProfile(bytes.Replace(data, []byte(tt.old), []byte(tt.new), 1))
+		if len(problems) != 1 || !strings.Contains(problems[0].Error(), tt.want) {
+			t.Errorf("%q -> %q: %v, want %q", tt.old, tt.new, problems, tt.want)
+		}
+	}
 }

@@ -843,34 +843,49 @@ func TestTexas(t *testing.T) {
 		}
 	}
 	runPolicyTests(t, []policyTest{
+		// tx-dfps counts DFPS's fiscal year, 1 September to 31 August
+		// (profile year = "fiscal", year_start_month = 9); the calendar
+		// year's pacing is tested in TestYearlyPace.
 		{
-			name:    "7 of 10 by September: on track, the next by the end of October",
-			profile: "tx-dfps", asOf: "2026-09-15", rule: "supervision.yearly", subject: "w-1",
-			facts: held("w-1", "2025-12-10", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
-			want:  &got{Due: "2026-10-31", State: "open", Last: "2026-09-02"},
+			name:    "fiscal year: 2 of 10 by 2026-11-22 (September, October): on track, the next by the end of January",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-08-20", "2026-09-10", "2026-10-15"),
+			want:  &got{Due: "2027-01-31", State: "open", Last: "2026-10-15"},
 		},
 		{
-			name:    "7 of 10 by 2026-11-22: behind, overdue since the end of October",
+			name:    "seven in the calendar year would be behind; one in the fiscal year is on track",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
 			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
-			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-02"},
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-09-02"},
 		},
 		{
-			name:    "none yet on January 2: the first by the end of March",
-			profile: "tx-dfps", asOf: "2027-01-02", rule: "supervision.yearly", subject: "w-1",
-			facts: held("w-1", "2026-12-20"),
-			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-12-20"},
+			name:    "7 of 10 by 2027-07-15: behind (3 more, 2 months left), overdue since the end of June",
+			profile: "tx-dfps", asOf: "2027-07-15", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-09-10", "2026-10-10", "2026-11-10", "2026-12-10", "2027-01-10", "2027-02-10", "2027-03-10"),
+			want:  &got{Due: "2027-06-30", State: "overdue", Last: "2027-03-10"},
 		},
 		{
-			name:    "10 of 10: met for the year, next year's pace",
-			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
-			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-07-10", "2026-08-10", "2026-09-10", "2026-10-10"),
-			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-10-10"},
+			name:    "none yet on 2026-09-02 (the year began yesterday): the first by the end of November",
+			profile: "tx-dfps", asOf: "2026-09-02", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-08-20"),
+			want:  &got{Due: "2026-11-30", State: "open", Last: "2026-08-20"},
 		},
 		{
-			name:    "joined in March: ceil(10 x 10/12) = 9 owed, 0 held: the first by the end of April",
+			name:    "10 of 10: met for the year, the next fiscal year's pace (its third month)",
+			profile: "tx-dfps", asOf: "2027-06-15", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-09-10", "2026-10-10", "2026-11-10", "2026-12-10", "2027-01-10", "2027-02-10", "2027-03-10", "2027-04-10", "2027-05-10", "2027-06-10"),
+			want:  &got{Due: "2027-11-30", State: "open", Last: "2027-06-10"},
+		},
+		{
+			name:    "joined in March, the year's seventh month: ceil(10 x 6/12) = 5 owed, 0 held: the first by the end of April",
 			profile: "tx-dfps", asOf: "2026-03-20", rule: "supervision.yearly", subject: "w-new",
 			want: &got{Due: "2026-04-30", State: "open"},
+		},
+		{
+			name:    "the last day of the year with one still owed: due today, open",
+			profile: "tx-dfps", asOf: "2026-08-31", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2025-09-10", "2025-10-10", "2025-11-10", "2025-12-10", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10"),
+			want:  &got{Due: "2026-08-31", State: "open", Last: "2026-05-10"},
 		},
 		{
 			name:    "a worker not yet in post owes nothing",
@@ -1020,4 +1035,75 @@ func TestSorted(t *testing.T) {
 	if len(res.Obligations) < 100 {
 		t.Fatalf("only %d obligations", len(res.Obligations))
 	}
+}
+
+// The pacing of a yearly count, in the calendar year and in a fiscal year
+// (docs/rules.md, "Pacing").
+func TestYearlyPace(t *testing.T) {
+	old := d("2020-01-06")
+	tests := []struct {
+		name         string
+		start, count int
+		since, asOf  string
+		held         int
+		due          string
+		onTrack      bool
+		target       int
+		first, last  string
+	}{
+		{"calendar: 7 of 10 by September: on track", 1, 10, "", "2026-09-15", 7, "2026-10-31", true, 10, "2026-01-01", "2026-12-31"},
+		{"calendar: 7 of 10 by 2026-11-22: behind", 1, 10, "", "2026-11-22", 7, "2026-10-31", false, 10, "2026-01-01", "2026-12-31"},
+		{"calendar: none on January 2: the first by the end of March", 1, 10, "", "2027-01-02", 0, "2027-03-31", true, 10, "2027-01-01", "2027-12-31"},
+		{"calendar: met, next year's pace", 1, 10, "", "2026-11-22", 10, "2027-03-31", true, 10, "2026-01-01", "2026-12-31"},
+		{"calendar: joined in March, 9 owed", 1, 10, "2026-03-02", "2026-03-20", 0, "2026-04-30", true, 9, "2026-01-01", "2026-12-31"},
+		{"fiscal: 2 of 10 by November", 9, 10, "", "2026-11-22", 2, "2027-01-31", true, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: 7 of 10 by mid-July: behind", 9, 10, "", "2027-07-15", 7, "2027-06-30", false, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: met, the next year's third month", 9, 10, "", "2027-05-01", 10, "2027-11-30", true, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: joined in March 2027, the year's seventh month: 5 owed", 9, 10, "2027-03-10", "2027-03-20", 0, "2027-04-30", true, 5, "2026-09-01", "2027-08-31"},
+		{"fiscal: joined before the year: the whole count", 9, 10, "2026-08-31", "2026-09-20", 0, "2026-11-30", true, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: the year's last day, one owed: due that day", 9, 10, "", "2026-08-31", 9, "2026-08-31", true, 10, "2025-09-01", "2026-08-31"},
+		{"fiscal: the year's first day", 9, 10, "", "2026-09-01", 0, "2026-11-30", true, 10, "2026-09-01", "2027-08-31"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			since := old
+			if tt.since != "" {
+				since = d(tt.since)
+			}
+			p := YearlyPaceFrom(tt.start, tt.count, since, d(tt.asOf), tt.held)
+			if p.Due.String() != tt.due || p.OnTrack != tt.onTrack || p.Target != tt.target || p.Start.String() != tt.first || p.End.String() != tt.last {
+				t.Errorf("got due %s, on track %v, target %d, year %s to %s", p.Due, p.OnTrack, p.Target, p.Start, p.End)
+			}
+			if tt.start == 1 {
+				if c := YearlyPace(tt.count, since, d(tt.asOf), tt.held); c != p {
+					t.Errorf("YearlyPace %+v differs from YearlyPaceFrom(1) %+v", c, p)
+				}
+			}
+		})
+	}
+}
+
+// The why of a yearly count names the year and, when behind, both what can
+// no longer be reached and the conference that was missed.
+func TestYearlyWhy(t *testing.T) {
+	f := unit()
+	f.Profile = "tx-dfps"
+	f.AsOf = d("2027-07-15")
+	for _, dt := range []string{"2026-09-10", "2026-10-10", "2026-11-10", "2026-12-10", "2027-01-10", "2027-02-10", "2027-03-10"} {
+		f.Conferences = append(f.Conferences, sup("k-"+dt, dt, "w-1"))
+	}
+	res, err := Evaluate(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "7 of 10 conferences in the year 2026-09-01 to 2027-08-31 by 2027-07-15, behind: 3 more needed, 2 calendar months left, so the year's 10 can no longer be reached at one a month: the conference due by 2027-06-30 was missed; last held 2027-03-10."
+	for _, o := range res.Obligations {
+		if o.Rule == "supervision.yearly" && o.Subject == "w-1" {
+			if o.Why != want {
+				t.Errorf("why:\n got %q\nwant %q", o.Why, want)
+			}
+			return
+		}
+	}
+	t.Fatal("no supervision.yearly for w-1")
 }
