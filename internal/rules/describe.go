@@ -66,7 +66,7 @@ func (c Counts) Describe(subject Subject) string {
 		return "the case's assigned date (met on assigned)"
 	case c.Shared:
 		return "the conference's shared date (met on shared)"
-	case c.Conference != "":
+	case c.Conference != "" && !c.Each:
 		b.WriteString("a " + c.Conference + " conference ")
 		switch subject {
 		case SubjectCase:
@@ -78,7 +78,11 @@ func (c Counts) Describe(subject Subject) string {
 		}
 	case len(c.Events) > 0:
 		if c.Each {
-			b.WriteString("events of the case, one of each: " + strings.Join(c.Events, " and ") + " (met on the later of the first of each)")
+			all := strings.Join(c.Events, " and ")
+			if c.Conference != "" {
+				all += " and a " + c.Conference + " conference listing the case"
+			}
+			b.WriteString("events of the case, one of each: " + all + " (met on the later of the first of each)")
 		} else {
 			b.WriteString("an event of the case: " + strings.Join(c.Events, " or "))
 		}

@@ -183,6 +183,8 @@ func eventKindIndex(k string) int {
 		return 10
 	case EventContactSheetApproved:
 		return 11
+	case EventDiligentSearch:
+		return 12
 	}
 	return -1
 }
@@ -390,10 +392,11 @@ func (e *evaluator) earliestOf(r *Rule, refs []ref, mask uint16, lo, hi Date) (D
 	return met, 0
 }
 
-// missingWords writes the event kinds of mask in words: "parent visit".
+// missingWords writes the facts of mask in words: "parent visit",
+// "casework review".
 func (e *evaluator) missingWords(mask uint16) {
 	first := true
-	for k := 0; k < len(eventKinds); k++ {
+	for k := 0; k <= int(refReview); k++ {
 		if mask&(1<<k) == 0 {
 			continue
 		}
@@ -401,7 +404,14 @@ func (e *evaluator) missingWords(mask uint16) {
 			e.w(" or ")
 		}
 		first = false
-		e.w(EventWords(eventKinds[k]))
+		switch uint8(k) {
+		case refSupervision:
+			e.w("supervision conference listing the case")
+		case refReview:
+			e.w("casework review listing the case")
+		default:
+			e.w(EventWords(eventKinds[k]))
+		}
 	}
 }
 

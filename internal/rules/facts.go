@@ -48,6 +48,10 @@ const (
 	EventRiskReassessment     = "risk_reassessment"
 	EventMVREstablished       = "mvr_established"
 	EventContactSheetApproved = "contact_sheet_approved"
+	// EventDiligentSearch: the start of a diligent search for relatives
+	// (CP&P-III-C-5-500: relatives are identified and advised, or searched
+	// for); an addition of this app to the contract's twelve kinds.
+	EventDiligentSearch = "diligent_search_started"
 )
 
 // EventKinds lists every event kind, in the contract's order.
@@ -55,7 +59,7 @@ var eventKinds = [...]string{
 	EventChildVisit, EventParentVisit, EventSiblingVisit, EventProviderVisit,
 	EventCollateralContact, EventFamilyTeamMeeting, EventRelativeNotification,
 	EventCPRBNotification, EventNinetyDayStaffing, EventRiskReassessment,
-	EventMVREstablished, EventContactSheetApproved,
+	EventMVREstablished, EventContactSheetApproved, EventDiligentSearch,
 }
 
 // EventKinds returns every valid event kind.

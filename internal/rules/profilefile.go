@@ -322,8 +322,8 @@ func readCounts(f *fields, subj Subject) Counts {
 	c.From = Anchor(sf.oneOf("from", false, anchorsOf(SubjectCase)))
 	c.Window = sf.num("window_days", 1, 366)
 	c.Each = sf.flag("each")
-	if c.Each && len(c.Events) < 2 {
-		sf.fail(sf.line("each"), "each", "each = true needs two or more events, every one of them required")
+	if c.Each && len(c.Events)+min(len(c.Conference), 1) < 2 {
+		sf.fail(sf.line("each"), "each", "each = true needs two or more events (or events and a conference), every one of them required")
 	}
 	switch sf.oneOf("met_on", false, []string{"assigned", "shared"}) {
 	case "assigned":
@@ -332,7 +332,7 @@ func readCounts(f *fields, subj Subject) Counts {
 		c.Shared = true
 	}
 	n := 0
-	for _, set := range []bool{c.Conference != "", len(c.Events) > 0, c.Assigned, c.Shared} {
+	for _, set := range []bool{c.Conference != "" && !(c.Each && subj == SubjectCase), len(c.Events) > 0, c.Assigned, c.Shared} {
 		if set {
 			n++
 		}

@@ -638,6 +638,48 @@ func TestPlacement(t *testing.T) {
 			want:  &got{Due: "2027-02-28", State: "open"},
 		},
 		{
+			name: "from 2026-12-01: the 90-day staffing alone is not enough, the casework supervisor conference is part of it",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-02-20")),
+			want:  &got{Due: "2027-02-28", State: "overdue"},
+		},
+		{
+			name: "90-day staffing and a casework review of the case: met on the later",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-02-20"))(f)
+				f.Conferences = []Conference{review("k-0", "2026-11-20", "c-1"), review("k-1", "2027-02-24", "c-1"), review("k-2", "2027-03-03", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "met", Met: "2027-02-24"},
+		},
+		{
+			name: "a casework review before the placement does not count",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-02-20"))(f)
+				f.Conferences = []Conference{review("k-0", "2026-11-20", "c-1"), review("k-2", "2027-03-03", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "met_late", Met: "2027-03-03"},
+		},
+		{
+			name: "before 2026-12-01: the 90-day staffing alone sufficed",
+			asOf: "2026-11-30", rule: "placement.staffing_90", subject: "c-1",
+			facts: withEvents(placed("2026-08-15"), ev("c-1", EventNinetyDayStaffing, "2026-11-10")),
+			want:  &got{Due: "2026-11-15", State: "met", Met: "2026-11-10"},
+		},
+		{
+			name: "relatives: the start of a diligent search meets it",
+			asOf: "2026-12-20", rule: "placement.relatives", subject: "c-1",
+			facts: withEvents(placed("2026-12-01"), ev("c-1", EventDiligentSearch, "2026-12-12")),
+			want:  &got{Due: "2026-12-31", State: "met", Met: "2026-12-12"},
+		},
+		{
+			name: "relatives: the earlier of a notification and a diligent search",
+			asOf: "2027-01-20", rule: "placement.relatives", subject: "c-1",
+			facts: withEvents(placed("2026-12-01"), ev("c-1", EventRelativeNotification, "2027-01-05"), ev("c-1", EventDiligentSearch, "2026-12-28")),
+			want:  &got{Due: "2026-12-31", State: "met", Met: "2026-12-28"},
+		},
+		{
 			name: "a placement dated after as_of is ignored",
 			asOf: "2026-11-22", rule: "placement.child_seen", subject: "c-1",
 			facts: placed("2026-11-23"),
