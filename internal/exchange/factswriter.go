@@ -130,6 +130,8 @@ func (fw *FactsWriter) Case(c rules.Case) error {
 	o.date("court_next", c.CourtNext)
 	o.date("closing", c.Closing)
 	o.date("closed", c.Closed)
+	o.date("safety_plan_start", c.SafetyPlanStart)
+	o.date("safety_plan_end", c.SafetyPlanEnd)
 	return fw.write(o.end())
 }
 

@@ -48,7 +48,7 @@ func anchorsOf(subj Subject) []string {
 		return []string{string(AnchorConference)}
 	}
 	return []string{string(AnchorAssigned), string(AnchorReceived), string(AnchorPlacement),
-		string(AnchorSCR), string(AnchorRiskEpisode), string(AnchorClosing)}
+		string(AnchorSCR), string(AnchorRiskEpisode), string(AnchorClosing), string(AnchorSafetyPlan)}
 }
 
 // readCadence reads the due date's keys of a rule (or of its first-year
@@ -159,6 +159,9 @@ const (
 	TagClosure
 	// TagDocumentation: conference notes documented and shared.
 	TagDocumentation
+	// TagSafetyPlan: conferences owed while a Safety Protection Plan is
+	// in force (the agenda's deadlines).
+	TagSafetyPlan
 )
 
 var tagNames = []struct {
@@ -177,6 +180,7 @@ var tagNames = []struct {
 	{"assignment", TagAssignment},
 	{"closure", TagClosure},
 	{"documentation", TagDocumentation},
+	{"safety_plan", TagSafetyPlan},
 }
 
 // TagNames returns the tags' names.

@@ -17,6 +17,7 @@ var anchorWords = map[Anchor]string{
 	AnchorRiskEpisode: "E (start of the current high/very_high risk episode, not before assigned)",
 	AnchorClosing:     "closing",
 	AnchorConference:  "the conference date",
+	AnchorSafetyPlan:  "safety_plan_start (of the Safety Protection Plan in force)",
 }
 
 func (a Anchor) words() string {
@@ -55,6 +56,7 @@ func (r *Rule) Applies() string {
 	add(ScopeMVR, "with scr_assigned, or an out_of_home placement_date, on or before as_of")
 	add(ScopeWithCases, "with an assigned open case")
 	add(ScopeInPost, "in post (since on or before as_of)")
+	add(ScopeSafetyPlan, "under a Safety Protection Plan (safety_plan_start on or before as_of, safety_plan_end after it or none)")
 	return strings.Join(parts, ", ")
 }
 

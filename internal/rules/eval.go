@@ -487,6 +487,9 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if !c.Closing.IsZero() {
 		s |= ScopeClosing
 	}
+	if !c.SafetyPlanStart.IsZero() && !c.SafetyPlanStart.After(asOf) && (c.SafetyPlanEnd.IsZero() || c.SafetyPlanEnd.After(asOf)) {
+		s |= ScopeSafetyPlan
+	}
 	if (!c.SCRAssigned.IsZero() && !c.SCRAssigned.After(asOf)) || s&ScopePlaced != 0 {
 		s |= ScopeMVR
 	}
@@ -518,6 +521,10 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 		return ci.episode
 	case AnchorClosing:
 		return c.Closing
+	case AnchorSafetyPlan:
+		if ci.scope&ScopeSafetyPlan != 0 {
+			return c.SafetyPlanStart
+		}
 	}
 	return Date{}
 }
@@ -822,6 +829,9 @@ func (e *evaluator) casePrefix(a Anchor, ci *caseInfo) {
 	case AnchorClosing:
 		e.w("Closing planned ")
 		e.wd(c.Closing)
+	case AnchorSafetyPlan:
+		e.w("Safety Protection Plan since ")
+		e.wd(c.SafetyPlanStart)
 	}
 }
 

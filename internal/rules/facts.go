@@ -120,6 +120,11 @@ type Case struct {
 	CourtNext     Date        `json:"court_next"`
 	Closing       Date        `json:"closing"` // planned closing date
 	Closed        Date        `json:"closed"`  // date the case was closed
+	// SafetyPlanStart and SafetyPlanEnd date the case's Safety Protection
+	// Plan (this app's addition to the contract): in force from its start
+	// until its end, the day it is satisfied (zero: not yet).
+	SafetyPlanStart Date `json:"safety_plan_start"`
+	SafetyPlanEnd   Date `json:"safety_plan_end"`
 }
 
 // RiskEntry holds from its From date until the next entry.

@@ -21,16 +21,17 @@ const (
 type Scope uint16
 
 const (
-	ScopeAssigned  Scope = 1 << iota // case assigned to a worker on or before as_of
-	ScopeInHome                      // case setting in_home
-	ScopeOutOfHome                   // case setting out_of_home
-	ScopePlaced                      // out_of_home with placement_date on or before as_of
-	ScopeHighRisk                    // current risk high or very_high
-	ScopeReceived                    // case received on or before as_of
-	ScopeClosing                     // case has a planned closing date
-	ScopeMVR                         // scr_assigned, or placement_date of an out_of_home case, on or before as_of
-	ScopeWithCases                   // worker with an assigned open case
-	ScopeInPost                      // staff member whose since is on or before as_of
+	ScopeAssigned   Scope = 1 << iota // case assigned to a worker on or before as_of
+	ScopeInHome                       // case setting in_home
+	ScopeOutOfHome                    // case setting out_of_home
+	ScopePlaced                       // out_of_home with placement_date on or before as_of
+	ScopeHighRisk                     // current risk high or very_high
+	ScopeReceived                     // case received on or before as_of
+	ScopeClosing                      // case has a planned closing date
+	ScopeMVR                          // scr_assigned, or placement_date of an out_of_home case, on or before as_of
+	ScopeWithCases                    // worker with an assigned open case
+	ScopeInPost                       // staff member whose since is on or before as_of
+	ScopeSafetyPlan                   // case under a Safety Protection Plan on as_of (start on or before, end after or none)
 )
 
 // Anchor names the date a cadence counts from.
@@ -46,6 +47,7 @@ const (
 	AnchorRiskEpisode Anchor = "risk_episode"   // E: start of the current high/very_high episode
 	AnchorClosing     Anchor = "closing"        // case closing (planned)
 	AnchorConference  Anchor = "conference"     // conference date
+	AnchorSafetyPlan  Anchor = "safety_plan"    // start of the case's Safety Protection Plan in force
 )
 
 // CadenceKind is how a due date is computed.

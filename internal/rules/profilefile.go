@@ -67,7 +67,8 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 	}
 
 	var earlier []Version
-	var earlierRules [][]Rule // each earlier version's [[earlier.rule]] blocks
+	var earlierRules [][]Rule     // each earlier version's [[earlier.rule]] blocks
+	var earlierWithout [][]string // and the rules of the later versions it did not have
 	for i, t := range top.tables("earlier") {
 		ef := newFields(t, "earlier["+strconv.Itoa(i)+"]", &errs)
 		e := Version{Effective: ef.date("effective"), Changes: ef.strs("changes", true)}
@@ -85,6 +86,7 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 			own = append(own, r)
 		}
 		earlierRules = append(earlierRules, own)
+		earlierWithout = append(earlierWithout, ef.strs("without_rules", false))
 		ef.done()
 		if !e.Effective.IsZero() && (v.Effective.IsZero() || !e.Effective.Before(v.Effective)) {
 			ef.fail(ef.line("effective"), "effective", "must be before the file's own effective date")
@@ -142,8 +144,8 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 	for i := len(earlier) - 1; i >= 0; i-- {
 		e := v
 		e.Effective, e.Changes = earlier[i].Effective, earlier[i].Changes
-		if len(earlierRules[i]) > 0 {
-			e.Rules = slices.Clone(next)
+		if len(earlierRules[i]) > 0 || len(earlierWithout[i]) > 0 {
+			e.Rules = slices.DeleteFunc(slices.Clone(next), func(x Rule) bool { return slices.Contains(earlierWithout[i], x.ID) })
 			for _, r := range earlierRules[i] {
 				if j := slices.IndexFunc(e.Rules, func(x Rule) bool { return x.ID == r.ID }); j >= 0 {
 					e.Rules[j] = r
@@ -263,6 +265,7 @@ var scopeNames = []struct {
 	{"mvr", ScopeMVR, []Subject{SubjectCase}},
 	{"with_cases", ScopeWithCases, []Subject{SubjectWorker}},
 	{"in_post", ScopeInPost, []Subject{SubjectWorker, SubjectSupervisor}},
+	{"safety_plan", ScopeSafetyPlan, []Subject{SubjectCase}},
 }
 
 // ScopeNames returns the words of a scope, in the order of scopeNames.

@@ -873,6 +873,66 @@ func TestClosure(t *testing.T) {
 	})
 }
 
+// Seed 000, 6-26-2016: a case under a Safety Protection Plan is conferenced
+// between worker and supervisor at least weekly until the plan is
+// satisfied (nj-cpp from 2026-12-01).
+func TestSafetyPlan(t *testing.T) {
+	plan := func(start, end string, confs ...string) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", "2026-10-01")
+			c.SafetyPlanStart = d(start)
+			if end != "" {
+				c.SafetyPlanEnd = d(end)
+			}
+			f.Cases = []Case{c}
+			for i, k := range confs {
+				f.Conferences = append(f.Conferences, sup("k-"+string(rune('a'+i)), k, "w-1", "c-1"))
+			}
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "plan started 2026-12-02, no conference yet: due a week after the start",
+			asOf: "2026-12-07", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", ""),
+			want:  &got{Due: "2026-12-09", State: "open"},
+		},
+		{
+			name: "a conference before the plan does not count; overdue a week after the start",
+			asOf: "2026-12-10", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "", "2026-12-01"),
+			want:  &got{Due: "2026-12-09", State: "overdue"},
+		},
+		{
+			name: "weekly from the last conference listing the case",
+			asOf: "2026-12-20", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "", "2026-12-08", "2026-12-15"),
+			want:  &got{Due: "2026-12-22", State: "open", Last: "2026-12-15"},
+		},
+		{
+			name: "satisfied on its end date: owed no more",
+			asOf: "2026-12-20", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "2026-12-20"),
+		},
+		{
+			name: "the day before its end it is still owed",
+			asOf: "2026-12-19", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "2026-12-20", "2026-12-08"),
+			want:  &got{Due: "2026-12-15", State: "overdue", Last: "2026-12-08"},
+		},
+		{
+			name: "a plan starting after as_of is not in force",
+			asOf: "2026-12-01", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", ""),
+		},
+		{
+			name: "before 2026-12-01 (the 2016 version) no weekly rule",
+			asOf: "2026-11-30", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-11-02", ""),
+		},
+	})
+}
+
 func TestTexas(t *testing.T) {
 	held := func(worker string, dates ...string) func(f *Facts) {
 		return func(f *Facts) {
@@ -1047,7 +1107,7 @@ func TestEveryRuleTested(t *testing.T) {
 		"nj-cpp assignment.family_seen": true, "nj-cpp placement.child_seen": true, "nj-cpp placement.cprb_notice": true,
 		"nj-cpp placement.relatives": true, "nj-cpp placement.ftm": true, "nj-cpp placement.staffing_90": true,
 		"nj-cpp mvr.established": true, "nj-cpp contacts.approval": true, "nj-cpp closure.reassessment": true,
-		"nj-cpp closure.family_seen": true,
+		"nj-cpp closure.family_seen": true, "nj-cpp safety.weekly": true,
 		"tx-dfps supervision.yearly": true, "tx-dfps notes.shared": true,
 		"policy-46100 supervision.worker": true, "policy-46100 supervision.case": true,
 	}

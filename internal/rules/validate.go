@@ -89,6 +89,12 @@ func Validate(f Facts) []FieldError {
 		if c.Worker != "" {
 			ref(p+".worker", c.Worker, RoleWorker)
 		}
+		switch {
+		case !c.SafetyPlanEnd.IsZero() && c.SafetyPlanStart.IsZero():
+			add(p+".safety_plan_end", "given without safety_plan_start")
+		case !c.SafetyPlanEnd.IsZero() && c.SafetyPlanEnd.Before(c.SafetyPlanStart):
+			add(p+".safety_plan_end", c.SafetyPlanEnd.String()+" is before safety_plan_start "+c.SafetyPlanStart.String())
+		}
 		if c.Setting != "" && !validSettings[c.Setting] {
 			add(p+".setting", quote(c.Setting)+" is not a setting (want in_home or out_of_home)")
 		}
