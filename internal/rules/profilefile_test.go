@@ -108,9 +108,9 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 	// visit from 2026-12-01; the earlier versions keep their own rule.
 	for i, want := range []bool{false, false, true} {
 		r, ok := nj.Versions[i].Rule("closure.family_seen")
-		n := 16 // the 2026 version adds the weekly Safety Protection Plan conference
-		if i == 2 {
-			n = 17
+		n := 17 // the 2016 version adds the weekly Safety Protection Plan conference
+		if i == 0 {
+			n = 16
 		}
 		if !ok || r.Counts.Each != want || len(nj.Versions[i].Rules) != n {
 			t.Errorf("nj-cpp version %s: closure.family_seen each = %v, want %v", nj.Versions[i].Effective, r.Counts.Each, want)

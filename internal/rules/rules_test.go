@@ -875,7 +875,7 @@ func TestClosure(t *testing.T) {
 
 // Seed 000, 6-26-2016: a case under a Safety Protection Plan is conferenced
 // between worker and supervisor at least weekly until the plan is
-// satisfied (nj-cpp from 2026-12-01).
+// satisfied (nj-cpp from its 2016 version).
 func TestSafetyPlan(t *testing.T) {
 	plan := func(start, end string, confs ...string) func(f *Facts) {
 		return func(f *Facts) {
@@ -926,9 +926,18 @@ func TestSafetyPlan(t *testing.T) {
 			facts: plan("2026-12-02", ""),
 		},
 		{
-			name: "before 2026-12-01 (the 2016 version) no weekly rule",
+			name: "the 2016 version has it (its section added the plans)",
 			asOf: "2026-11-30", rule: "safety.weekly", subject: "c-1",
-			facts: plan("2026-11-02", ""),
+			facts: plan("2026-11-02", "", "2026-11-27"),
+			want:  &got{Due: "2026-12-04", State: "open", Last: "2026-11-27"},
+		},
+		{
+			name: "before 6-26-2016 (the 2012 version) no weekly rule",
+			asOf: "2016-06-25", rule: "safety.weekly", subject: "c-1",
+			facts: func(f *Facts) {
+				plan("2016-06-01", "")(f)
+				f.Cases[0].Assigned = d("2016-05-01")
+			},
 		},
 	})
 }

@@ -24,10 +24,13 @@ type CaseDetail struct {
 	Received      *time.Time `db:"received"`
 	Closing       *time.Time `db:"closing"`
 	Closed        *time.Time `db:"closed"`
-	WorkerID      int64      `db:"worker_id"`
-	WorkerName    string     `db:"worker_name"`
-	Assigned      time.Time  `db:"assigned"`
-	UnitID        int64      `db:"unit_id"`
+	// SafetyPlanStart and SafetyPlanEnd: the case's Safety Protection Plan.
+	SafetyPlanStart *time.Time `db:"safety_plan_start"`
+	SafetyPlanEnd   *time.Time `db:"safety_plan_end"`
+	WorkerID        int64      `db:"worker_id"`
+	WorkerName      string     `db:"worker_name"`
+	Assigned        time.Time  `db:"assigned"`
+	UnitID          int64      `db:"unit_id"`
 	// Supervised: the viewer supervises the case today (may record on it).
 	Supervised bool `db:"supervised"`
 	// WorkerStamp is the stamp of the worker's data (every unit they were
@@ -85,6 +88,7 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 	b.Queue(`
 		SELECT c.id, c.case_number, c.family_name, c.setting, coalesce(c.goal, '') AS goal, c.court_involved, c.court_next,
 		       c.placement_date, c.scr_assigned, c.received, c.closing, c.closed,
+		       c.safety_plan_start, c.safety_plan_end,
 		       a.worker_id, w.full_name AS worker_name, lower(a.during) AS assigned, m.unit_id,
 		       `+supervisesCaseSQL+` AS supervised,
 		       `+stampOf("ARRAY(SELECT unit_id FROM unit_members WHERE worker_id = a.worker_id)")+` AS worker_stamp

@@ -178,7 +178,8 @@ func exportStaff(ctx context.Context, tx pgx.Tx, on time.Time, fw *exchange.Fact
 func exportCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, fw *exchange.FactsWriter, n *ExportCounts) error {
 	rows, err := tx.Query(ctx, `
 		SELECT c.case_number, a.worker_id, a.assigned, c.received, c.setting, c.placement_date, c.scr_assigned,
-		       coalesce(r.levels, '{}'), coalesce(r.froms, '{}'), coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`
+		       coalesce(r.levels, '{}'), coalesce(r.froms, '{}'), coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`,
+		       c.safety_plan_start, c.safety_plan_end
 		FROM cases c
 		LEFT JOIN LATERAL (
 		    SELECT a.worker_id, lower(a.during) AS assigned FROM case_assignments a
@@ -196,16 +197,16 @@ func exportCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	defer rows.Close()
 	var c rules.Case
 	var worker *int64
-	var assigned, received, placement, scr, court, closing, closed, first pgtype.Date
+	var assigned, received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
 	var levels []string
 	var froms []time.Time
 	for rows.Next() {
 		c = rules.Case{}
 		levels, froms = levels[:0], froms[:0]
-		if err := rows.Scan(&c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &levels, &froms, &c.Goal, &court, &closing, &closed, &first); err != nil {
+		if err := rows.Scan(&c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &levels, &froms, &c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd); err != nil {
 			return err
 		}
-		c.FirstAssigned = pgDate(first)
+		c.FirstAssigned, c.SafetyPlanStart, c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
 		if worker != nil {
 			c.Worker = factID[*worker]
 		}

@@ -108,7 +108,8 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	caseIdx := map[int64]int{}
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, a.worker_id, c.case_number, lower(a.during), c.received, c.setting, c.placement_date,
-		       c.scr_assigned, coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`
+		       c.scr_assigned, coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`,
+		       c.safety_plan_start, c.safety_plan_end
 		FROM case_assignments a
 		JOIN cases c ON c.id = a.case_id
 		WHERE a.worker_id = ANY($2) AND a.during @> $1::date AND (c.closed IS NULL OR c.closed > $1)
@@ -119,12 +120,12 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	for rows.Next() {
 		var r caseRow
 		var assigned pgtype.Date
-		var received, placement, scr, court, closing, closed, first pgtype.Date
-		if err := rows.Scan(&r.id, &r.worker, &r.c.ID, &assigned, &received, &r.c.Setting, &placement, &scr, &r.c.Goal, &court, &closing, &closed, &first); err != nil {
+		var received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
+		if err := rows.Scan(&r.id, &r.worker, &r.c.ID, &assigned, &received, &r.c.Setting, &placement, &scr, &r.c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd); err != nil {
 			rows.Close()
 			return f, ids, err
 		}
-		r.c.FirstAssigned = pgDate(first)
+		r.c.FirstAssigned, r.c.SafetyPlanStart, r.c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
 		r.c.Assigned, r.c.Received, r.c.PlacementDate, r.c.SCRAssigned = pgDate(assigned), pgDate(received), pgDate(placement), pgDate(scr)
 		r.c.CourtNext, r.c.Closing, r.c.Closed = pgDate(court), pgDate(closing), pgDate(closed)
 		caseIdx[r.id] = len(cases)

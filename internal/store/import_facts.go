@@ -209,11 +209,12 @@ func (im *factsImport) stage(ctx context.Context) error {
 				s := f.Staff[i]
 				return []any{i, s.ID, s.Role, nullString(s.Name), nullString(s.ReportsTo), nullDateOf(s.Since), nullDateOf(s.ExperienceStart)}
 			}},
-		{"f_cases", "idx int PRIMARY KEY, cid text, worker text, received date, assigned date, setting text, placement date, scr date, goal text, court_next date, closing date, closed date, first_assigned date, fa_keep date, case_id bigint",
-			[]string{"idx", "cid", "worker", "received", "assigned", "setting", "placement", "scr", "goal", "court_next", "closing", "closed", "first_assigned"}, len(f.Cases), func(i int) []any {
+		{"f_cases", "idx int PRIMARY KEY, cid text, worker text, received date, assigned date, setting text, placement date, scr date, goal text, court_next date, closing date, closed date, first_assigned date, plan_start date, plan_end date, fa_keep date, case_id bigint",
+			[]string{"idx", "cid", "worker", "received", "assigned", "setting", "placement", "scr", "goal", "court_next", "closing", "closed", "first_assigned", "plan_start", "plan_end"}, len(f.Cases), func(i int) []any {
 				c := f.Cases[i]
 				return []any{i, c.ID, nullString(c.Worker), nullDateOf(c.Received), nullDateOf(c.Assigned), c.Setting, nullDateOf(c.PlacementDate),
-					nullDateOf(c.SCRAssigned), nullString(c.Goal), nullDateOf(c.CourtNext), nullDateOf(c.Closing), nullDateOf(c.Closed), nullDateOf(c.FirstAssigned)}
+					nullDateOf(c.SCRAssigned), nullString(c.Goal), nullDateOf(c.CourtNext), nullDateOf(c.Closing), nullDateOf(c.Closed), nullDateOf(c.FirstAssigned),
+					nullDateOf(c.SafetyPlanStart), nullDateOf(c.SafetyPlanEnd)}
 			}},
 		{"f_conf", "idx int PRIMARY KEY, kid text, kind text, held date, sup text, worker text, cws text, shared date, conference_id bigint, fresh boolean NOT NULL DEFAULT false",
 			[]string{"idx", "kid", "kind", "held", "sup", "worker", "cws", "shared"}, len(f.Conferences), func(i int) []any {
@@ -515,9 +516,9 @@ func (im *factsImport) cases(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `
 			WITH made AS (
 			    INSERT INTO cases (case_number, family_name, office_id, setting, placement_date, goal, court_involved, court_next,
-			                       scr_assigned, received, closing, closed, first_assigned, created_at)
+			                       scr_assigned, received, closing, closed, first_assigned, safety_plan_start, safety_plan_end, created_at)
 			    SELECT f.cid, f.cid, coalesce((SELECT u.office_id FROM f_staff w JOIN units u ON u.id = w.unit_id WHERE w.sid = f.worker), $1),
-			           f.setting, f.placement, f.goal, f.court_next IS NOT NULL, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep, clock_timestamp()
+			           f.setting, f.placement, f.goal, f.court_next IS NOT NULL, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep, f.plan_start, f.plan_end, clock_timestamp()
 			    FROM f_cases f WHERE f.case_id IS NULL ORDER BY f.idx
 			    RETURNING id, case_number
 			)
@@ -530,11 +531,13 @@ func (im *factsImport) cases(ctx context.Context) error {
 		UPDATE cases c SET setting = f.setting, placement_date = f.placement, goal = f.goal,
 		       court_involved = c.court_involved OR f.court_next IS NOT NULL, court_next = f.court_next,
 		       scr_assigned = f.scr, received = f.received, closing = f.closing, closed = f.closed,
-		       first_assigned = f.fa_keep
+		       first_assigned = f.fa_keep, safety_plan_start = f.plan_start, safety_plan_end = f.plan_end
 		FROM f_cases f
 		WHERE c.id = f.case_id
-		  AND (c.setting, c.placement_date, c.goal, c.court_next, c.scr_assigned, c.received, c.closing, c.closed, c.first_assigned)
-		      IS DISTINCT FROM (f.setting, f.placement, f.goal, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep)`)
+		  AND (c.setting, c.placement_date, c.goal, c.court_next, c.scr_assigned, c.received, c.closing, c.closed, c.first_assigned,
+		       c.safety_plan_start, c.safety_plan_end)
+		      IS DISTINCT FROM (f.setting, f.placement, f.goal, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep,
+		       f.plan_start, f.plan_end)`)
 	if err != nil {
 		return err
 	}

@@ -149,7 +149,8 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	}
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, c.case_number, a.worker_id, lower(a.during), c.received, c.setting, c.placement_date, c.scr_assigned,
-		       coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`
+		       coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`,
+		       c.safety_plan_start, c.safety_plan_end
 		FROM cases c
 		LEFT JOIN case_assignments a ON a.case_id = c.id AND a.during @> $1::date
 		WHERE c.closed IS NULL OR c.closed > $1`, on)
@@ -161,12 +162,12 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 		var id int64
 		var c rules.Case
 		var worker *int64
-		var assigned, received, placement, scr, court, closing, closed, first pgtype.Date
-		if err := rows.Scan(&id, &c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &c.Goal, &court, &closing, &closed, &first); err != nil {
+		var assigned, received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
+		if err := rows.Scan(&id, &c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		c.FirstAssigned = pgDate(first)
+		c.FirstAssigned, c.SafetyPlanStart, c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
 		if worker != nil {
 			c.Worker = factID[*worker]
 			c.Assigned = pgDate(assigned)
