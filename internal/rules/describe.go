@@ -56,6 +56,8 @@ func (r *Rule) Applies() string {
 	add(ScopeMVR, "with scr_assigned, or an out_of_home placement_date, on or before as_of")
 	add(ScopeWithCases, "with an assigned open case")
 	add(ScopeInPost, "in post (since on or before as_of)")
+	add(ScopeGoalReunification, "whose goal is reunification")
+	add(ScopeGoalOther, "whose goal is not reunification (or not yet set)")
 	add(ScopeSafetyPlan, "under a Safety Protection Plan (safety_plan_start on or before as_of, safety_plan_end after it or none)")
 	return strings.Join(parts, ", ")
 }

@@ -487,6 +487,11 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if !c.Closing.IsZero() {
 		s |= ScopeClosing
 	}
+	if c.Goal == GoalReunification {
+		s |= ScopeGoalReunification
+	} else {
+		s |= ScopeGoalOther
+	}
 	if !c.SafetyPlanStart.IsZero() && !c.SafetyPlanStart.After(asOf) && (c.SafetyPlanEnd.IsZero() || c.SafetyPlanEnd.After(asOf)) {
 		s |= ScopeSafetyPlan
 	}

@@ -28,6 +28,9 @@ const (
 	SettingOutOfHome = "out_of_home"
 )
 
+// GoalReunification is the goal the visit rules tell apart.
+const GoalReunification = "reunification"
+
 // Conference kinds.
 const (
 	KindSupervision    = "supervision"     // a supervisor with one worker

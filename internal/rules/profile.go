@@ -18,20 +18,22 @@ const (
 
 // Scope says which subjects owe a rule; every condition set must hold.
 // A case must always be open (not closed on or before as_of).
-type Scope uint16
+type Scope uint32
 
 const (
-	ScopeAssigned   Scope = 1 << iota // case assigned to a worker on or before as_of
-	ScopeInHome                       // case setting in_home
-	ScopeOutOfHome                    // case setting out_of_home
-	ScopePlaced                       // out_of_home with placement_date on or before as_of
-	ScopeHighRisk                     // current risk high or very_high
-	ScopeReceived                     // case received on or before as_of
-	ScopeClosing                      // case has a planned closing date
-	ScopeMVR                          // scr_assigned, or placement_date of an out_of_home case, on or before as_of
-	ScopeWithCases                    // worker with an assigned open case
-	ScopeInPost                       // staff member whose since is on or before as_of
-	ScopeSafetyPlan                   // case under a Safety Protection Plan on as_of (start on or before, end after or none)
+	ScopeAssigned          Scope = 1 << iota // case assigned to a worker on or before as_of
+	ScopeInHome                              // case setting in_home
+	ScopeOutOfHome                           // case setting out_of_home
+	ScopePlaced                              // out_of_home with placement_date on or before as_of
+	ScopeHighRisk                            // current risk high or very_high
+	ScopeReceived                            // case received on or before as_of
+	ScopeClosing                             // case has a planned closing date
+	ScopeMVR                                 // scr_assigned, or placement_date of an out_of_home case, on or before as_of
+	ScopeWithCases                           // worker with an assigned open case
+	ScopeInPost                              // staff member whose since is on or before as_of
+	ScopeSafetyPlan                          // case under a Safety Protection Plan on as_of (start on or before, end after or none)
+	ScopeGoalReunification                   // case whose goal is reunification
+	ScopeGoalOther                           // case whose goal is not reunification, or not yet set
 )
 
 // Anchor names the date a cadence counts from.

@@ -266,6 +266,8 @@ var scopeNames = []struct {
 	{"with_cases", ScopeWithCases, []Subject{SubjectWorker}},
 	{"in_post", ScopeInPost, []Subject{SubjectWorker, SubjectSupervisor}},
 	{"safety_plan", ScopeSafetyPlan, []Subject{SubjectCase}},
+	{"goal_reunification", ScopeGoalReunification, []Subject{SubjectCase}},
+	{"goal_other", ScopeGoalOther, []Subject{SubjectCase}},
 }
 
 // ScopeNames returns the words of a scope, in the order of scopeNames.

@@ -942,6 +942,104 @@ func TestSafetyPlan(t *testing.T) {
 	})
 }
 
+// Visits and contacts (nj-cpp from 2026-12-01, policy-46100): a month that
+// ends without the visit stays overdue until one is made.
+func TestVisits(t *testing.T) {
+	kase := func(goal, setting, placed, assignedOn string, evs ...Event) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", assignedOn)
+			c.Goal, c.Setting = goal, setting
+			if placed != "" {
+				c.PlacementDate = d(placed)
+			}
+			f.Cases = []Case{c}
+			f.Events = evs
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "goal reunification, placed: weekly parent/child visit from the placement",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-12-01", "2026-11-20", ev("c-1", EventParentVisit, "2026-11-28")),
+			want:  &got{Due: "2026-12-08", State: "overdue"},
+		},
+		{
+			name: "weekly parent/child visit: the last + 7 days",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-12-01", "2026-11-20", ev("c-1", EventParentVisit, "2026-12-06")),
+			want:  &got{Due: "2026-12-13", State: "open", Last: "2026-12-06"},
+		},
+		{
+			name: "another goal owes no weekly parent/child visit",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("adoption", SettingOutOfHome, "2026-12-01", "2026-11-20"),
+		},
+		{
+			name: "before 2026-12-01 the visit rules are not computed",
+			asOf: "2026-11-30", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-11-01", "2026-10-20"),
+		},
+		{
+			name: "goal not reunification: monthly parent contact; November ended without one: overdue in December",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("adoption", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventParentVisit, "2026-10-14")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-10-14"},
+		},
+		{
+			name: "the short month stays overdue until a contact is made, then the next month's is due",
+			asOf: "2026-12-20", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("adoption", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventParentVisit, "2026-10-14"), ev("c-1", EventParentVisit, "2026-12-15")),
+			want:  &got{Due: "2027-01-31", State: "open", Last: "2026-12-15"},
+		},
+		{
+			name: "goal not yet set: the monthly parent contact applies",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-11-20"),
+			want:  &got{Due: "2026-12-20", State: "open"},
+		},
+		{
+			name: "goal reunification owes no monthly parent contact (the weekly visits instead)",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-09-01", "2026-09-05"),
+		},
+		{
+			name: "monthly collateral contact: first due a month after assignment",
+			asOf: "2026-12-10", rule: "visits.collateral_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-11-20", ev("c-1", EventCollateralContact, "2026-11-10")),
+			want:  &got{Due: "2026-12-20", State: "open"},
+		},
+		{
+			name: "monthly collateral contact in November: due the end of December",
+			asOf: "2026-12-10", rule: "visits.collateral_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-10-20", ev("c-1", EventCollateralContact, "2026-11-10")),
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-11-10"},
+		},
+		{
+			name:    "policy-46100: monthly child visit",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.child_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-09-05", ev("c-1", EventChildVisit, "2026-10-30")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-10-30"},
+		},
+		{
+			name:    "policy-46100: monthly parent or guardian visit",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventParentVisit, "2026-11-03")),
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-11-03"},
+		},
+		{
+			name:    "policy-46100: monthly caregiver visit for a child placed out of home",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.caregiver_monthly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventProviderVisit, "2026-09-20")),
+			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-20"},
+		},
+		{
+			name:    "policy-46100: no caregiver visit for a child at home",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.caregiver_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-09-05"),
+		},
+	})
+}
+
 func TestTexas(t *testing.T) {
 	held := func(worker string, dates ...string) func(f *Facts) {
 		return func(f *Facts) {
@@ -1117,6 +1215,8 @@ func TestEveryRuleTested(t *testing.T) {
 		"nj-cpp placement.relatives": true, "nj-cpp placement.ftm": true, "nj-cpp placement.staffing_90": true,
 		"nj-cpp mvr.established": true, "nj-cpp contacts.approval": true, "nj-cpp closure.reassessment": true,
 		"nj-cpp closure.family_seen": true, "nj-cpp safety.weekly": true,
+		"nj-cpp visits.parent_child_weekly": true, "nj-cpp visits.parent_monthly": true, "nj-cpp visits.collateral_monthly": true,
+		"policy-46100 visits.child_monthly": true, "policy-46100 visits.parent_monthly": true, "policy-46100 visits.caregiver_monthly": true,
 		"tx-dfps supervision.yearly": true, "tx-dfps notes.shared": true,
 		"policy-46100 supervision.worker": true, "policy-46100 supervision.case": true,
 	}
