@@ -18,6 +18,7 @@ var anchorWords = map[Anchor]string{
 	AnchorClosing:     "closing",
 	AnchorConference:  "the conference date",
 	AnchorSafetyPlan:  "safety_plan_start (of the Safety Protection Plan in force)",
+	AnchorMVRSet:      "the from of the first minimum visitation requirement",
 }
 
 func (a Anchor) words() string {
@@ -58,6 +59,7 @@ func (r *Rule) Applies() string {
 	add(ScopeInPost, "in post (since on or before as_of)")
 	add(ScopeGoalReunification, "whose goal is reunification")
 	add(ScopeGoalOther, "whose goal is not reunification (or not yet set)")
+	add(ScopeMVRSet, "with a minimum visitation requirement set (mvr from on or before as_of)")
 	add(ScopeSafetyPlan, "under a Safety Protection Plan (safety_plan_start on or before as_of, safety_plan_end after it or none)")
 	return strings.Join(parts, ", ")
 }
@@ -146,6 +148,8 @@ func (c *Cadence) Describe() string {
 			s += "; when court_next is later than the last counting fact (or there is none), due no later than court_next - 1 day"
 		}
 		return s
+	case MonthlyCount:
+		return "monthly count: every calendar month, the " + c.CountOf + " visits the minimum visitation requirement in force on the month's first day sets; a month that ended short is overdue (due its last day) until a month is met"
 	case YearlyCount:
 		return "yearly count: at least " + strconv.Itoa(c.Count) +
 			" per year (the profile's year: the calendar year, or a fiscal year from its start month; prorated by calendar months in post when since falls in the year); with R still to hold, due the last day of the year's month 13 - R (one a month); when the year's count is met, due the last day of month 13 - " +

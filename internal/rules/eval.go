@@ -487,6 +487,9 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if !c.Closing.IsZero() {
 		s |= ScopeClosing
 	}
+	if len(c.MVR) > 0 && !c.MVR[0].From.IsZero() && !c.MVR[0].From.After(asOf) {
+		s |= ScopeMVRSet
+	}
 	if c.Goal == GoalReunification {
 		s |= ScopeGoalReunification
 	} else {
@@ -529,6 +532,10 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 	case AnchorSafetyPlan:
 		if ci.scope&ScopeSafetyPlan != 0 {
 			return c.SafetyPlanStart
+		}
+	case AnchorMVRSet:
+		if ci.scope&ScopeMVRSet != 0 {
+			return c.MVR[0].From
 		}
 	}
 	return Date{}
@@ -927,6 +934,8 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		}
 		e.w(".")
 		e.emit(false, due, state(due, met, e.asOf, true), Date{}, met)
+	case MonthlyCount:
+		e.monthlyCount(r, mask, ci)
 	case Interval, CalendarMonth:
 		a := ci.anchor(cad.Anchor)
 		var lo Date
@@ -974,6 +983,117 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		e.w(".")
 		e.emit(false, due, state(due, Date{}, e.asOf, false), last, Date{})
 	}
+}
+
+// mvrRequired returns the visits a month of kind the case's minimum
+// visitation requirement in force on d sets, and whether one is in force.
+func mvrRequired(c *Case, kind string, d Date) (int, bool) {
+	var m *MVREntry
+	for i := range c.MVR {
+		if c.MVR[i].From.After(d) {
+			break
+		}
+		m = &c.MVR[i]
+	}
+	if m == nil {
+		return 0, false
+	}
+	switch kind {
+	case "child":
+		return m.Child, true
+	case "parents":
+		return m.Parents, true
+	}
+	return m.Provider, true
+}
+
+// monthlyCount evaluates a monthly_count rule: the month's requirement is
+// the MVR in force on its first day (a requirement set mid-month is owed
+// from the next month). The current month met: due the end of the next.
+// Otherwise, when the month before ended short (and the months before it
+// in a row), overdue since the end of the first of them; else due the end
+// of this month.
+func (e *evaluator) monthlyCount(r *Rule, mask uint16, ci *caseInfo) {
+	c := ci.c
+	kind := r.Due.CountOf
+	asOf := e.asOf
+	cur := asOf.StartOfMonth()
+	last := latest(ci.refs, mask, ci.anchor(r.Counts.From))
+	lo := ci.anchor(r.Counts.From)
+	held := func(m Date) int {
+		from := m
+		if lo.After(from) {
+			from = lo
+		}
+		return count(ci.refs, mask, from, minDate(m.EndOfMonth(), asOf))
+	}
+	req, inForce := mvrRequired(c, kind, cur)
+	var due Date
+	st := stOpen
+	var short Date // the first month of the run that ended short
+	var shortHeld, shortReq int
+	for m, i := cur.AddMonths(-1), 0; i < 24; m, i = m.AddMonths(-1), i+1 {
+		n, ok := mvrRequired(c, kind, m)
+		if !ok || n == 0 {
+			break
+		}
+		h := held(m)
+		if h >= n {
+			break
+		}
+		short, shortHeld, shortReq = m, h, n
+	}
+	h := held(cur)
+	switch {
+	case !inForce:
+		// Set this month: owed from the next.
+		n, _ := mvrRequired(c, kind, asOf)
+		if n == 0 {
+			return
+		}
+		req, due = n, cur.AddMonths(1).EndOfMonth()
+		h = 0
+	case req == 0:
+		return
+	case h >= req:
+		due = cur.AddMonths(1).EndOfMonth()
+	case !short.IsZero():
+		due, st = short.EndOfMonth(), stOverdue
+	default:
+		due = cur.EndOfMonth()
+	}
+	e.w("Visit plan (MVR) from ")
+	e.wd(c.MVR[0].From)
+	e.w(": ")
+	e.w(r.Owed)
+	e.w("; ")
+	if inForce {
+		e.w("this month ")
+		e.buf = strconv.AppendInt(e.buf, int64(h), 10)
+		e.w(" of ")
+		e.buf = strconv.AppendInt(e.buf, int64(req), 10)
+	} else {
+		e.w("owed from next month, ")
+		e.buf = strconv.AppendInt(e.buf, int64(req), 10)
+		e.w(" a month")
+	}
+	if st == stOverdue {
+		e.w("; the month from ")
+		e.wd(short)
+		e.w(" ended short (")
+		e.buf = strconv.AppendInt(e.buf, int64(shortHeld), 10)
+		e.w(" of ")
+		e.buf = strconv.AppendInt(e.buf, int64(shortReq), 10)
+		e.w("), overdue until a month is met")
+	}
+	if !last.IsZero() {
+		e.w("; last ")
+		e.w(r.Done)
+		e.w(" ")
+		e.wd(last)
+	}
+	e.w(".")
+	e.emit(false, due, st, last, Date{})
 }
 
 func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {

@@ -128,6 +128,19 @@ type Case struct {
 	// until its end, the day it is satisfied (zero: not yet).
 	SafetyPlanStart Date `json:"safety_plan_start"`
 	SafetyPlanEnd   Date `json:"safety_plan_end"`
+	// MVR is the case's minimum visitation requirement as the supervisor
+	// set it, chronological (this app's addition to the contract): each
+	// entry holds from its From date until the next.
+	MVR []MVREntry `json:"mvr,omitempty"`
+}
+
+// MVREntry is a minimum visitation requirement: visits a calendar month
+// with the child, the parents and the placement provider.
+type MVREntry struct {
+	From     Date `json:"from"`
+	Child    int  `json:"child"`
+	Parents  int  `json:"parents"`
+	Provider int  `json:"provider"`
 }
 
 // RiskEntry holds from its From date until the next entry.

@@ -34,6 +34,7 @@ const (
 	ScopeSafetyPlan                          // case under a Safety Protection Plan on as_of (start on or before, end after or none)
 	ScopeGoalReunification                   // case whose goal is reunification
 	ScopeGoalOther                           // case whose goal is not reunification, or not yet set
+	ScopeMVRSet                              // case with a minimum visitation requirement (mvr) from on or before as_of
 )
 
 // Anchor names the date a cadence counts from.
@@ -50,6 +51,7 @@ const (
 	AnchorClosing     Anchor = "closing"        // case closing (planned)
 	AnchorConference  Anchor = "conference"     // conference date
 	AnchorSafetyPlan  Anchor = "safety_plan"    // start of the case's Safety Protection Plan in force
+	AnchorMVRSet      Anchor = "mvr"            // from of the case's first minimum visitation requirement
 )
 
 // CadenceKind is how a due date is computed.
@@ -70,6 +72,10 @@ const (
 	// YearlyCount: at least Count counting facts per calendar year, paced
 	// one per calendar month (see docs/rules.md, "Pacing").
 	YearlyCount CadenceKind = "yearly_count"
+	// MonthlyCount: every calendar month, the number of counting facts the
+	// case's minimum visitation requirement sets for CountOf (see
+	// docs/rules.md, "Minimum visitation requirement").
+	MonthlyCount CadenceKind = "monthly_count"
 )
 
 // Cadence says when a rule is due.
@@ -80,6 +86,7 @@ type Cadence struct {
 	BusinessDays int
 	Months       int
 	Count        int      // YearlyCount: conferences a year
+	CountOf      string   // MonthlyCount: the MVR's "child", "parents" or "provider"
 	Or           *Cadence // Once: due the earlier of the two (either anchor may be absent)
 	// BeforeCourt: when court_next is later than the last counting fact (or
 	// there is none), due no later than the day before court_next.

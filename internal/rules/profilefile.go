@@ -268,6 +268,7 @@ var scopeNames = []struct {
 	{"safety_plan", ScopeSafetyPlan, []Subject{SubjectCase}},
 	{"goal_reunification", ScopeGoalReunification, []Subject{SubjectCase}},
 	{"goal_other", ScopeGoalOther, []Subject{SubjectCase}},
+	{"mvr_set", ScopeMVRSet, []Subject{SubjectCase}},
 }
 
 // ScopeNames returns the words of a scope, in the order of scopeNames.

@@ -1040,6 +1040,82 @@ func TestVisits(t *testing.T) {
 	})
 }
 
+// The minimum visitation requirement the supervisor sets: each kind's count
+// owed every calendar month; a month that ended short stays overdue until a
+// month is met.
+func TestMVRMonthly(t *testing.T) {
+	mvr := func(entries []MVREntry, evs ...Event) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", "2026-09-01")
+			c.Setting, c.PlacementDate = SettingOutOfHome, d("2026-09-01")
+			c.MVR = entries
+			f.Cases = []Case{c}
+			f.Events = evs
+		}
+	}
+	two := []MVREntry{{From: d("2026-10-01"), Child: 2, Parents: 1, Provider: 1}}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "two child visits a month: one so far in December, November met: due the end of December",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-11-03"), ev("c-1", EventChildVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-02")),
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-12-02"},
+		},
+		{
+			name: "November ended short (1 of 2): overdue since 2026-11-30 while December is not met",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-10-03"), ev("c-1", EventChildVisit, "2026-10-20"), ev("c-1", EventChildVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-02")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-12-02"},
+		},
+		{
+			name: "October and November both short: overdue since the end of October",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-10-03"), ev("c-1", EventChildVisit, "2026-11-20")),
+			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-11-20"},
+		},
+		{
+			name: "the short month is cleared when December is met: next due the end of January",
+			asOf: "2026-12-20", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-02"), ev("c-1", EventChildVisit, "2026-12-15")),
+			want:  &got{Due: "2027-01-31", State: "open", Last: "2026-12-15"},
+		},
+		{
+			name: "set mid-month: owed from the next month",
+			asOf: "2026-12-10", rule: "mvr.parents_monthly", subject: "c-1",
+			facts: mvr([]MVREntry{{From: d("2026-12-05"), Parents: 2}}),
+			want:  &got{Due: "2027-01-31", State: "open"},
+		},
+		{
+			name: "dated so it can change: December's requirement is the entry in force on 1 December",
+			asOf: "2026-12-10", rule: "mvr.parents_monthly", subject: "c-1",
+			facts: mvr([]MVREntry{{From: d("2026-10-01"), Parents: 1}, {From: d("2026-12-01"), Parents: 4}},
+				ev("c-1", EventParentVisit, "2026-11-10"), ev("c-1", EventParentVisit, "2026-12-03")),
+			want: &got{Due: "2026-12-31", State: "open", Last: "2026-12-03"},
+		},
+		{
+			name: "a kind the plan does not require (0 a month) owes nothing",
+			asOf: "2026-12-10", rule: "mvr.provider_monthly", subject: "c-1",
+			facts: mvr([]MVREntry{{From: d("2026-10-01"), Child: 1}}),
+		},
+		{
+			name: "provider visits: one a month, November without one",
+			asOf: "2026-12-10", rule: "mvr.provider_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventProviderVisit, "2026-10-12")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-10-12"},
+		},
+		{
+			name: "no visit plan set: nothing owed (mvr.established is owed instead)",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(nil),
+		},
+		{
+			name: "before 2026-12-01 not computed",
+			asOf: "2026-11-30", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two),
+		},
+	})
+}
+
 func TestTexas(t *testing.T) {
 	held := func(worker string, dates ...string) func(f *Facts) {
 		return func(f *Facts) {
@@ -1215,6 +1291,7 @@ func TestEveryRuleTested(t *testing.T) {
 		"nj-cpp placement.relatives": true, "nj-cpp placement.ftm": true, "nj-cpp placement.staffing_90": true,
 		"nj-cpp mvr.established": true, "nj-cpp contacts.approval": true, "nj-cpp closure.reassessment": true,
 		"nj-cpp closure.family_seen": true, "nj-cpp safety.weekly": true,
+		"nj-cpp mvr.child_monthly": true, "nj-cpp mvr.parents_monthly": true, "nj-cpp mvr.provider_monthly": true,
 		"nj-cpp visits.parent_child_weekly": true, "nj-cpp visits.parent_monthly": true, "nj-cpp visits.collateral_monthly": true,
 		"policy-46100 visits.child_monthly": true, "policy-46100 visits.parent_monthly": true, "policy-46100 visits.caregiver_monthly": true,
 		"tx-dfps supervision.yearly": true, "tx-dfps notes.shared": true,
