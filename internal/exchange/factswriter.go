@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/casework/casework/internal/rules"
@@ -130,6 +131,25 @@ func (fw *FactsWriter) Case(c rules.Case) error {
 	o.date("court_next", c.CourtNext)
 	o.date("closing", c.Closing)
 	o.date("closed", c.Closed)
+	if len(c.MVR) > 0 {
+		o.key("mvr")
+		o.b = append(o.b, '[')
+		for i, m := range c.MVR {
+			if i > 0 {
+				o.b = append(o.b, ", "...)
+			}
+			o.b = append(o.b, `{"from": `...)
+			o.b = appendDate(o.b, m.From)
+			o.b = append(o.b, `, "child": `...)
+			o.b = strconv.AppendInt(o.b, int64(m.Child), 10)
+			o.b = append(o.b, `, "parents": `...)
+			o.b = strconv.AppendInt(o.b, int64(m.Parents), 10)
+			o.b = append(o.b, `, "provider": `...)
+			o.b = strconv.AppendInt(o.b, int64(m.Provider), 10)
+			o.b = append(o.b, '}')
+		}
+		o.b = append(o.b, ']')
+	}
 	o.date("safety_plan_start", c.SafetyPlanStart)
 	o.date("safety_plan_end", c.SafetyPlanEnd)
 	return fw.write(o.end())

@@ -260,7 +260,7 @@ func TestHandWrittenFactsRoundTrip(t *testing.T) {
 	// Every field of the contract is in the file (so the test covers them).
 	for _, key := range []string{`"as_of"`, `"profile"`, `"holidays"`, `"reports_to"`, `"since"`, `"experience_start"`, `"name"`,
 		`"worker"`, `"received"`, `"assigned"`, `"first_assigned"`, `"setting"`, `"placement_date"`, `"scr_assigned"`, `"risk"`, `"level"`, `"from"`,
-		`"goal"`, `"court_next"`, `"closing"`, `"closed"`, `"safety_plan_start"`, `"safety_plan_end"`, `"kind"`, `"date"`, `"supervisor"`, `"casework_supervisor"`, `"cases"`, `"shared"`, `"case"`} {
+		`"goal"`, `"court_next"`, `"closing"`, `"closed"`, `"safety_plan_start"`, `"safety_plan_end"`, `"mvr"`, `"child"`, `"parents"`, `"provider"`, `"kind"`, `"date"`, `"supervisor"`, `"casework_supervisor"`, `"cases"`, `"shared"`, `"case"`} {
 		if !bytes.Contains(data, []byte(key)) {
 			t.Errorf("the hand-written file lacks %s", key)
 		}

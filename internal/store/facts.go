@@ -163,6 +163,29 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 
+	// Visit plans (MVR), chronological.
+	rows, err = tx.Query(ctx, `
+		SELECT case_id, from_on, child, parents, provider FROM case_mvr
+		WHERE case_id = ANY($1) AND from_on <= $2 ORDER BY case_id, from_on`, caseIDs, on)
+	if err != nil {
+		return f, ids, err
+	}
+	for rows.Next() {
+		var id int64
+		var m rules.MVREntry
+		var from pgtype.Date
+		if err := rows.Scan(&id, &from, &m.Child, &m.Parents, &m.Provider); err != nil {
+			rows.Close()
+			return f, ids, err
+		}
+		m.From = pgDate(from)
+		c := &cases[caseIdx[id]].c
+		c.MVR = append(c.MVR, m)
+	}
+	if err := rows.Err(); err != nil {
+		return f, ids, err
+	}
+
 	// Events on those cases, up to the date: by the events' own index, the
 	// case numbers filled in here (a join to cases would hash the whole
 	// table). Thousands of rows a unit: read in PostgreSQL's binary format,

@@ -152,7 +152,7 @@ func (im *factsImport) problem(path, msg string) {
 func (im *factsImport) run(ctx context.Context) error {
 	steps := []func(context.Context) error{
 		im.agency, im.stage, im.staff, im.supervisors, im.workers, im.cases,
-		im.assignments, im.risk, im.conferences, im.events, im.profile,
+		im.assignments, im.risk, im.mvr, im.conferences, im.events, im.profile,
 	}
 	for i, step := range steps {
 		if err := step(ctx); err != nil {
@@ -251,6 +251,21 @@ func (im *factsImport) stage(ctx context.Context) error {
 		return []any{risks[n].i, risks[n].j, r.Level, nullDateOf(r.From)}, nil
 	})); err != nil {
 		return fmt.Errorf("stage f_risk: %w", err)
+	}
+	if err := tempTable(ctx, tx, "f_mvr", "cidx int, day date, child int, parents int, provider int"); err != nil {
+		return err
+	}
+	var plans []ref
+	for i, c := range f.Cases {
+		for j := range c.MVR {
+			plans = append(plans, ref{i, j})
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"f_mvr"}, []string{"cidx", "day", "child", "parents", "provider"}, pgx.CopyFromSlice(len(plans), func(n int) ([]any, error) {
+		m := f.Cases[plans[n].i].MVR[plans[n].j]
+		return []any{plans[n].i, nullDateOf(m.From), m.Child, m.Parents, m.Provider}, nil
+	})); err != nil {
+		return fmt.Errorf("stage f_mvr: %w", err)
 	}
 	if err := tempTable(ctx, tx, "f_conf_cases", "kidx int, pos int, cid text"); err != nil {
 		return err
@@ -565,6 +580,37 @@ func (im *factsImport) assignments(ctx context.Context) error {
 		return err
 	}
 	im.positionProblems(ps, func(row int) string { return fmt.Sprintf("cases[%d].assigned", row) }, "assignment")
+	return nil
+}
+
+// mvr adds each visit plan (MVR) entry not yet recorded (history kept) and
+// corrects the counts of one recorded from the same date.
+func (im *factsImport) mvr(ctx context.Context) error {
+	tx := im.tx
+	count := im.rep.Count("visit plans")
+	tag, err := tx.Exec(ctx, `
+		UPDATE case_mvr m SET child = fm.child, parents = fm.parents, provider = fm.provider
+		FROM f_mvr fm JOIN f_cases f ON f.idx = fm.cidx
+		WHERE m.case_id = f.case_id AND m.from_on = fm.day
+		  AND (m.child, m.parents, m.provider) IS DISTINCT FROM (fm.child, fm.parents, fm.provider)`)
+	if err != nil {
+		return err
+	}
+	count.Updated += int(tag.RowsAffected())
+	tag, err = tx.Exec(ctx, `
+		INSERT INTO case_mvr (case_id, from_on, child, parents, provider, set_at)
+		SELECT f.case_id, fm.day, fm.child, fm.parents, fm.provider, clock_timestamp()
+		FROM f_mvr fm JOIN f_cases f ON f.idx = fm.cidx
+		ON CONFLICT (case_id, from_on) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	count.Created += int(tag.RowsAffected())
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM f_mvr`).Scan(&total); err != nil {
+		return err
+	}
+	count.Unchanged += total - count.Created - count.Updated
 	return nil
 }
 

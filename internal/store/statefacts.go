@@ -209,6 +209,27 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// Visit plans (MVR): few rows, in date order within each case.
+	rows, err = tx.Query(ctx, `SELECT case_id, from_on, child, parents, provider FROM case_mvr WHERE from_on <= $1 ORDER BY case_id, from_on`, on)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var m rules.MVREntry
+		var from pgtype.Date
+		if err := rows.Scan(&id, &from, &m.Child, &m.Parents, &m.Provider); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := index.get(id); ok {
+			m.From = pgDate(from)
+			f.Cases[i].MVR = append(f.Cases[i].MVR, m)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	for i := range f.Cases {
 		if r := f.Cases[i].Risk; len(r) > 1 {
 			slices.SortStableFunc(r, func(a, b rules.RiskEntry) int { return a.From.Compare(b.From) })
