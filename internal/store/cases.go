@@ -40,6 +40,17 @@ type CaseDetail struct {
 
 	Risks    []RiskRow
 	Timeline []TimelineItem
+	// MVR: the visit plans set, latest first.
+	MVR []MVRRow
+}
+
+// MVRRow is one visit plan (minimum visitation requirement) of a case.
+type MVRRow struct {
+	From     time.Time `db:"from_on"`
+	Child    int       `db:"child"`
+	Parents  int       `db:"parents"`
+	Provider int       `db:"provider"`
+	SetBy    string    `db:"set_by"`
 }
 
 // RiskRow is one risk assessment.
@@ -125,6 +136,11 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 		    FROM risk_assessments r WHERE r.case_id = $1 AND r.assessed_on <= $3
 		) t WHERE `+caseInReachSQL+`
 		ORDER BY on_date DESC, kind LIMIT $5`, caseID, v.PersonID, on, workerView, TimelineLimit)
+	b.Queue(`
+		SELECT m.from_on, m.child, m.parents, m.provider, coalesce(p.full_name, 'system of record') AS set_by
+		FROM case_mvr m LEFT JOIN people p ON p.id = m.set_by
+		WHERE m.case_id = $1 AND `+caseInReachSQL+`
+		ORDER BY m.from_on DESC`, caseID, v.PersonID, on)
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
 	rows, err := br.Query()
@@ -144,6 +160,12 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 		return c, err
 	}
 	if c.Timeline, err = pgx.CollectRows(rows, pgx.RowToStructByName[TimelineItem]); err != nil {
+		return c, err
+	}
+	if rows, err = br.Query(); err != nil {
+		return c, err
+	}
+	if c.MVR, err = pgx.CollectRows(rows, pgx.RowToStructByName[MVRRow]); err != nil {
 		return c, err
 	}
 	return c, br.Close()
