@@ -15,3 +15,7 @@ CREATE TABLE case_mvr (
     set_at    timestamptz NOT NULL,
     UNIQUE (case_id, from_on)
 );
+
+-- Visit plans import from CSV too (docs/import.md, kind mvr).
+ALTER TABLE imports DROP CONSTRAINT imports_kind_check;
+ALTER TABLE imports ADD CONSTRAINT imports_kind_check CHECK (kind IN ('facts', 'staff', 'cases', 'assignments', 'risk', 'events', 'mvr'));

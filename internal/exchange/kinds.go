@@ -1,6 +1,10 @@
 package exchange
 
-import "github.com/casework/casework/internal/rules"
+import (
+	"strconv"
+
+	"github.com/casework/casework/internal/rules"
+)
 
 // ColType is how a CSV column's values are read.
 type ColType int
@@ -92,6 +96,16 @@ var Kinds = []*Kind{
 		},
 	},
 	{
+		Name: "mvr", Title: "Visit plans (MVR)", Key: "case_id and from_on",
+		Columns: []Column{
+			{Name: "case_id", Required: true, Doc: "the case (must exist)"},
+			{Name: "from_on", Type: Date, Required: true, Doc: "the date the visit plan takes effect; it holds until the next one"},
+			{Name: "child", Type: Enum, Values: visitCounts, Required: true, Doc: "visits a calendar month with the child (0 to 31)"},
+			{Name: "parents", Type: Enum, Values: visitCounts, Required: true, Doc: "visits a calendar month with the parents (0 to 31)"},
+			{Name: "provider", Type: Enum, Values: visitCounts, Required: true, Doc: "visits a calendar month with the placement provider (0 to 31)"},
+		},
+	},
+	{
 		Name: "events", Title: "Events and contacts", Key: "event_id",
 		Columns: []Column{
 			{Name: "event_id", Required: true, Doc: "the event's id in the system of record"},
@@ -103,6 +117,15 @@ var Kinds = []*Kind{
 		},
 	},
 }
+
+// visitCounts are the visits a month a visit plan may require.
+var visitCounts = func() []string {
+	out := make([]string, 32)
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
+}()
 
 // LookupKind returns the CSV kind of that name, or nil.
 func LookupKind(name string) *Kind {

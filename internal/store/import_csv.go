@@ -159,6 +159,7 @@ var csvAppliers = map[string]func(context.Context, *csvImport) error{
 	"cases":       applyCases,
 	"assignments": applyAssignments,
 	"risk":        applyRisk,
+	"mvr":         applyMVR,
 	"events":      applyEvents,
 }
 
@@ -424,6 +425,41 @@ func applyRisk(ctx context.Context, im *csvImport) error {
 		INSERT INTO risk_assessments (case_id, level, assessed_on, recorded_by, recorded_at)
 		SELECT case_ref, level, assessed_on, $1, clock_timestamp() FROM csv_stage ORDER BY row_no
 		ON CONFLICT (case_id, assessed_on) DO NOTHING`, nullID(im.v.PersonID))
+	if err != nil {
+		return err
+	}
+	rows, err := im.count(ctx, `SELECT count(*) FROM csv_stage`)
+	if err != nil {
+		return err
+	}
+	count.Created, count.Updated, count.Unchanged = created, updated, rows-created-updated
+	return nil
+}
+
+// applyMVR adds each visit plan not yet recorded (a case's earlier ones
+// kept) and corrects the counts of one recorded from the same date.
+func applyMVR(ctx context.Context, im *csvImport) error {
+	if err := im.duplicates(ctx, "from_on", "case_id || ' ' || from_on", "visit plan of case and date"); err != nil {
+		return err
+	}
+	if err := im.resolveCases(ctx); err != nil {
+		return err
+	}
+	if !im.rep.OK() {
+		return nil
+	}
+	count := im.rep.Count("visit plans")
+	updated, err := im.exec(ctx, `
+		UPDATE case_mvr m SET child = s.child::int, parents = s.parents::int, provider = s.provider::int FROM csv_stage s
+		WHERE m.case_id = s.case_ref AND m.from_on = s.from_on
+		  AND (m.child, m.parents, m.provider) IS DISTINCT FROM (s.child::int, s.parents::int, s.provider::int)`)
+	if err != nil {
+		return err
+	}
+	created, err := im.exec(ctx, `
+		INSERT INTO case_mvr (case_id, from_on, child, parents, provider, set_by, set_at)
+		SELECT case_ref, from_on, child::int, parents::int, provider::int, $1, clock_timestamp() FROM csv_stage ORDER BY row_no
+		ON CONFLICT (case_id, from_on) DO NOTHING`, nullID(im.v.PersonID))
 	if err != nil {
 		return err
 	}
