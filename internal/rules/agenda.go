@@ -297,6 +297,11 @@ func ProposeAgenda(f Facts, opts Options, workerID string) (Agenda, error) {
 			} else if o.State == StateOpen && o.Due.Sub(asOf) <= agendaWindow {
 				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: due %s.", res.Label(o), o.Due))
 			}
+		case res.Is(o, TagVisits) && !res.Is(o, TagMilestone):
+			// A month (or week) that ended without the visits owed.
+			if o.State == StateOverdue {
+				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: overdue since %s.", res.Label(o), o.Due))
+			}
 		case res.Is(o, TagPlacement):
 			if o.State == StateOverdue {
 				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: overdue since %s.", res.Label(o), o.Due))
