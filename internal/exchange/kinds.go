@@ -77,6 +77,8 @@ var Kinds = []*Kind{
 			{Name: "received", Type: Date, Doc: "date the case was received by the office"},
 			{Name: "closing", Type: Date, Doc: "planned closing date"},
 			{Name: "closed", Type: Date, Doc: "date the case was closed"},
+			{Name: "safety_plan_start", Type: Date, Doc: "the day the case's Safety Protection Plan took effect"},
+			{Name: "safety_plan_end", Type: Date, Doc: "the day it was satisfied (empty while in force)"},
 		},
 	},
 	{

@@ -199,7 +199,7 @@ func TestCSVBadFilesChangeNothingAndListEveryProblem(t *testing.T) {
 		{"cases", []string{
 			"case_id,family_name,office,setting,goal,colour",
 		}, []string{
-			`row 1, colour: unknown column (the columns of cases are: case_id, family_name, office, setting, placement_date, goal, court_involved, court_next, scr_assigned, received, closing, closed)`,
+			`row 1, colour: unknown column (the columns of cases are: case_id, family_name, office, setting, placement_date, goal, court_involved, court_next, scr_assigned, received, closing, closed, safety_plan_start, safety_plan_end)`,
 		}},
 	}
 	for _, tc := range cases {

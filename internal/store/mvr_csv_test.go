@@ -35,3 +35,28 @@ func TestVisitPlansCSV(t *testing.T) {
 		t.Errorf("a count of 40: %v %v", err, rep.Problems.List)
 	}
 }
+
+// A case's Safety Protection Plan imports with the cases CSV; an end before
+// its start is named.
+func TestSafetyPlanCSV(t *testing.T) {
+	st, owner := seededApp(t)
+	ctx := context.Background()
+	var number, office, family, setting string
+	if err := owner.QueryRow(ctx, `SELECT c.case_number, o.name, c.family_name, c.setting FROM cases c JOIN offices o ON o.id = c.office_id
+		WHERE c.closed IS NULL AND c.setting = 'in_home' ORDER BY c.id LIMIT 1`).Scan(&number, &office, &family, &setting); err != nil {
+		t.Fatal(err)
+	}
+	head := "case_id,family_name,office,setting,safety_plan_start,safety_plan_end\n"
+	rep, err := st.ImportCSV(ctx, admin, exchange.LookupKind("cases"), "cases.csv", strings.NewReader(head+number+","+family+","+office+","+setting+",2026-11-02,\n"))
+	if err != nil || !rep.OK() {
+		t.Fatalf("import: %v %v", err, rep.Problems.List)
+	}
+	var start *string
+	if err := owner.QueryRow(ctx, `SELECT safety_plan_start::text FROM cases WHERE case_number = $1`, number).Scan(&start); err != nil || start == nil || *start != "2026-11-02" {
+		t.Errorf("safety_plan_start: %v (%v)", start, err)
+	}
+	rep, err = st.ImportCSV(ctx, admin, exchange.LookupKind("cases"), "cases.csv", strings.NewReader(head+number+","+family+","+office+","+setting+",2026-11-02,2026-11-01\n"))
+	if err != nil || rep.OK() || !strings.Contains(rep.Problems.List[0].Msg, "before safety_plan_start") {
+		t.Errorf("end before start: %v %v", err, rep.Problems.List)
+	}
+}
