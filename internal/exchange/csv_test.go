@@ -62,7 +62,7 @@ func TestCSVReaderReportsEveryProblemByRowAndColumn(t *testing.T) {
 	}, "\n")
 	rows, _, problems := readAll("events", data)
 	want := []string{
-		`row 3, kind: "teleportation" is not one of child_visit, parent_visit, sibling_visit, provider_visit, collateral_contact, family_team_meeting, relative_notification, cprb_notification, ninety_day_staffing, risk_reassessment, mvr_established, contact_sheet_approved`,
+		`row 3, kind: "teleportation" is not one of child_visit, parent_visit, sibling_visit, provider_visit, collateral_contact, family_team_meeting, relative_notification, cprb_notification, ninety_day_staffing, risk_reassessment, mvr_established, contact_sheet_approved, diligent_search_started`,
 		`row 3, date: "2026-02-30" is not a date (want YYYY-MM-DD)`,
 		`row 3, approval: "maybe" is not one of not_required, pending, approved`,
 		`row 4, event_id: required`,

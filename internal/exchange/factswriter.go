@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/casework/casework/internal/rules"
@@ -105,6 +106,9 @@ func (fw *FactsWriter) Case(c rules.Case) error {
 	o.str("worker", c.Worker, false)
 	o.date("received", c.Received)
 	o.date("assigned", c.Assigned)
+	if !c.FirstAssigned.IsZero() && c.FirstAssigned != c.Assigned {
+		o.date("first_assigned", c.FirstAssigned)
+	}
 	o.str("setting", c.Setting, false)
 	o.date("placement_date", c.PlacementDate)
 	o.date("scr_assigned", c.SCRAssigned)
@@ -127,6 +131,27 @@ func (fw *FactsWriter) Case(c rules.Case) error {
 	o.date("court_next", c.CourtNext)
 	o.date("closing", c.Closing)
 	o.date("closed", c.Closed)
+	if len(c.MVR) > 0 {
+		o.key("mvr")
+		o.b = append(o.b, '[')
+		for i, m := range c.MVR {
+			if i > 0 {
+				o.b = append(o.b, ", "...)
+			}
+			o.b = append(o.b, `{"from": `...)
+			o.b = appendDate(o.b, m.From)
+			o.b = append(o.b, `, "child": `...)
+			o.b = strconv.AppendInt(o.b, int64(m.Child), 10)
+			o.b = append(o.b, `, "parents": `...)
+			o.b = strconv.AppendInt(o.b, int64(m.Parents), 10)
+			o.b = append(o.b, `, "provider": `...)
+			o.b = strconv.AppendInt(o.b, int64(m.Provider), 10)
+			o.b = append(o.b, '}')
+		}
+		o.b = append(o.b, ']')
+	}
+	o.date("safety_plan_start", c.SafetyPlanStart)
+	o.date("safety_plan_end", c.SafetyPlanEnd)
 	return fw.write(o.end())
 }
 

@@ -1,6 +1,10 @@
 package exchange
 
-import "github.com/casework/casework/internal/rules"
+import (
+	"strconv"
+
+	"github.com/casework/casework/internal/rules"
+)
 
 // ColType is how a CSV column's values are read.
 type ColType int
@@ -66,13 +70,15 @@ var Kinds = []*Kind{
 			{Name: "office", Required: true, Doc: "the office holding the case (must exist)"},
 			{Name: "setting", Type: Enum, Values: []string{rules.SettingInHome, rules.SettingOutOfHome}, Required: true, Doc: "in_home or out_of_home"},
 			{Name: "placement_date", Type: Date, Doc: "date of the current placement; required for out_of_home"},
-			{Name: "goal", Type: Enum, Values: Goals, Required: true, Doc: "the permanency goal"},
+			{Name: "goal", Type: Enum, Values: Goals, Doc: "the permanency goal; empty: not yet set (the case plan sets it within 60 days of the report)"},
 			{Name: "court_involved", Type: Bool, Doc: "the case is before the court; default: true when court_next is given"},
 			{Name: "court_next", Type: Date, Doc: "next court date"},
 			{Name: "scr_assigned", Type: Date, Doc: "date the case was assigned by the State Central Registry"},
 			{Name: "received", Type: Date, Doc: "date the case was received by the office"},
 			{Name: "closing", Type: Date, Doc: "planned closing date"},
 			{Name: "closed", Type: Date, Doc: "date the case was closed"},
+			{Name: "safety_plan_start", Type: Date, Doc: "the day the case's Safety Protection Plan took effect"},
+			{Name: "safety_plan_end", Type: Date, Doc: "the day it was satisfied (empty while in force)"},
 		},
 	},
 	{
@@ -92,6 +98,16 @@ var Kinds = []*Kind{
 		},
 	},
 	{
+		Name: "mvr", Title: "Visit plans (MVR)", Key: "case_id and from_on",
+		Columns: []Column{
+			{Name: "case_id", Required: true, Doc: "the case (must exist)"},
+			{Name: "from_on", Type: Date, Required: true, Doc: "the date the visit plan takes effect; it holds until the next one"},
+			{Name: "child", Type: Enum, Values: visitCounts, Required: true, Doc: "visits a calendar month with the child (0 to 31)"},
+			{Name: "parents", Type: Enum, Values: visitCounts, Required: true, Doc: "visits a calendar month with the parents (0 to 31)"},
+			{Name: "provider", Type: Enum, Values: visitCounts, Required: true, Doc: "visits a calendar month with the placement provider (0 to 31)"},
+		},
+	},
+	{
 		Name: "events", Title: "Events and contacts", Key: "event_id",
 		Columns: []Column{
 			{Name: "event_id", Required: true, Doc: "the event's id in the system of record"},
@@ -103,6 +119,15 @@ var Kinds = []*Kind{
 		},
 	},
 }
+
+// visitCounts are the visits a month a visit plan may require.
+var visitCounts = func() []string {
+	out := make([]string, 32)
+	for i := range out {
+		out[i] = strconv.Itoa(i)
+	}
+	return out
+}()
 
 // LookupKind returns the CSV kind of that name, or nil.
 func LookupKind(name string) *Kind {

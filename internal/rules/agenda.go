@@ -291,6 +291,17 @@ func ProposeAgenda(f Facts, opts Options, workerID string) (Agenda, error) {
 			if o.State == StateOverdue {
 				add(c.ID, PriorityOverdueDiscussion, o.Due, "Monthly discussion overdue since "+o.Due.String()+lastWords(o.Last)+".")
 			}
+		case res.Is(o, TagSafetyPlan):
+			if o.State == StateOverdue {
+				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: overdue since %s.", res.Label(o), o.Due))
+			} else if o.State == StateOpen && o.Due.Sub(asOf) <= agendaWindow {
+				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: due %s.", res.Label(o), o.Due))
+			}
+		case res.Is(o, TagVisits) && !res.Is(o, TagMilestone):
+			// A month (or week) that ended without the visits owed.
+			if o.State == StateOverdue {
+				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: overdue since %s.", res.Label(o), o.Due))
+			}
 		case res.Is(o, TagPlacement):
 			if o.State == StateOverdue {
 				add(c.ID, PriorityDeadline, o.Due, fmt.Sprintf("%s: overdue since %s.", res.Label(o), o.Due))

@@ -126,3 +126,42 @@ func TestProposeAgenda(t *testing.T) {
 		t.Errorf("quarter agenda (-want +got):\n%s", diff)
 	}
 }
+
+// The agenda proposes a case whose visits fell short (the visit rules of
+// nj-cpp from 2026-12-01) and one whose Safety Protection Plan conference is
+// due.
+func TestAgendaVisitsAndSafetyPlan(t *testing.T) {
+	f := newWorkerUnit()
+	f.AsOf = d("2026-12-10")
+	f.Cases[0].Goal = "adoption" // c-01: monthly parent contact, last in October
+	f.Cases[1].SafetyPlanStart = d("2026-12-04")
+	for i := range f.Cases {
+		if i > 0 {
+			f.Cases[i].Goal = GoalReunification // no monthly parent contact owed
+		}
+	}
+	f.Events = []Event{ev("c-01", EventParentVisit, "2026-10-14"), ev("c-01", EventContactSheetApproved, "2026-10-15")}
+	for _, c := range f.Cases {
+		f.Events = append(f.Events, ev(c.ID, EventCollateralContact, "2026-11-20"), ev(c.ID, EventContactSheetApproved, "2026-11-25"))
+	}
+	ids := []string{}
+	for _, c := range f.Cases {
+		ids = append(ids, c.ID)
+	}
+	f.Conferences = []Conference{sup("k-1", "2026-12-01", "w-new", ids...)}
+	a, err := ProposeAgenda(f, Options{}, "w-new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range a.Items {
+		got = append(got, fmt.Sprintf("%s %d %v", it.Case, it.Priority, it.Reasons))
+	}
+	want := []string{
+		"c-01 3 [Monthly contact with the parents: overdue since 2026-11-30.]",
+		"c-02 3 [Safety Protection Plan conferenced weekly: due 2026-12-11.]",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("agenda (-want +got):\n%s", diff)
+	}
+}

@@ -128,3 +128,30 @@ func BenchmarkEvaluateUnit(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEvaluateStateNewRules is the full state evaluated on a date when
+// nj-cpp's version of 2026-12-01 is in force (twenty rules: the visit
+// rules, the Safety Protection Plan conference, contract version 2).
+func BenchmarkEvaluateStateNewRules(b *testing.B) {
+	f := stateFacts(1)
+	asOf := d("2026-12-10")
+	for i := range f.Cases {
+		if i%10 == 0 {
+			f.Cases[i].SafetyPlanStart = asOf.AddDays(-20)
+		}
+		if i%4 == 0 {
+			f.Cases[i].Goal = GoalReunification
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var n int
+	for b.Loop() {
+		res, err := Evaluate(f, Options{AsOf: asOf})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(res.Obligations)
+	}
+	b.ReportMetric(float64(n), "obligations")
+}

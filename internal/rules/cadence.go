@@ -21,6 +21,7 @@ type cadenceSpec struct {
 	count    bool // count, required (yearly_count)
 	or       bool // or = { anchor, days/business_days/months }: due the earlier
 	court    bool // before_court
+	countOf  bool // count_of, required (monthly_count)
 }
 
 var cadenceKinds = []cadenceSpec{
@@ -28,7 +29,11 @@ var cadenceKinds = []cadenceSpec{
 	{kind: Interval, subjects: []Subject{SubjectCase, SubjectWorker, SubjectSupervisor}, days: true},
 	{kind: CalendarMonth, subjects: []Subject{SubjectCase, SubjectWorker, SubjectSupervisor}, court: true},
 	{kind: YearlyCount, subjects: []Subject{SubjectWorker}, count: true},
+	{kind: MonthlyCount, subjects: []Subject{SubjectCase}, countOf: true},
 }
+
+// mvrKinds are the visit kinds of a minimum visitation requirement.
+var mvrKinds = []string{"child", "parents", "provider"}
 
 // CadenceKinds returns the names of the cadence kinds.
 func CadenceKinds() []string {
@@ -48,7 +53,7 @@ func anchorsOf(subj Subject) []string {
 		return []string{string(AnchorConference)}
 	}
 	return []string{string(AnchorAssigned), string(AnchorReceived), string(AnchorPlacement),
-		string(AnchorSCR), string(AnchorRiskEpisode), string(AnchorClosing)}
+		string(AnchorSCR), string(AnchorRiskEpisode), string(AnchorClosing), string(AnchorSafetyPlan), string(AnchorMVRSet)}
 }
 
 // readCadence reads the due date's keys of a rule (or of its first-year
@@ -66,7 +71,7 @@ func readCadence(f *fields, subj Subject, variant bool) Cadence {
 	if spec == nil {
 		// Read the rest so that its own problems are reported too.
 		f.get("anchor", false)
-		for _, k := range []string{"days", "business_days", "months", "count", "or", "before_court"} {
+		for _, k := range []string{"days", "business_days", "months", "count", "or", "before_court", "count_of"} {
 			f.get(k, false)
 		}
 		return c
@@ -114,6 +119,11 @@ func readCadence(f *fields, subj Subject, variant bool) Cadence {
 	if !spec.court {
 		not("before_court", "only calendar_month has a court limit")
 	}
+	if spec.countOf {
+		c.CountOf = f.oneOf("count_of", true, mvrKinds)
+	} else {
+		not("count_of", "only monthly_count counts the visits of the minimum visitation requirement")
+	}
 	if spec.or && !variant {
 		if of := f.table("or", f.path+".or"); of != nil {
 			o := &Cadence{Kind: Once}
@@ -160,6 +170,9 @@ const (
 	TagClosure
 	// TagDocumentation: conference notes documented and shared.
 	TagDocumentation
+	// TagSafetyPlan: conferences owed while a Safety Protection Plan is
+	// in force (the agenda's deadlines).
+	TagSafetyPlan
 )
 
 var tagNames = []struct {
@@ -178,6 +191,7 @@ var tagNames = []struct {
 	{"assignment", TagAssignment},
 	{"closure", TagClosure},
 	{"documentation", TagDocumentation},
+	{"safety_plan", TagSafetyPlan},
 }
 
 // TagNames returns the tags' names.

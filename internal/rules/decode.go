@@ -67,17 +67,30 @@ func Decode(data []byte) (Facts, []FieldError) {
 		p := index("cases", i)
 		o := d.object(p, r)
 		c := Case{
-			ID:            d.str(p+".id", o["id"]),
-			Worker:        d.str(p+".worker", o["worker"]),
-			Received:      d.date(p+".received", o["received"]),
-			Assigned:      d.date(p+".assigned", o["assigned"]),
-			Setting:       d.str(p+".setting", o["setting"]),
-			PlacementDate: d.date(p+".placement_date", o["placement_date"]),
-			SCRAssigned:   d.date(p+".scr_assigned", o["scr_assigned"]),
-			Goal:          d.str(p+".goal", o["goal"]),
-			CourtNext:     d.date(p+".court_next", o["court_next"]),
-			Closing:       d.date(p+".closing", o["closing"]),
-			Closed:        d.date(p+".closed", o["closed"]),
+			ID:              d.str(p+".id", o["id"]),
+			Worker:          d.str(p+".worker", o["worker"]),
+			Received:        d.date(p+".received", o["received"]),
+			Assigned:        d.date(p+".assigned", o["assigned"]),
+			FirstAssigned:   d.date(p+".first_assigned", o["first_assigned"]),
+			Setting:         d.str(p+".setting", o["setting"]),
+			PlacementDate:   d.date(p+".placement_date", o["placement_date"]),
+			SCRAssigned:     d.date(p+".scr_assigned", o["scr_assigned"]),
+			Goal:            d.str(p+".goal", o["goal"]),
+			CourtNext:       d.date(p+".court_next", o["court_next"]),
+			Closing:         d.date(p+".closing", o["closing"]),
+			Closed:          d.date(p+".closed", o["closed"]),
+			SafetyPlanStart: d.date(p+".safety_plan_start", o["safety_plan_start"]),
+			SafetyPlanEnd:   d.date(p+".safety_plan_end", o["safety_plan_end"]),
+		}
+		for j, rr := range d.array(p+".mvr", o["mvr"]) {
+			q := index(p+".mvr", j)
+			mo := d.object(q, rr)
+			c.MVR = append(c.MVR, MVREntry{
+				From:     d.date(q+".from", mo["from"]),
+				Child:    d.count(q+".child", mo["child"]),
+				Parents:  d.count(q+".parents", mo["parents"]),
+				Provider: d.count(q+".provider", mo["provider"]),
+			})
 		}
 		for j, rr := range d.array(p+".risk", o["risk"]) {
 			q := index(p+".risk", j)
@@ -181,6 +194,20 @@ func (d *decoder) str(path string, raw json.RawMessage) string {
 		return ""
 	}
 	return s
+}
+
+// count reads a number of visits a month: a whole number 0 to 31 (absent:
+// 0).
+func (d *decoder) count(path string, raw json.RawMessage) int {
+	if isNull(raw) {
+		return 0
+	}
+	var n int
+	if json.Unmarshal(raw, &n) != nil || n < 0 || n > 31 {
+		d.add(path, "want a whole number of visits a month (0 to 31), got "+string(raw))
+		return 0
+	}
+	return n
 }
 
 func (d *decoder) date(path string, raw json.RawMessage) Date {

@@ -17,6 +17,8 @@ var anchorWords = map[Anchor]string{
 	AnchorRiskEpisode: "E (start of the current high/very_high risk episode, not before assigned)",
 	AnchorClosing:     "closing",
 	AnchorConference:  "the conference date",
+	AnchorSafetyPlan:  "safety_plan_start (of the Safety Protection Plan in force)",
+	AnchorMVRSet:      "the from of the first minimum visitation requirement",
 }
 
 func (a Anchor) words() string {
@@ -55,6 +57,10 @@ func (r *Rule) Applies() string {
 	add(ScopeMVR, "with scr_assigned, or an out_of_home placement_date, on or before as_of")
 	add(ScopeWithCases, "with an assigned open case")
 	add(ScopeInPost, "in post (since on or before as_of)")
+	add(ScopeGoalReunification, "whose goal is reunification")
+	add(ScopeGoalOther, "whose goal is not reunification (or not yet set)")
+	add(ScopeMVRSet, "with a minimum visitation requirement set (mvr from on or before as_of)")
+	add(ScopeSafetyPlan, "under a Safety Protection Plan (safety_plan_start on or before as_of, safety_plan_end after it or none)")
 	return strings.Join(parts, ", ")
 }
 
@@ -66,7 +72,7 @@ func (c Counts) Describe(subject Subject) string {
 		return "the case's assigned date (met on assigned)"
 	case c.Shared:
 		return "the conference's shared date (met on shared)"
-	case c.Conference != "":
+	case c.Conference != "" && !c.Each:
 		b.WriteString("a " + c.Conference + " conference ")
 		switch subject {
 		case SubjectCase:
@@ -77,7 +83,15 @@ func (c Counts) Describe(subject Subject) string {
 			b.WriteString("with the supervisor, whoever the casework supervisor")
 		}
 	case len(c.Events) > 0:
-		b.WriteString("an event of the case: " + strings.Join(c.Events, " or "))
+		if c.Each {
+			all := strings.Join(c.Events, " and ")
+			if c.Conference != "" {
+				all += " and a " + c.Conference + " conference listing the case"
+			}
+			b.WriteString("events of the case, one of each: " + all + " (met on the later of the first of each)")
+		} else {
+			b.WriteString("an event of the case: " + strings.Join(c.Events, " or "))
+		}
 	}
 	switch {
 	case c.Window > 0:
@@ -129,14 +143,16 @@ func (c *Cadence) Describe() string {
 		return "recurring: due the last counting fact + " + plural(c.Days, "day") +
 			", or " + c.Anchor.words() + " + " + plural(c.Days, "day") + " with none"
 	case CalendarMonth:
-		s := "recurring, calendar month: after a counting fact in month M, due the last day of M+1; with none, the last day of the month of " + c.Anchor.words()
+		s := "recurring, calendar month: after a counting fact in month M, due the last day of M+1; with none, " + c.Anchor.words() + " + 1 month"
 		if c.BeforeCourt {
 			s += "; when court_next is later than the last counting fact (or there is none), due no later than court_next - 1 day"
 		}
 		return s
+	case MonthlyCount:
+		return "monthly count: every calendar month, the " + c.CountOf + " visits the minimum visitation requirement in force on the month's first day sets; a month that ended short is overdue (due its last day) until a month is met"
 	case YearlyCount:
 		return "yearly count: at least " + strconv.Itoa(c.Count) +
-			" per calendar year (prorated by calendar months in post when since falls in the year); with R still to hold, due the last day of month 13 - R of the year (one a month); when the year's count is met, due the last day of month 13 - " +
+			" per year (the profile's year: the calendar year, or a fiscal year from its start month; prorated by calendar months in post when since falls in the year); with R still to hold, due the last day of the year's month 13 - R (one a month); when the year's count is met, due the last day of month 13 - " +
 			strconv.Itoa(c.Count) + " of the next year"
 	}
 	return string(c.Kind)

@@ -183,6 +183,8 @@ func eventKindIndex(k string) int {
 		return 10
 	case EventContactSheetApproved:
 		return 11
+	case EventDiligentSearch:
+		return 12
 	}
 	return -1
 }
@@ -363,6 +365,59 @@ func earliest(refs []ref, mask uint16, lo, hi Date) Date {
 	return Date{n: best}
 }
 
+// earliestOf returns the date a once rule is met by the facts of mask dated
+// lo..hi: the earliest of them, or, when the rule needs each kind
+// (Counts.Each), the later of the earliest of each kind; and the kinds not
+// seen at all (Each only).
+func (e *evaluator) earliestOf(r *Rule, refs []ref, mask uint16, lo, hi Date) (Date, uint16) {
+	if !r.Counts.Each {
+		return earliest(refs, mask, lo, hi), 0
+	}
+	var met Date
+	var missing uint16
+	for k := uint16(0); k < 16; k++ {
+		if mask&(1<<k) == 0 {
+			continue
+		}
+		d := earliest(refs, 1<<k, lo, hi)
+		if d.IsZero() {
+			missing |= 1 << k
+			continue
+		}
+		met = maxDate(met, d)
+	}
+	if missing != 0 {
+		return Date{}, missing
+	}
+	return met, 0
+}
+
+// missingWords writes the facts of mask in words: "parent visit",
+// "casework review".
+func (e *evaluator) missingWords(mask uint16) {
+	first := true
+	for k := 0; k <= int(refReview); k++ {
+		if mask&(1<<k) == 0 {
+			continue
+		}
+		if !first {
+			e.w(" or ")
+		}
+		first = false
+		switch uint8(k) {
+		case refSupervision:
+			e.w("supervision conference listing the case")
+		case refReview:
+			e.w("casework review listing the case")
+		default:
+			e.w(EventWords(eventKinds[k]))
+		}
+	}
+}
+
+// EventWords returns an event kind in words: "parent visit".
+func EventWords(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
+
 // latest returns the latest fact in mask dated on or after lo.
 func latest(refs []ref, mask uint16, lo Date) Date {
 	var best int32
@@ -432,6 +487,17 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if !c.Closing.IsZero() {
 		s |= ScopeClosing
 	}
+	if len(c.MVR) > 0 && !c.MVR[0].From.IsZero() && !c.MVR[0].From.After(asOf) {
+		s |= ScopeMVRSet
+	}
+	if c.Goal == GoalReunification {
+		s |= ScopeGoalReunification
+	} else {
+		s |= ScopeGoalOther
+	}
+	if !c.SafetyPlanStart.IsZero() && !c.SafetyPlanStart.After(asOf) && (c.SafetyPlanEnd.IsZero() || c.SafetyPlanEnd.After(asOf)) {
+		s |= ScopeSafetyPlan
+	}
 	if (!c.SCRAssigned.IsZero() && !c.SCRAssigned.After(asOf)) || s&ScopePlaced != 0 {
 		s |= ScopeMVR
 	}
@@ -463,19 +529,27 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 		return ci.episode
 	case AnchorClosing:
 		return c.Closing
+	case AnchorSafetyPlan:
+		if ci.scope&ScopeSafetyPlan != 0 {
+			return c.SafetyPlanStart
+		}
+	case AnchorMVRSet:
+		if ci.scope&ScopeMVRSet != 0 {
+			return c.MVR[0].From
+		}
 	}
 	return Date{}
 }
 
 type evaluator struct {
-	x         *factIndex
-	p         *Profile
-	asOf      Date
-	yearStart int                // first month of a yearly count's year
-	buf       []byte             // the why sentence being built
-	chunk     *strings.Builder   // current chunk of why sentences
-	chunks    []*strings.Builder // every chunk, the current one last
-	recs      []rec
+	x      *factIndex
+	p      *Profile
+	v      *Version
+	asOf   Date
+	buf    []byte             // the why sentence being built
+	chunk  *strings.Builder   // current chunk of why sentences
+	chunks []*strings.Builder // every chunk, the current one last
+	recs   []rec
 	// the rule and subject being evaluated
 	ri   uint16
 	kind uint8
@@ -483,7 +557,7 @@ type evaluator struct {
 }
 
 func newEvaluator(f *Facts, asOf Date, p *Profile, v *Version) *evaluator {
-	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, asOf: asOf, yearStart: YearStartMonth(v.Year)}
+	return &evaluator{x: buildIndex(f, asOf, calendarFor(f, v)), p: p, v: v, asOf: asOf}
 }
 
 const (
@@ -524,12 +598,14 @@ func (e *evaluator) offset(c *Cadence, a Date) Date {
 }
 
 // nextMonthEnd is the calendar-month cadence: after a fact in month M, the
-// last day of M+1; with none, the last day of the anchor's month.
+// last day of M+1; with none, one month after the anchor (contract version
+// 2: assigned 2026-10-31, first due 2026-11-30; assigned 2026-10-05, first
+// due 2026-11-05).
 func nextMonthEnd(last, anchor Date) Date {
 	if !last.IsZero() {
 		return last.StartOfMonth().AddMonths(1).EndOfMonth()
 	}
-	return anchor.EndOfMonth()
+	return anchor.AddMonths(1)
 }
 
 // why sentence helpers: appending avoids fmt in the hot path.
@@ -765,6 +841,9 @@ func (e *evaluator) casePrefix(a Anchor, ci *caseInfo) {
 	case AnchorClosing:
 		e.w("Closing planned ")
 		e.wd(c.Closing)
+	case AnchorSafetyPlan:
+		e.w("Safety Protection Plan since ")
+		e.wd(c.SafetyPlanStart)
 	}
 }
 
@@ -790,19 +869,24 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 			return
 		}
 		var met, lo, hi Date
+		var missing uint16 // Each: the kinds not yet seen
+		reassigned := false
 		switch {
 		case r.Counts.Assigned:
-			if ci.scope&ScopeAssigned != 0 {
+			if fa := c.FirstAssigned; !fa.IsZero() && !fa.After(e.asOf) {
+				met = fa
+				reassigned = fa != c.Assigned
+			} else if ci.scope&ScopeAssigned != 0 {
 				met = c.Assigned
 			}
 		case r.Counts.Window > 0:
 			lo, hi = a.AddDays(-r.Counts.Window), a
-			met = earliest(ci.refs, mask, lo, hi)
+			met, missing = e.earliestOf(r, ci.refs, mask, lo, hi)
 		default:
 			if r.Counts.From != AnchorNone {
 				lo = ci.anchor(r.Counts.From)
 			}
-			met = earliest(ci.refs, mask, lo, Date{})
+			met, missing = e.earliestOf(r, ci.refs, mask, lo, Date{})
 		}
 		first := true
 		if !a.IsZero() {
@@ -833,13 +917,25 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		if met.IsZero() {
 			e.w("not yet ")
 			e.w(r.Done)
+			if missing != 0 && missing != mask {
+				e.w(" (no ")
+				e.missingWords(missing)
+				e.w(" yet)")
+			}
 		} else {
 			e.w(r.Done)
 			e.w(" ")
 			e.wd(met)
+			if reassigned {
+				e.w(" (first assignment; reassigned ")
+				e.wd(c.Assigned)
+				e.w(")")
+			}
 		}
 		e.w(".")
 		e.emit(false, due, state(due, met, e.asOf, true), Date{}, met)
+	case MonthlyCount:
+		e.monthlyCount(r, mask, ci)
 	case Interval, CalendarMonth:
 		a := ci.anchor(cad.Anchor)
 		var lo Date
@@ -887,6 +983,117 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		e.w(".")
 		e.emit(false, due, state(due, Date{}, e.asOf, false), last, Date{})
 	}
+}
+
+// mvrRequired returns the visits a month of kind the case's minimum
+// visitation requirement in force on d sets, and whether one is in force.
+func mvrRequired(c *Case, kind string, d Date) (int, bool) {
+	var m *MVREntry
+	for i := range c.MVR {
+		if c.MVR[i].From.After(d) {
+			break
+		}
+		m = &c.MVR[i]
+	}
+	if m == nil {
+		return 0, false
+	}
+	switch kind {
+	case "child":
+		return m.Child, true
+	case "parents":
+		return m.Parents, true
+	}
+	return m.Provider, true
+}
+
+// monthlyCount evaluates a monthly_count rule: the month's requirement is
+// the MVR in force on its first day (a requirement set mid-month is owed
+// from the next month). The current month met: due the end of the next.
+// Otherwise, when the month before ended short (and the months before it
+// in a row), overdue since the end of the first of them; else due the end
+// of this month.
+func (e *evaluator) monthlyCount(r *Rule, mask uint16, ci *caseInfo) {
+	c := ci.c
+	kind := r.Due.CountOf
+	asOf := e.asOf
+	cur := asOf.StartOfMonth()
+	last := latest(ci.refs, mask, ci.anchor(r.Counts.From))
+	lo := ci.anchor(r.Counts.From)
+	held := func(m Date) int {
+		from := m
+		if lo.After(from) {
+			from = lo
+		}
+		return count(ci.refs, mask, from, minDate(m.EndOfMonth(), asOf))
+	}
+	req, inForce := mvrRequired(c, kind, cur)
+	var due Date
+	st := stOpen
+	var short Date // the first month of the run that ended short
+	var shortHeld, shortReq int
+	for m, i := cur.AddMonths(-1), 0; i < 24; m, i = m.AddMonths(-1), i+1 {
+		n, ok := mvrRequired(c, kind, m)
+		if !ok || n == 0 {
+			break
+		}
+		h := held(m)
+		if h >= n {
+			break
+		}
+		short, shortHeld, shortReq = m, h, n
+	}
+	h := held(cur)
+	switch {
+	case !inForce:
+		// Set this month: owed from the next.
+		n, _ := mvrRequired(c, kind, asOf)
+		if n == 0 {
+			return
+		}
+		req, due = n, cur.AddMonths(1).EndOfMonth()
+		h = 0
+	case req == 0:
+		return
+	case h >= req:
+		due = cur.AddMonths(1).EndOfMonth()
+	case !short.IsZero():
+		due, st = short.EndOfMonth(), stOverdue
+	default:
+		due = cur.EndOfMonth()
+	}
+	e.w("Visit plan (MVR) from ")
+	e.wd(c.MVR[0].From)
+	e.w(": ")
+	e.w(r.Owed)
+	e.w("; ")
+	if inForce {
+		e.w("this month ")
+		e.buf = strconv.AppendInt(e.buf, int64(h), 10)
+		e.w(" of ")
+		e.buf = strconv.AppendInt(e.buf, int64(req), 10)
+	} else {
+		e.w("owed from next month, ")
+		e.buf = strconv.AppendInt(e.buf, int64(req), 10)
+		e.w(" a month")
+	}
+	if st == stOverdue {
+		e.w("; the month from ")
+		e.wd(short)
+		e.w(" ended short (")
+		e.buf = strconv.AppendInt(e.buf, int64(shortHeld), 10)
+		e.w(" of ")
+		e.buf = strconv.AppendInt(e.buf, int64(shortReq), 10)
+		e.w("), overdue until a month is met")
+	}
+	if !last.IsZero() {
+		e.w("; last ")
+		e.w(r.Done)
+		e.w(" ")
+		e.wd(last)
+	}
+	e.w(".")
+	e.emit(false, due, st, last, Date{})
 }
 
 func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
@@ -956,24 +1163,25 @@ func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 
 // Pace is the pacing of a yearly count (see docs/rules.md, "Pacing").
 type Pace struct {
-	Year     int
-	Target   int  // conferences owed this year (prorated from since)
-	Held     int  // held this year on or before as_of
-	Due      Date // latest date for the next one that keeps the year achievable
-	OnTrack  bool // the remaining ones still fit, one per calendar month
-	MonthsIn int  // calendar months left in the year, the as_of month included
+	Year       int  // the calendar year of Start
+	Start, End Date // the year's first and last days
+	Target     int  // conferences owed this year (prorated from since)
+	Held       int  // held this year on or before as_of
+	Due        Date // latest date for the next one that keeps the year achievable
+	OnTrack    bool // the remaining ones still fit, one per calendar month
+	MonthsIn   int  // calendar months left in the year, the as_of month included
 }
 
 // YearlyPace computes the pacing of a yearly count of count conferences as
-// of asOf, for a staff member in post since since, with held conferences
-// held so far this calendar year.
+// of asOf in the calendar year, for a staff member in post since since,
+// with held conferences held so far this year.
 func YearlyPace(count int, since, asOf Date, held int) Pace {
-	return yearlyPace(count, since, asOf, held, 1)
+	return YearlyPaceFrom(1, count, since, asOf, held)
 }
 
-// yearOf returns the first day of the year (starting in month start) that
-// holds d.
-func yearOf(d Date, start int) Date {
+// yearOf returns the first day of the year (starting on the first of month
+// start) that holds d.
+func yearOf(start int, d Date) Date {
 	y, m, _ := d.civil()
 	if m < start {
 		y--
@@ -981,48 +1189,57 @@ func yearOf(d Date, start int) Date {
 	return DateOf(y, start, 1)
 }
 
-// yearlyPace is YearlyPace for a year that starts on the first of month
-// start (1: the calendar year). Year is the year the year starts in.
-func yearlyPace(count int, since, asOf Date, held, start int) Pace {
-	first := yearOf(asOf, start)
-	_, m, _ := asOf.civil()
-	fm := (m-start+12)%12 + 1 // month of the year, 1-12
-	p := Pace{Year: first.Year(), Held: held, MonthsIn: 13 - fm, Target: count}
-	if !since.IsZero() && !since.Before(first) && since.Before(first.AddMonths(12)) {
-		_, sm, _ := since.civil()
-		months := 13 - ((sm-start+12)%12 + 1)
+// YearlyPaceFrom is YearlyPace for a year that starts on the first of the
+// month start (1: the calendar year; 9: a fiscal year from 1 September).
+func YearlyPaceFrom(start, count int, since, asOf Date, held int) Pace {
+	y0 := yearOf(start, asOf)
+	// idx: the month of as_of in the year, 1 to 12.
+	idx := monthsBetween(y0, asOf) + 1
+	p := Pace{Year: y0.Year(), Start: y0, End: y0.AddMonths(12).AddDays(-1), Held: held, MonthsIn: 13 - idx, Target: count}
+	if !since.IsZero() && !since.Before(y0) && !since.After(p.End) {
+		months := 12 - monthsBetween(y0, since)
 		p.Target = (count*months + 11) / 12
 	}
 	rem := p.Target - held
 	if rem <= 0 {
 		// Met for the year: next year's pace, counted from its first month.
 		p.OnTrack = true
-		p.Due = first.AddMonths(12 + max(13-count, 1) - 1).EndOfMonth()
+		p.Due = y0.AddMonths(12 + max(12-count, 0)).EndOfMonth()
 		return p
 	}
-	month := 13 - rem // the next must be held by the end of this month of the year
-	if month < 1 {
-		month = 1
-	}
-	p.Due = first.AddMonths(month - 1).EndOfMonth()
+	month := max(13-rem, 1) // the next must be held by the end of this month of the year
+	p.Due = y0.AddMonths(month - 1).EndOfMonth()
 	p.OnTrack = rem <= p.MonthsIn
 	return p
 }
 
+// monthsBetween counts the whole calendar months from a's month to b's.
+func monthsBetween(a, b Date) int {
+	ay, am, _ := a.civil()
+	by, bm, _ := b.civil()
+	return (by-ay)*12 + bm - am
+}
+
 func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date) {
 	cad := &r.Due
-	first := yearOf(e.asOf, e.yearStart)
-	held := count(refs, mask, first, e.asOf)
-	p := yearlyPace(cad.Count, s.Since, e.asOf, held, e.yearStart)
+	start := e.v.YearStart
+	if start < 1 {
+		start = 1
+	}
+	y0 := yearOf(start, e.asOf)
+	held := count(refs, mask, y0, e.asOf)
+	p := YearlyPaceFrom(start, cad.Count, s.Since, e.asOf, held)
 	e.buf = strconv.AppendInt(e.buf, int64(p.Held), 10)
 	e.w(" of ")
 	e.buf = strconv.AppendInt(e.buf, int64(p.Target), 10)
-	if e.yearStart == 1 {
+	if start == 1 {
 		e.w(" conferences in ")
 		e.buf = strconv.AppendInt(e.buf, int64(p.Year), 10)
 	} else {
-		e.w(" conferences in the year from ")
-		e.wd(first)
+		e.w(" conferences in the year ")
+		e.wd(p.Start)
+		e.w(" to ")
+		e.wd(p.End)
 	}
 	e.w(" by ")
 	e.wd(e.asOf)
@@ -1044,11 +1261,18 @@ func (e *evaluator) yearly(r *Rule, mask uint16, s *Staff, refs []ref, last Date
 		e.w(" more at one a month, the next by ")
 		e.wd(p.Due)
 	default:
+		// Both readings of "overdue" at once: the year's target can no
+		// longer be reached at one a month, because the month's conference
+		// the pace required (by the due date) was missed.
 		e.w(", behind: ")
 		e.buf = strconv.AppendInt(e.buf, int64(rem), 10)
 		e.w(" more needed, ")
 		e.buf = strconv.AppendInt(e.buf, int64(p.MonthsIn), 10)
-		e.w(" calendar months left")
+		e.w(" calendar months left, so the year's ")
+		e.buf = strconv.AppendInt(e.buf, int64(p.Target), 10)
+		e.w(" can no longer be reached at one a month: the conference due by ")
+		e.wd(p.Due)
+		e.w(" was missed")
 	}
 	if !last.IsZero() {
 		e.w("; last held ")

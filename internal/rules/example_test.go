@@ -73,12 +73,12 @@ func TestWorkedExample(t *testing.T) {
 	// The example does not list the rules that also apply to its facts:
 	// the supervisor's biweekly review and the case's contact sheets.
 	wantOthers := []Obligation{
-		{Rule: "contacts.approval", Subject: "c-1", Due: d("2026-11-30"), State: StateOpen,
-			Why:    "Assigned 2026-11-03: contact sheets approved every calendar month, and before the next court date; not yet approved.",
-			Source: "CP&P-III-C-5-500, Reviewing and Approving Contact Sheets"},
 		{Rule: "casework.supervisor", Subject: "sup-1", Due: d("2026-12-02"), State: StateOpen, Last: d("2026-11-18"),
 			Why:    "Supervisor since 2025-01-06: casework review with the casework supervisor every two weeks; last held 2026-11-18.",
 			Source: "NJ DCF Casework Supervisor Conferencing, Key Elements of a Routine Conference"},
+		{Rule: "contacts.approval", Subject: "c-1", Due: d("2026-12-03"), State: StateOpen,
+			Why:    "Assigned 2026-11-03: contact sheets reviewed and approved every calendar month, before the case is conferenced, and before the next court date; not yet approved.",
+			Source: "CP&P-III-C-5-500, Reviewing and Approving Contact Sheets"},
 	}
 	if diff := cmp.Diff(wantOthers, others); diff != "" {
 		t.Errorf("other obligations (-want +got):\n%s", diff)

@@ -28,6 +28,9 @@ const (
 	SettingOutOfHome = "out_of_home"
 )
 
+// GoalReunification is the goal the visit rules tell apart.
+const GoalReunification = "reunification"
+
 // Conference kinds.
 const (
 	KindSupervision    = "supervision"     // a supervisor with one worker
@@ -48,6 +51,10 @@ const (
 	EventRiskReassessment     = "risk_reassessment"
 	EventMVREstablished       = "mvr_established"
 	EventContactSheetApproved = "contact_sheet_approved"
+	// EventDiligentSearch: the start of a diligent search for relatives
+	// (CP&P-III-C-5-500: relatives are identified and advised, or searched
+	// for); an addition of this app to the contract's twelve kinds.
+	EventDiligentSearch = "diligent_search_started"
 )
 
 // EventKinds lists every event kind, in the contract's order.
@@ -55,7 +62,7 @@ var eventKinds = [...]string{
 	EventChildVisit, EventParentVisit, EventSiblingVisit, EventProviderVisit,
 	EventCollateralContact, EventFamilyTeamMeeting, EventRelativeNotification,
 	EventCPRBNotification, EventNinetyDayStaffing, EventRiskReassessment,
-	EventMVREstablished, EventContactSheetApproved,
+	EventMVREstablished, EventContactSheetApproved, EventDiligentSearch,
 }
 
 // EventKinds returns every valid event kind.
@@ -101,9 +108,13 @@ type Case struct {
 	ID string `json:"id"`
 	// Worker and Assigned go together: both set (assigned to that worker on
 	// that date) or both empty (not yet assigned).
-	Worker        string      `json:"worker,omitempty"`
-	Received      Date        `json:"received"`
-	Assigned      Date        `json:"assigned"`
+	Worker   string `json:"worker,omitempty"`
+	Received Date   `json:"received"`
+	Assigned Date   `json:"assigned"`
+	// FirstAssigned (version 2) is the date the case was first assigned
+	// after it was received; zero means the same as Assigned. Only
+	// case.assignment reads it: a reassignment is not a late assignment.
+	FirstAssigned Date        `json:"first_assigned"`
 	Setting       string      `json:"setting,omitempty"`
 	PlacementDate Date        `json:"placement_date"`
 	SCRAssigned   Date        `json:"scr_assigned"`
@@ -112,6 +123,24 @@ type Case struct {
 	CourtNext     Date        `json:"court_next"`
 	Closing       Date        `json:"closing"` // planned closing date
 	Closed        Date        `json:"closed"`  // date the case was closed
+	// SafetyPlanStart and SafetyPlanEnd date the case's Safety Protection
+	// Plan (this app's addition to the contract): in force from its start
+	// until its end, the day it is satisfied (zero: not yet).
+	SafetyPlanStart Date `json:"safety_plan_start"`
+	SafetyPlanEnd   Date `json:"safety_plan_end"`
+	// MVR is the case's minimum visitation requirement as the supervisor
+	// set it, chronological (this app's addition to the contract): each
+	// entry holds from its From date until the next.
+	MVR []MVREntry `json:"mvr,omitempty"`
+}
+
+// MVREntry is a minimum visitation requirement: visits a calendar month
+// with the child, the parents and the placement provider.
+type MVREntry struct {
+	From     Date `json:"from"`
+	Child    int  `json:"child"`
+	Parents  int  `json:"parents"`
+	Provider int  `json:"provider"`
 }
 
 // RiskEntry holds from its From date until the next entry.

@@ -18,19 +18,23 @@ const (
 
 // Scope says which subjects owe a rule; every condition set must hold.
 // A case must always be open (not closed on or before as_of).
-type Scope uint16
+type Scope uint32
 
 const (
-	ScopeAssigned  Scope = 1 << iota // case assigned to a worker on or before as_of
-	ScopeInHome                      // case setting in_home
-	ScopeOutOfHome                   // case setting out_of_home
-	ScopePlaced                      // out_of_home with placement_date on or before as_of
-	ScopeHighRisk                    // current risk high or very_high
-	ScopeReceived                    // case received on or before as_of
-	ScopeClosing                     // case has a planned closing date
-	ScopeMVR                         // scr_assigned, or placement_date of an out_of_home case, on or before as_of
-	ScopeWithCases                   // worker with an assigned open case
-	ScopeInPost                      // staff member whose since is on or before as_of
+	ScopeAssigned          Scope = 1 << iota // case assigned to a worker on or before as_of
+	ScopeInHome                              // case setting in_home
+	ScopeOutOfHome                           // case setting out_of_home
+	ScopePlaced                              // out_of_home with placement_date on or before as_of
+	ScopeHighRisk                            // current risk high or very_high
+	ScopeReceived                            // case received on or before as_of
+	ScopeClosing                             // case has a planned closing date
+	ScopeMVR                                 // scr_assigned, or placement_date of an out_of_home case, on or before as_of
+	ScopeWithCases                           // worker with an assigned open case
+	ScopeInPost                              // staff member whose since is on or before as_of
+	ScopeSafetyPlan                          // case under a Safety Protection Plan on as_of (start on or before, end after or none)
+	ScopeGoalReunification                   // case whose goal is reunification
+	ScopeGoalOther                           // case whose goal is not reunification, or not yet set
+	ScopeMVRSet                              // case with a minimum visitation requirement (mvr) from on or before as_of
 )
 
 // Anchor names the date a cadence counts from.
@@ -46,6 +50,8 @@ const (
 	AnchorRiskEpisode Anchor = "risk_episode"   // E: start of the current high/very_high episode
 	AnchorClosing     Anchor = "closing"        // case closing (planned)
 	AnchorConference  Anchor = "conference"     // conference date
+	AnchorSafetyPlan  Anchor = "safety_plan"    // start of the case's Safety Protection Plan in force
+	AnchorMVRSet      Anchor = "mvr"            // from of the case's first minimum visitation requirement
 )
 
 // CadenceKind is how a due date is computed.
@@ -60,11 +66,16 @@ const (
 	// Anchor + Days with none.
 	Interval CadenceKind = "interval"
 	// CalendarMonth: recurring; after a counting fact in month M, due the
-	// last day of M+1; with none, the last day of the anchor's month.
+	// last day of M+1; with none, one month after the anchor (contract
+	// version 2).
 	CalendarMonth CadenceKind = "calendar_month"
 	// YearlyCount: at least Count counting facts per calendar year, paced
 	// one per calendar month (see docs/rules.md, "Pacing").
 	YearlyCount CadenceKind = "yearly_count"
+	// MonthlyCount: every calendar month, the number of counting facts the
+	// case's minimum visitation requirement sets for CountOf (see
+	// docs/rules.md, "Minimum visitation requirement").
+	MonthlyCount CadenceKind = "monthly_count"
 )
 
 // Cadence says when a rule is due.
@@ -75,6 +86,7 @@ type Cadence struct {
 	BusinessDays int
 	Months       int
 	Count        int      // YearlyCount: conferences a year
+	CountOf      string   // MonthlyCount: the MVR's "child", "parents" or "provider"
 	Or           *Cadence // Once: due the earlier of the two (either anchor may be absent)
 	// BeforeCourt: when court_next is later than the last counting fact (or
 	// there is none), due no later than the day before court_next.
@@ -95,7 +107,12 @@ type Counts struct {
 	// Window: only facts from the due anchor - Window days through the due
 	// anchor count (closure rules).
 	Window int
-	// Assigned: met on the case's assigned date (case.assignment).
+	// Each: every event kind of Events is needed; a once rule is met on
+	// the later of the earliest of each (closure.family_seen: a child
+	// visit and a parent visit).
+	Each bool
+	// Assigned: met on the case's first_assigned date, else its assigned
+	// date (case.assignment).
 	Assigned bool
 	// Shared: met on the conference's shared date (notes.shared).
 	Shared bool
@@ -138,8 +155,10 @@ type Version struct {
 	// DocumentationDays: a conference's record is due signed this many
 	// business days after the conference.
 	DocumentationDays int
-	// Year: how a yearly count's year runs (YearCalendar).
-	Year string
+	// Year: how a yearly count's year runs (YearCalendar, YearFiscal);
+	// YearStart: the month it starts on the first of (1 for calendar).
+	Year      string
+	YearStart int
 	// Calendar: the business days; CalendarName says which in words;
 	// Holidays is the file's list it was built from.
 	Calendar     Calendar

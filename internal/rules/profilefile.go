@@ -14,23 +14,13 @@ import (
 // deadline, holiday calendar and year, in force from its effective date.
 // [[earlier]] blocks name the earlier versions whose rules were the same.
 
-// Year definitions: how a yearly count's year runs: "calendar" (1 January
-// to 31 December) or "from MM-01", a year starting on the first of a month
-// ("from 07-01": July to June, a state fiscal year).
-const YearCalendar = "calendar"
+// Year definitions: how a yearly count's year runs.
+const (
+	YearCalendar = "calendar" // 1 January to 31 December
+	YearFiscal   = "fiscal"   // from the first of year_start_month, twelve months
+)
 
-// YearStartMonth returns the first month of a year definition (1 for the
-// calendar year, and for anything it does not know).
-func YearStartMonth(year string) int {
-	if m, d, ok := monthDay(strings.TrimPrefix(year, "from ")); ok && d == 1 && strings.HasPrefix(year, "from ") {
-		return m
-	}
-	return 1
-}
-
-func validYear(year string) bool {
-	return year == YearCalendar || (strings.HasPrefix(year, "from ") && YearStartMonth(year) != 1) || year == "from 01-01"
-}
+var yearDefinitions = []string{YearCalendar, YearFiscal}
 
 var (
 	ruleIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$`)
@@ -64,19 +54,39 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 	if !top.has("documentation_business_days") {
 		top.get("documentation_business_days", true)
 	}
-	v.Year = top.str("year", true)
-	if v.Year != "" && !validYear(v.Year) {
-		top.fail(top.line("year"), "year", strconv.Quote(v.Year)+" is not a year this engine knows: \"calendar\" (January to December) or \"from MM-01\" (a year starting on the first of a month, like \"from 07-01\")")
-		v.Year = ""
+	v.Year = top.oneOf("year", true, yearDefinitions)
+	v.YearStart = 1
+	switch {
+	case v.Year == YearFiscal && !top.has("year_start_month"):
+		top.fail(top.line("year"), "year_start_month", "required with year = \"fiscal\": the month the year starts on the first of (9: 1 September)")
+	case v.Year == YearFiscal:
+		v.YearStart = top.num("year_start_month", 2, 12)
+	case top.has("year_start_month"):
+		top.get("year_start_month", false)
+		top.fail(top.line("year_start_month"), "year_start_month", "only a fiscal year has a start month (the calendar year starts in January)")
 	}
 
 	var earlier []Version
+	var earlierRules [][]Rule     // each earlier version's [[earlier.rule]] blocks
+	var earlierWithout [][]string // and the rules of the later versions it did not have
 	for i, t := range top.tables("earlier") {
 		ef := newFields(t, "earlier["+strconv.Itoa(i)+"]", &errs)
 		e := Version{Effective: ef.date("effective"), Changes: ef.strs("changes", true)}
 		if !ef.has("effective") {
 			ef.get("effective", true)
 		}
+		var own []Rule
+		seen := map[string]bool{}
+		for j, rt := range ef.tables("rule") {
+			r := readRule(rt, j, &errs)
+			if seen[r.ID] {
+				errs = append(errs, ProfileError{Line: rt.line, Field: "earlier[" + strconv.Itoa(i) + "]." + ruleField(j, r.ID) + ".id", Msg: "rule id given twice in this earlier version"})
+			}
+			seen[r.ID] = true
+			own = append(own, r)
+		}
+		earlierRules = append(earlierRules, own)
+		earlierWithout = append(earlierWithout, ef.strs("without_rules", false))
 		ef.done()
 		if !e.Effective.IsZero() && (v.Effective.IsZero() || !e.Effective.Before(v.Effective)) {
 			ef.fail(ef.line("effective"), "effective", "must be before the file's own effective date")
@@ -126,12 +136,33 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 		return nil, errs
 	}
 	v.index()
-	for i := range earlier {
+	// Each earlier version has the rules of the version after it, with its
+	// own [[earlier.rule]] blocks in place of the rules of the same id (or
+	// added, for a rule removed since).
+	versions := make([]Version, len(earlier), len(earlier)+1)
+	next := v.Rules
+	for i := len(earlier) - 1; i >= 0; i-- {
 		e := v
 		e.Effective, e.Changes = earlier[i].Effective, earlier[i].Changes
-		p.Versions = append(p.Versions, e)
+		if len(earlierRules[i]) > 0 || len(earlierWithout[i]) > 0 {
+			e.Rules = slices.DeleteFunc(slices.Clone(next), func(x Rule) bool { return slices.Contains(earlierWithout[i], x.ID) })
+			for _, r := range earlierRules[i] {
+				if j := slices.IndexFunc(e.Rules, func(x Rule) bool { return x.ID == r.ID }); j >= 0 {
+					e.Rules[j] = r
+				} else {
+					e.Rules = append(e.Rules, r)
+				}
+			}
+			e.index()
+		} else {
+			e.Rules = next
+			e.byID = nil
+			e.index()
+		}
+		next = e.Rules
+		versions[i] = e
 	}
-	p.Versions = append(p.Versions, v)
+	p.Versions = append(versions, v)
 	p.latest()
 	return p, nil
 }
@@ -234,6 +265,10 @@ var scopeNames = []struct {
 	{"mvr", ScopeMVR, []Subject{SubjectCase}},
 	{"with_cases", ScopeWithCases, []Subject{SubjectWorker}},
 	{"in_post", ScopeInPost, []Subject{SubjectWorker, SubjectSupervisor}},
+	{"safety_plan", ScopeSafetyPlan, []Subject{SubjectCase}},
+	{"goal_reunification", ScopeGoalReunification, []Subject{SubjectCase}},
+	{"goal_other", ScopeGoalOther, []Subject{SubjectCase}},
+	{"mvr_set", ScopeMVRSet, []Subject{SubjectCase}},
 }
 
 // ScopeNames returns the words of a scope, in the order of scopeNames.
@@ -292,6 +327,10 @@ func readCounts(f *fields, subj Subject) Counts {
 	}
 	c.From = Anchor(sf.oneOf("from", false, anchorsOf(SubjectCase)))
 	c.Window = sf.num("window_days", 1, 366)
+	c.Each = sf.flag("each")
+	if c.Each && len(c.Events)+min(len(c.Conference), 1) < 2 {
+		sf.fail(sf.line("each"), "each", "each = true needs two or more events (or events and a conference), every one of them required")
+	}
 	switch sf.oneOf("met_on", false, []string{"assigned", "shared"}) {
 	case "assigned":
 		c.Assigned = true
@@ -299,7 +338,7 @@ func readCounts(f *fields, subj Subject) Counts {
 		c.Shared = true
 	}
 	n := 0
-	for _, set := range []bool{c.Conference != "", len(c.Events) > 0, c.Assigned, c.Shared} {
+	for _, set := range []bool{c.Conference != "" && !(c.Each && subj == SubjectCase), len(c.Events) > 0, c.Assigned, c.Shared} {
 		if set {
 			n++
 		}

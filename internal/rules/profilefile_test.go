@@ -83,7 +83,11 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 			t.Errorf("file of %s says id %s", id, p.ID)
 		}
 		v := p.Latest()
-		if v.DocumentationDays != 2 || v.Year != YearCalendar || len(v.Checklist) < 5 {
+		wantYear, wantStart := YearCalendar, 1
+		if id == "tx-dfps" {
+			wantYear, wantStart = YearFiscal, 9 // DFPS's fiscal year, from 1 September
+		}
+		if v.DocumentationDays != 2 || v.Year != wantYear || v.YearStart != wantStart || len(v.Checklist) < 5 {
 			t.Errorf("%s: documentation %d, year %q, %d checklist items", id, v.DocumentationDays, v.Year, len(v.Checklist))
 		}
 		for _, r := range v.Rules {
@@ -96,8 +100,19 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 		}
 	}
 	nj, _ := LookupProfile(DefaultProfile)
-	if len(nj.Versions) != 2 || nj.Versions[0].Effective != MustDate("2012-05-21") || len(nj.Versions[0].Rules) != 16 {
-		t.Errorf("nj-cpp versions: %+v", nj.Versions)
+	if len(nj.Versions) != 3 || nj.Versions[0].Effective != MustDate("2012-05-21") || len(nj.Versions[0].Rules) != 16 ||
+		nj.Versions[2].Effective != MustDate("2026-12-01") {
+		t.Fatalf("nj-cpp versions: %d", len(nj.Versions))
+	}
+	// Contract version 2: the closure visit needs a child and a parent
+	// visit from 2026-12-01; the earlier versions keep their own rule.
+	for i, want := range []bool{false, false, true} {
+		r, ok := nj.Versions[i].Rule("closure.family_seen")
+		n := []int{16, 17, 23}[i] // 2016: the Safety Protection Plan conference; 2026: six visit rules
+
+		if !ok || r.Counts.Each != want || len(nj.Versions[i].Rules) != n {
+			t.Errorf("nj-cpp version %s: closure.family_seen each = %v, want %v", nj.Versions[i].Effective, r.Counts.Each, want)
+		}
 	}
 	if len(ReviewTopics()) != 10 || len(ReviewChecklist()) != 2 {
 		t.Errorf("review topics %d, checklist %d", len(ReviewTopics()), len(ReviewChecklist()))
@@ -169,7 +184,7 @@ func TestProfileFileProblems(t *testing.T) {
 name = "My agency"
 changes = ["First issue."]
 documentation_business_days = "two"
-year = "fiscal"
+year = "lunar"
 colour = "blue"
 
 [calendar]
@@ -219,7 +234,7 @@ source = "Manual 3"
 	}
 	want := []string{
 		`line 4: documentation_business_days: want a whole number, not text`,
-		`line 5: year: "fiscal" is not a year this engine knows`,
+		`line 5: year: "lunar" is not one of calendar, fiscal`,
 		`line 6: colour: unknown field`,
 		`line 10: calendar.holidays: "13-01" is not a holiday`,
 		`line 10: calendar.holidays: "boxing_day" is not a holiday`,
@@ -305,53 +320,5 @@ func TestProfileFileKeyNotUsedByCadence(t *testing.T) {
 	_, problems := ParseProfile(file)
 	if len(problems) != 1 || problems[0].Field != `rule "casework.supervisor".or` || !strings.Contains(problems[0].Msg, "not used by cadence interval") {
 		t.Fatalf("problems: %v", problems)
-	}
-}
-
-// A profile's year may start on the first of a month: a yearly count then
-// counts and paces over that year (Texas's fiscal year starts 1 September).
-func TestFiscalYear(t *testing.T) {
-	data, _ := BuiltinFile("tx-dfps")
-	fiscal, problems := ParseProfile(bytes.Replace(data, []byte(`year = "calendar"`), []byte(`year = "from 09-01"`), 1))
-	if len(problems) > 0 {
-		t.Fatal(problems)
-	}
-	f := Facts{AsOf: MustDate("2026-11-22"), HolidaysSet: true,
-		Staff: []Staff{{ID: "sup-1", Role: RoleSupervisor, Since: MustDate("2020-01-06")}, {ID: "w-1", Role: RoleWorker, ReportsTo: "sup-1", Since: MustDate("2020-01-06")}}}
-	for _, d := range []string{"2026-02-10", "2026-04-10", "2026-06-10", "2026-08-10", "2026-09-15", "2026-10-20"} {
-		f.Conferences = append(f.Conferences, Conference{ID: "k-" + d, Kind: KindSupervision, Date: MustDate(d), Supervisor: "sup-1", Worker: "w-1"})
-	}
-	pace := func(p *Profile) Obligation {
-		res, err := Evaluate(f, Options{Use: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range res.Obligations {
-			if o.Rule == "supervision.yearly" {
-				return o
-			}
-		}
-		t.Fatal("no yearly obligation")
-		return Obligation{}
-	}
-	tx, _ := LookupProfile("tx-dfps")
-	cal, fy := pace(tx), pace(fiscal)
-	// Calendar year: 6 held in 2026, 4 to go, due by the end of September:
-	// overdue. Fiscal year from 2026-09-01: 2 held, 8 to go, one a month,
-	// the next by the end of January 2027.
-	if !strings.HasPrefix(cal.Why, "6 of 10 conferences in 2026 by 2026-11-22") || cal.Due.String() != "2026-09-30" {
-		t.Errorf("calendar year: %s %s", cal.Due, cal.Why)
-	}
-	if !strings.HasPrefix(fy.Why, "2 of 10 conferences in the year from 2026-09-01 by 2026-11-22, on track: 8 more") || fy.Due.String() != "2027-01-31" || fy.State != StateOpen {
-		t.Errorf("fiscal year: %s %s %s", fy.Due, fy.State, fy.Why)
-	}
-	if YearlyPace(10, MustDate("2026-03-02"), MustDate("2026-11-22"), 3) != yearlyPace(10, MustDate("2026-03-02"), MustDate("2026-11-22"), 3, 1) {
-		t.Error("YearlyPace is not the calendar year's pace")
-	}
-	if p := yearlyPace(10, MustDate("2026-10-05"), MustDate("2026-11-22"), 0, 9); p.Target != 10 || p.Year != 2026 || p.MonthsIn != 10 {
-		t.Errorf("prorated fiscal year: %+v", p)
-	}
-	if _, problems := ParseProfile(bytes.Replace(data, []byte(`year = "calendar"`), []byte(`year = "from 09-15"`), 1)); len(problems) != 1 || problems[0].Field != "year" {
-		t.Errorf("a year from the 15th: %v", problems)
 	}
 }

@@ -131,14 +131,14 @@ func TestSupervisionWorker(t *testing.T) {
 			want: &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-30"},
 		},
 		{
-			name: "experienced worker with none: the last day of the month of since",
+			name: "experienced worker with none: one month after since (contract v2)",
 			asOf: "2026-11-22", rule: "supervision.worker", subject: "w-1",
 			facts: func(f *Facts) {
 				f.Staff[4].Since = d("2026-11-10")
 				f.Staff[4].ExperienceStart = d("2019-05-01")
 				f.Cases = []Case{assigned("c-1", "2026-11-12")}
 			},
-			want: &got{Due: "2026-11-30", State: "open"},
+			want: &got{Due: "2026-12-10", State: "open"},
 		},
 		{
 			name: "transfer: a conference with the previous supervisor, before since, counts",
@@ -216,13 +216,37 @@ func TestSupervisionCase(t *testing.T) {
 			want: &got{Due: "2026-12-31", State: "open", Last: "2026-11-16"},
 		},
 		{
-			name: "not yet discussed: the last day of the month of assigned",
-			asOf: "2026-12-01", rule: "supervision.case", subject: "c-1",
+			name: "not yet discussed: one month after assigned (contract v2)",
+			asOf: "2026-12-04", rule: "supervision.case", subject: "c-1",
 			facts: func(f *Facts) {
 				f.Cases = []Case{assigned("c-1", "2026-11-03")}
 				f.Conferences = []Conference{sup("k-1", "2026-11-16", "w-1")} // case not listed
 			},
-			want: &got{Due: "2026-11-30", State: "overdue"},
+			want: &got{Due: "2026-12-03", State: "overdue"},
+		},
+		{
+			name: "assigned on the 31st is not overdue the next day: first due the 30th of the next month",
+			asOf: "2026-11-01", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-10-31")}
+			},
+			want: &got{Due: "2026-11-30", State: "open"},
+		},
+		{
+			name: "assigned 2026-10-05: first due 2026-11-05 (contract example)",
+			asOf: "2026-11-06", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2026-10-05")}
+			},
+			want: &got{Due: "2026-11-05", State: "overdue"},
+		},
+		{
+			name: "assigned 2027-01-31: first due 2027-02-28 (clamped)",
+			asOf: "2027-02-10", rule: "supervision.case", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{assigned("c-1", "2027-01-31")}
+			},
+			want: &got{Due: "2027-02-28", State: "open"},
 		},
 		{
 			name: "a discussion before assigned (previous assignment) does not count",
@@ -231,7 +255,7 @@ func TestSupervisionCase(t *testing.T) {
 				f.Cases = []Case{assigned("c-1", "2026-11-10")}
 				f.Conferences = []Conference{sup("k-1", "2026-10-20", "w-new", "c-1")}
 			},
-			want: &got{Due: "2026-11-30", State: "open"},
+			want: &got{Due: "2026-12-10", State: "open"},
 		},
 		{
 			name: "a discussion with another worker after assigned counts",
@@ -282,7 +306,7 @@ func TestSupervisionCase(t *testing.T) {
 				c.Closed = d("2026-11-23")
 				f.Cases = []Case{c}
 			},
-			want: &got{Due: "2026-11-30", State: "open"},
+			want: &got{Due: "2026-12-05", State: "open"},
 		},
 	})
 }
@@ -489,6 +513,42 @@ func TestAssignment(t *testing.T) {
 			facts: received("2026-11-20", ""),
 		},
 		{
+			name: "contract v2: reassigned later, met on first_assigned (not a late assignment)",
+			asOf: "2026-12-20", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "2026-12-14")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-23")
+			},
+			want: &got{Due: "2026-11-24", State: "met", Met: "2026-11-23"},
+		},
+		{
+			name: "contract v2: a late first assignment stays late after a reassignment",
+			asOf: "2026-12-20", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "2026-12-14")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-26")
+			},
+			want: &got{Due: "2026-11-24", State: "met_late", Met: "2026-11-26"},
+		},
+		{
+			name: "contract v2: first assigned, now awaiting reassignment: met on first_assigned",
+			asOf: "2026-12-20", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-23")
+			},
+			want: &got{Due: "2026-11-24", State: "met", Met: "2026-11-23"},
+		},
+		{
+			name: "contract v2: first_assigned after as_of has not happened",
+			asOf: "2026-11-22", rule: "case.assignment", subject: "c-1",
+			facts: func(f *Facts) {
+				received("2026-11-20", "")(f)
+				f.Cases[0].FirstAssigned = d("2026-11-25")
+			},
+			want: &got{Due: "2026-11-24", State: "open"},
+		},
+		{
 			name: "in-home family seen within 10 working days of assignment",
 			asOf: "2026-11-22", rule: "assignment.family_seen", subject: "c-1",
 			facts: func(f *Facts) {
@@ -561,6 +621,11 @@ func TestPlacement(t *testing.T) {
 			want:  &got{Due: "2026-10-31", State: "open"},
 		},
 		{
+			name: "contract v2: a placement dated after as_of owes no placement rule yet",
+			asOf: "2026-09-28", rule: "placement.child_seen", subject: "c-1",
+			facts: placed("2026-10-01"),
+		},
+		{
 			name: "Family Team Meeting within 30 days",
 			asOf: "2026-11-22", rule: "placement.ftm", subject: "c-1",
 			facts: withEvents(placed("2026-10-01"), ev("c-1", EventFamilyTeamMeeting, "2026-10-30")),
@@ -571,6 +636,48 @@ func TestPlacement(t *testing.T) {
 			asOf: "2026-12-01", rule: "placement.staffing_90", subject: "c-1",
 			facts: placed("2026-11-30"),
 			want:  &got{Due: "2027-02-28", State: "open"},
+		},
+		{
+			name: "from 2026-12-01: the 90-day staffing alone is not enough, the casework supervisor conference is part of it",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-02-20")),
+			want:  &got{Due: "2027-02-28", State: "overdue"},
+		},
+		{
+			name: "90-day staffing and a casework review of the case: met on the later",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-02-20"))(f)
+				f.Conferences = []Conference{review("k-0", "2026-11-20", "c-1"), review("k-1", "2027-02-24", "c-1"), review("k-2", "2027-03-03", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "met", Met: "2027-02-24"},
+		},
+		{
+			name: "a casework review before the placement does not count",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-02-20"))(f)
+				f.Conferences = []Conference{review("k-0", "2026-11-20", "c-1"), review("k-2", "2027-03-03", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "met_late", Met: "2027-03-03"},
+		},
+		{
+			name: "before 2026-12-01: the 90-day staffing alone sufficed",
+			asOf: "2026-11-30", rule: "placement.staffing_90", subject: "c-1",
+			facts: withEvents(placed("2026-08-15"), ev("c-1", EventNinetyDayStaffing, "2026-11-10")),
+			want:  &got{Due: "2026-11-15", State: "met", Met: "2026-11-10"},
+		},
+		{
+			name: "relatives: the start of a diligent search meets it",
+			asOf: "2026-12-20", rule: "placement.relatives", subject: "c-1",
+			facts: withEvents(placed("2026-12-01"), ev("c-1", EventDiligentSearch, "2026-12-12")),
+			want:  &got{Due: "2026-12-31", State: "met", Met: "2026-12-12"},
+		},
+		{
+			name: "relatives: the earlier of a notification and a diligent search",
+			asOf: "2027-01-20", rule: "placement.relatives", subject: "c-1",
+			facts: withEvents(placed("2026-12-01"), ev("c-1", EventRelativeNotification, "2027-01-05"), ev("c-1", EventDiligentSearch, "2026-12-28")),
+			want:  &got{Due: "2026-12-31", State: "met", Met: "2026-12-28"},
 		},
 		{
 			name: "a placement dated after as_of is ignored",
@@ -624,6 +731,22 @@ func TestMVR(t *testing.T) {
 				f.Events = []Event{ev("c-1", EventMVREstablished, "2026-08-30")}
 			},
 			want: &got{Due: "2026-10-31", State: "met", Met: "2026-08-30"},
+		},
+		{
+			name: "contract v2: scr_assigned after as_of has not happened: placement alone sets the date",
+			asOf: "2026-10-15", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) {
+				placed("2026-10-01")(f)
+				f.Cases[0].SCRAssigned = d("2026-10-20")
+			},
+			want: &got{Due: "2026-10-31", State: "open"},
+		},
+		{
+			name: "contract v2: scr_assigned after as_of and no placement: no MVR obligation yet",
+			asOf: "2026-10-15", rule: "mvr.established", subject: "c-1",
+			facts: func(f *Facts) {
+				f.Cases = []Case{{ID: "c-1", Setting: SettingInHome, SCRAssigned: d("2026-10-20")}}
+			},
 		},
 		{
 			name: "neither date: no MVR obligation",
@@ -705,8 +828,33 @@ func TestClosure(t *testing.T) {
 		{
 			name: "the closing day itself counts",
 			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
-			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-12-15")),
+			facts: closing("2026-12-15", ev("c-1", EventParentVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-15")),
 			want:  &got{Due: "2026-12-15", State: "met", Met: "2026-12-15"},
+		},
+		{
+			name: "contract v2: a child visit alone does not see the family",
+			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-12-10")),
+			want:  &got{Due: "2026-12-15", State: "overdue"},
+		},
+		{
+			name: "contract v2: a parent visit alone does not see the children",
+			asOf: "2026-12-10", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventParentVisit, "2026-12-01")),
+			want:  &got{Due: "2026-12-15", State: "open"},
+		},
+		{
+			name: "contract v2: met on the later of the first child visit and the first parent visit",
+			asOf: "2026-12-20", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-12-15", ev("c-1", EventChildVisit, "2026-11-16"), ev("c-1", EventParentVisit, "2026-12-03"),
+				ev("c-1", EventParentVisit, "2026-12-14"), ev("c-1", EventChildVisit, "2026-11-10")),
+			want: &got{Due: "2026-12-15", State: "met", Met: "2026-12-03"},
+		},
+		{
+			name: "before version 2 took effect (2026-12-01) a child visit sufficed",
+			asOf: "2026-11-30", rule: "closure.family_seen", subject: "c-1",
+			facts: closing("2026-11-28", ev("c-1", EventChildVisit, "2026-11-20")),
+			want:  &got{Due: "2026-11-28", State: "met", Met: "2026-11-20"},
 		},
 		{
 			name: "planned closing passed, child not seen: overdue",
@@ -725,6 +873,249 @@ func TestClosure(t *testing.T) {
 	})
 }
 
+// Seed 000, 6-26-2016: a case under a Safety Protection Plan is conferenced
+// between worker and supervisor at least weekly until the plan is
+// satisfied (nj-cpp from its 2016 version).
+func TestSafetyPlan(t *testing.T) {
+	plan := func(start, end string, confs ...string) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", "2026-10-01")
+			c.SafetyPlanStart = d(start)
+			if end != "" {
+				c.SafetyPlanEnd = d(end)
+			}
+			f.Cases = []Case{c}
+			for i, k := range confs {
+				f.Conferences = append(f.Conferences, sup("k-"+string(rune('a'+i)), k, "w-1", "c-1"))
+			}
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "plan started 2026-12-02, no conference yet: due a week after the start",
+			asOf: "2026-12-07", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", ""),
+			want:  &got{Due: "2026-12-09", State: "open"},
+		},
+		{
+			name: "a conference before the plan does not count; overdue a week after the start",
+			asOf: "2026-12-10", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "", "2026-12-01"),
+			want:  &got{Due: "2026-12-09", State: "overdue"},
+		},
+		{
+			name: "weekly from the last conference listing the case",
+			asOf: "2026-12-20", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "", "2026-12-08", "2026-12-15"),
+			want:  &got{Due: "2026-12-22", State: "open", Last: "2026-12-15"},
+		},
+		{
+			name: "satisfied on its end date: owed no more",
+			asOf: "2026-12-20", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "2026-12-20"),
+		},
+		{
+			name: "the day before its end it is still owed",
+			asOf: "2026-12-19", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", "2026-12-20", "2026-12-08"),
+			want:  &got{Due: "2026-12-15", State: "overdue", Last: "2026-12-08"},
+		},
+		{
+			name: "a plan starting after as_of is not in force",
+			asOf: "2026-12-01", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-12-02", ""),
+		},
+		{
+			name: "the 2016 version has it (its section added the plans)",
+			asOf: "2026-11-30", rule: "safety.weekly", subject: "c-1",
+			facts: plan("2026-11-02", "", "2026-11-27"),
+			want:  &got{Due: "2026-12-04", State: "open", Last: "2026-11-27"},
+		},
+		{
+			name: "before 6-26-2016 (the 2012 version) no weekly rule",
+			asOf: "2016-06-25", rule: "safety.weekly", subject: "c-1",
+			facts: func(f *Facts) {
+				plan("2016-06-01", "")(f)
+				f.Cases[0].Assigned = d("2016-05-01")
+			},
+		},
+	})
+}
+
+// Visits and contacts (nj-cpp from 2026-12-01, policy-46100): a month that
+// ends without the visit stays overdue until one is made.
+func TestVisits(t *testing.T) {
+	kase := func(goal, setting, placed, assignedOn string, evs ...Event) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", assignedOn)
+			c.Goal, c.Setting = goal, setting
+			if placed != "" {
+				c.PlacementDate = d(placed)
+			}
+			f.Cases = []Case{c}
+			f.Events = evs
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "goal reunification, placed: weekly parent/child visit from the placement",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-12-01", "2026-11-20", ev("c-1", EventParentVisit, "2026-11-28")),
+			want:  &got{Due: "2026-12-08", State: "overdue"},
+		},
+		{
+			name: "weekly parent/child visit: the last + 7 days",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-12-01", "2026-11-20", ev("c-1", EventParentVisit, "2026-12-06")),
+			want:  &got{Due: "2026-12-13", State: "open", Last: "2026-12-06"},
+		},
+		{
+			name: "another goal owes no weekly parent/child visit",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("adoption", SettingOutOfHome, "2026-12-01", "2026-11-20"),
+		},
+		{
+			name: "before 2026-12-01 the visit rules are not computed",
+			asOf: "2026-11-30", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-11-01", "2026-10-20"),
+		},
+		{
+			name: "goal not reunification: monthly parent contact; November ended without one: overdue in December",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("adoption", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventParentVisit, "2026-10-14")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-10-14"},
+		},
+		{
+			name: "the short month stays overdue until a contact is made, then the next month's is due",
+			asOf: "2026-12-20", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("adoption", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventParentVisit, "2026-10-14"), ev("c-1", EventParentVisit, "2026-12-15")),
+			want:  &got{Due: "2027-01-31", State: "open", Last: "2026-12-15"},
+		},
+		{
+			name: "goal not yet set: the monthly parent contact applies",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-11-20"),
+			want:  &got{Due: "2026-12-20", State: "open"},
+		},
+		{
+			name: "goal reunification owes no monthly parent contact (the weekly visits instead)",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-09-01", "2026-09-05"),
+		},
+		{
+			name: "monthly collateral contact: first due a month after assignment",
+			asOf: "2026-12-10", rule: "visits.collateral_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-11-20", ev("c-1", EventCollateralContact, "2026-11-10")),
+			want:  &got{Due: "2026-12-20", State: "open"},
+		},
+		{
+			name: "monthly collateral contact in November: due the end of December",
+			asOf: "2026-12-10", rule: "visits.collateral_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-10-20", ev("c-1", EventCollateralContact, "2026-11-10")),
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-11-10"},
+		},
+		{
+			name:    "policy-46100: monthly child visit",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.child_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-09-05", ev("c-1", EventChildVisit, "2026-10-30")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-10-30"},
+		},
+		{
+			name:    "policy-46100: monthly parent or guardian visit",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventParentVisit, "2026-11-03")),
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-11-03"},
+		},
+		{
+			name:    "policy-46100: monthly caregiver visit for a child placed out of home",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.caregiver_monthly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-09-01", "2026-09-05", ev("c-1", EventProviderVisit, "2026-09-20")),
+			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-20"},
+		},
+		{
+			name:    "policy-46100: no caregiver visit for a child at home",
+			profile: "policy-46100", asOf: "2026-12-10", rule: "visits.caregiver_monthly", subject: "c-1",
+			facts: kase("", SettingInHome, "", "2026-09-05"),
+		},
+	})
+}
+
+// The minimum visitation requirement the supervisor sets: each kind's count
+// owed every calendar month; a month that ended short stays overdue until a
+// month is met.
+func TestMVRMonthly(t *testing.T) {
+	mvr := func(entries []MVREntry, evs ...Event) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", "2026-09-01")
+			c.Setting, c.PlacementDate = SettingOutOfHome, d("2026-09-01")
+			c.MVR = entries
+			f.Cases = []Case{c}
+			f.Events = evs
+		}
+	}
+	two := []MVREntry{{From: d("2026-10-01"), Child: 2, Parents: 1, Provider: 1}}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "two child visits a month: one so far in December, November met: due the end of December",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-11-03"), ev("c-1", EventChildVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-02")),
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-12-02"},
+		},
+		{
+			name: "November ended short (1 of 2): overdue since 2026-11-30 while December is not met",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-10-03"), ev("c-1", EventChildVisit, "2026-10-20"), ev("c-1", EventChildVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-02")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-12-02"},
+		},
+		{
+			name: "October and November both short: overdue since the end of October",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-10-03"), ev("c-1", EventChildVisit, "2026-11-20")),
+			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-11-20"},
+		},
+		{
+			name: "the short month is cleared when December is met: next due the end of January",
+			asOf: "2026-12-20", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventChildVisit, "2026-11-20"), ev("c-1", EventChildVisit, "2026-12-02"), ev("c-1", EventChildVisit, "2026-12-15")),
+			want:  &got{Due: "2027-01-31", State: "open", Last: "2026-12-15"},
+		},
+		{
+			name: "set mid-month: owed from the next month",
+			asOf: "2026-12-10", rule: "mvr.parents_monthly", subject: "c-1",
+			facts: mvr([]MVREntry{{From: d("2026-12-05"), Parents: 2}}),
+			want:  &got{Due: "2027-01-31", State: "open"},
+		},
+		{
+			name: "dated so it can change: December's requirement is the entry in force on 1 December",
+			asOf: "2026-12-10", rule: "mvr.parents_monthly", subject: "c-1",
+			facts: mvr([]MVREntry{{From: d("2026-10-01"), Parents: 1}, {From: d("2026-12-01"), Parents: 4}},
+				ev("c-1", EventParentVisit, "2026-11-10"), ev("c-1", EventParentVisit, "2026-12-03")),
+			want: &got{Due: "2026-12-31", State: "open", Last: "2026-12-03"},
+		},
+		{
+			name: "a kind the plan does not require (0 a month) owes nothing",
+			asOf: "2026-12-10", rule: "mvr.provider_monthly", subject: "c-1",
+			facts: mvr([]MVREntry{{From: d("2026-10-01"), Child: 1}}),
+		},
+		{
+			name: "provider visits: one a month, November without one",
+			asOf: "2026-12-10", rule: "mvr.provider_monthly", subject: "c-1",
+			facts: mvr(two, ev("c-1", EventProviderVisit, "2026-10-12")),
+			want:  &got{Due: "2026-11-30", State: "overdue", Last: "2026-10-12"},
+		},
+		{
+			name: "no visit plan set: nothing owed (mvr.established is owed instead)",
+			asOf: "2026-12-10", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(nil),
+		},
+		{
+			name: "before 2026-12-01 not computed",
+			asOf: "2026-11-30", rule: "mvr.child_monthly", subject: "c-1",
+			facts: mvr(two),
+		},
+	})
+}
+
 func TestTexas(t *testing.T) {
 	held := func(worker string, dates ...string) func(f *Facts) {
 		return func(f *Facts) {
@@ -737,34 +1128,49 @@ func TestTexas(t *testing.T) {
 		}
 	}
 	runPolicyTests(t, []policyTest{
+		// tx-dfps counts DFPS's fiscal year, 1 September to 31 August
+		// (profile year = "fiscal", year_start_month = 9); the calendar
+		// year's pacing is tested in TestYearlyPace.
 		{
-			name:    "7 of 10 by September: on track, the next by the end of October",
-			profile: "tx-dfps", asOf: "2026-09-15", rule: "supervision.yearly", subject: "w-1",
-			facts: held("w-1", "2025-12-10", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
-			want:  &got{Due: "2026-10-31", State: "open", Last: "2026-09-02"},
+			name:    "fiscal year: 2 of 10 by 2026-11-22 (September, October): on track, the next by the end of January",
+			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-08-20", "2026-09-10", "2026-10-15"),
+			want:  &got{Due: "2027-01-31", State: "open", Last: "2026-10-15"},
 		},
 		{
-			name:    "7 of 10 by 2026-11-22: behind, overdue since the end of October",
+			name:    "seven in the calendar year would be behind; one in the fiscal year is on track",
 			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
 			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-09-02"),
-			want:  &got{Due: "2026-10-31", State: "overdue", Last: "2026-09-02"},
+			want:  &got{Due: "2026-12-31", State: "open", Last: "2026-09-02"},
 		},
 		{
-			name:    "none yet on January 2: the first by the end of March",
-			profile: "tx-dfps", asOf: "2027-01-02", rule: "supervision.yearly", subject: "w-1",
-			facts: held("w-1", "2026-12-20"),
-			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-12-20"},
+			name:    "7 of 10 by 2027-07-15: behind (3 more, 2 months left), overdue since the end of June",
+			profile: "tx-dfps", asOf: "2027-07-15", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-09-10", "2026-10-10", "2026-11-10", "2026-12-10", "2027-01-10", "2027-02-10", "2027-03-10"),
+			want:  &got{Due: "2027-06-30", State: "overdue", Last: "2027-03-10"},
 		},
 		{
-			name:    "10 of 10: met for the year, next year's pace",
-			profile: "tx-dfps", asOf: "2026-11-22", rule: "supervision.yearly", subject: "w-1",
-			facts: held("w-1", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10", "2026-06-10", "2026-07-10", "2026-08-10", "2026-09-10", "2026-10-10"),
-			want:  &got{Due: "2027-03-31", State: "open", Last: "2026-10-10"},
+			name:    "none yet on 2026-09-02 (the year began yesterday): the first by the end of November",
+			profile: "tx-dfps", asOf: "2026-09-02", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-08-20"),
+			want:  &got{Due: "2026-11-30", State: "open", Last: "2026-08-20"},
 		},
 		{
-			name:    "joined in March: ceil(10 x 10/12) = 9 owed, 0 held: the first by the end of April",
+			name:    "10 of 10: met for the year, the next fiscal year's pace (its third month)",
+			profile: "tx-dfps", asOf: "2027-06-15", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2026-09-10", "2026-10-10", "2026-11-10", "2026-12-10", "2027-01-10", "2027-02-10", "2027-03-10", "2027-04-10", "2027-05-10", "2027-06-10"),
+			want:  &got{Due: "2027-11-30", State: "open", Last: "2027-06-10"},
+		},
+		{
+			name:    "joined in March, the year's seventh month: ceil(10 x 6/12) = 5 owed, 0 held: the first by the end of April",
 			profile: "tx-dfps", asOf: "2026-03-20", rule: "supervision.yearly", subject: "w-new",
 			want: &got{Due: "2026-04-30", State: "open"},
+		},
+		{
+			name:    "the last day of the year with one still owed: due today, open",
+			profile: "tx-dfps", asOf: "2026-08-31", rule: "supervision.yearly", subject: "w-1",
+			facts: held("w-1", "2025-09-10", "2025-10-10", "2025-11-10", "2025-12-10", "2026-01-10", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10"),
+			want:  &got{Due: "2026-08-31", State: "open", Last: "2026-05-10"},
 		},
 		{
 			name:    "a worker not yet in post owes nothing",
@@ -884,7 +1290,10 @@ func TestEveryRuleTested(t *testing.T) {
 		"nj-cpp assignment.family_seen": true, "nj-cpp placement.child_seen": true, "nj-cpp placement.cprb_notice": true,
 		"nj-cpp placement.relatives": true, "nj-cpp placement.ftm": true, "nj-cpp placement.staffing_90": true,
 		"nj-cpp mvr.established": true, "nj-cpp contacts.approval": true, "nj-cpp closure.reassessment": true,
-		"nj-cpp closure.family_seen": true,
+		"nj-cpp closure.family_seen": true, "nj-cpp safety.weekly": true,
+		"nj-cpp mvr.child_monthly": true, "nj-cpp mvr.parents_monthly": true, "nj-cpp mvr.provider_monthly": true,
+		"nj-cpp visits.parent_child_weekly": true, "nj-cpp visits.parent_monthly": true, "nj-cpp visits.collateral_monthly": true,
+		"policy-46100 visits.child_monthly": true, "policy-46100 visits.parent_monthly": true, "policy-46100 visits.caregiver_monthly": true,
 		"tx-dfps supervision.yearly": true, "tx-dfps notes.shared": true,
 		"policy-46100 supervision.worker": true, "policy-46100 supervision.case": true,
 	}
@@ -914,4 +1323,75 @@ func TestSorted(t *testing.T) {
 	if len(res.Obligations) < 100 {
 		t.Fatalf("only %d obligations", len(res.Obligations))
 	}
+}
+
+// The pacing of a yearly count, in the calendar year and in a fiscal year
+// (docs/rules.md, "Pacing").
+func TestYearlyPace(t *testing.T) {
+	old := d("2020-01-06")
+	tests := []struct {
+		name         string
+		start, count int
+		since, asOf  string
+		held         int
+		due          string
+		onTrack      bool
+		target       int
+		first, last  string
+	}{
+		{"calendar: 7 of 10 by September: on track", 1, 10, "", "2026-09-15", 7, "2026-10-31", true, 10, "2026-01-01", "2026-12-31"},
+		{"calendar: 7 of 10 by 2026-11-22: behind", 1, 10, "", "2026-11-22", 7, "2026-10-31", false, 10, "2026-01-01", "2026-12-31"},
+		{"calendar: none on January 2: the first by the end of March", 1, 10, "", "2027-01-02", 0, "2027-03-31", true, 10, "2027-01-01", "2027-12-31"},
+		{"calendar: met, next year's pace", 1, 10, "", "2026-11-22", 10, "2027-03-31", true, 10, "2026-01-01", "2026-12-31"},
+		{"calendar: joined in March, 9 owed", 1, 10, "2026-03-02", "2026-03-20", 0, "2026-04-30", true, 9, "2026-01-01", "2026-12-31"},
+		{"fiscal: 2 of 10 by November", 9, 10, "", "2026-11-22", 2, "2027-01-31", true, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: 7 of 10 by mid-July: behind", 9, 10, "", "2027-07-15", 7, "2027-06-30", false, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: met, the next year's third month", 9, 10, "", "2027-05-01", 10, "2027-11-30", true, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: joined in March 2027, the year's seventh month: 5 owed", 9, 10, "2027-03-10", "2027-03-20", 0, "2027-04-30", true, 5, "2026-09-01", "2027-08-31"},
+		{"fiscal: joined before the year: the whole count", 9, 10, "2026-08-31", "2026-09-20", 0, "2026-11-30", true, 10, "2026-09-01", "2027-08-31"},
+		{"fiscal: the year's last day, one owed: due that day", 9, 10, "", "2026-08-31", 9, "2026-08-31", true, 10, "2025-09-01", "2026-08-31"},
+		{"fiscal: the year's first day", 9, 10, "", "2026-09-01", 0, "2026-11-30", true, 10, "2026-09-01", "2027-08-31"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			since := old
+			if tt.since != "" {
+				since = d(tt.since)
+			}
+			p := YearlyPaceFrom(tt.start, tt.count, since, d(tt.asOf), tt.held)
+			if p.Due.String() != tt.due || p.OnTrack != tt.onTrack || p.Target != tt.target || p.Start.String() != tt.first || p.End.String() != tt.last {
+				t.Errorf("got due %s, on track %v, target %d, year %s to %s", p.Due, p.OnTrack, p.Target, p.Start, p.End)
+			}
+			if tt.start == 1 {
+				if c := YearlyPace(tt.count, since, d(tt.asOf), tt.held); c != p {
+					t.Errorf("YearlyPace %+v differs from YearlyPaceFrom(1) %+v", c, p)
+				}
+			}
+		})
+	}
+}
+
+// The why of a yearly count names the year and, when behind, both what can
+// no longer be reached and the conference that was missed.
+func TestYearlyWhy(t *testing.T) {
+	f := unit()
+	f.Profile = "tx-dfps"
+	f.AsOf = d("2027-07-15")
+	for _, dt := range []string{"2026-09-10", "2026-10-10", "2026-11-10", "2026-12-10", "2027-01-10", "2027-02-10", "2027-03-10"} {
+		f.Conferences = append(f.Conferences, sup("k-"+dt, dt, "w-1"))
+	}
+	res, err := Evaluate(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "7 of 10 conferences in the year 2026-09-01 to 2027-08-31 by 2027-07-15, behind: 3 more needed, 2 calendar months left, so the year's 10 can no longer be reached at one a month: the conference due by 2027-06-30 was missed; last held 2027-03-10."
+	for _, o := range res.Obligations {
+		if o.Rule == "supervision.yearly" && o.Subject == "w-1" {
+			if o.Why != want {
+				t.Errorf("why:\n got %q\nwant %q", o.Why, want)
+			}
+			return
+		}
+	}
+	t.Fatal("no supervision.yearly for w-1")
 }

@@ -89,6 +89,24 @@ func Validate(f Facts) []FieldError {
 		if c.Worker != "" {
 			ref(p+".worker", c.Worker, RoleWorker)
 		}
+		for j, m := range c.MVR {
+			q := index(p+".mvr", j)
+			switch {
+			case m.From.IsZero():
+				add(q+".from", "required")
+			case j > 0 && !m.From.After(c.MVR[j-1].From):
+				add(q+".from", m.From.String()+" is not after the previous entry's (entries must be chronological)")
+			}
+			if m.Child < 0 || m.Parents < 0 || m.Provider < 0 || m.Child > 31 || m.Parents > 31 || m.Provider > 31 {
+				add(q, "visits a month must be 0 to 31")
+			}
+		}
+		switch {
+		case !c.SafetyPlanEnd.IsZero() && c.SafetyPlanStart.IsZero():
+			add(p+".safety_plan_end", "given without safety_plan_start")
+		case !c.SafetyPlanEnd.IsZero() && c.SafetyPlanEnd.Before(c.SafetyPlanStart):
+			add(p+".safety_plan_end", c.SafetyPlanEnd.String()+" is before safety_plan_start "+c.SafetyPlanStart.String())
+		}
 		if c.Setting != "" && !validSettings[c.Setting] {
 			add(p+".setting", quote(c.Setting)+" is not a setting (want in_home or out_of_home)")
 		}

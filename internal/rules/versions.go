@@ -54,6 +54,16 @@ func ReadVersion(profile string, effective Date, data []byte) (Version, []Profil
 	return v, problems
 }
 
+// YearWords says how a yearly count's year runs: "calendar year",
+// "fiscal year from 1 September".
+func (v *Version) YearWords() string {
+	if v.Year != YearFiscal {
+		return "calendar year"
+	}
+	return "fiscal year from 1 " + [...]string{"", "January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December"}[max(min(v.YearStart, 12), 1)]
+}
+
 // Change is one line of a comparison of two versions: a rule (by its
 // label) or a setting of the profile, and what it was and is, in words.
 type Change struct {
@@ -113,7 +123,7 @@ func Compare(old, new *Version) []Change {
 		return [][2]string{
 			{"Documentation deadline", plural(v.DocumentationDays, "business day")},
 			{"Holiday calendar", v.CalendarName + " (" + strings.Join(v.Holidays, ", ") + ")"},
-			{"Year", v.Year},
+			{"Year", v.YearWords()},
 			{"Discussion checklist", checklistWords(v.Checklist)},
 		}
 	}

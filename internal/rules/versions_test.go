@@ -12,21 +12,21 @@ func TestUploadedVersion(t *testing.T) {
 	if _, problems := ReadVersion("tx-dfps", MustDate("2026-12-01"), file); len(problems) != 1 || problems[0].Field != "id" {
 		t.Fatalf("another profile's file: %v", problems)
 	}
-	if _, problems := ReadVersion(DefaultProfile, MustDate("2026-12-01"), file); len(problems) != 1 || problems[0].Field != "effective" {
+	if _, problems := ReadVersion(DefaultProfile, MustDate("2027-01-04"), file); len(problems) != 1 || problems[0].Field != "effective" {
 		t.Fatalf("the file's own date differs: %v", problems)
 	}
-	file = []byte(strings.Replace(string(file), "effective = 2016-06-26\n", "effective = 2026-12-01\n", 1))
-	v, problems := ReadVersion(DefaultProfile, MustDate("2026-12-01"), file)
+	file = []byte(strings.Replace(string(file), "effective = 2026-12-01\n", "effective = 2027-01-04\n", 1))
+	v, problems := ReadVersion(DefaultProfile, MustDate("2027-01-04"), file)
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
 	nj, _ := LookupProfile(DefaultProfile)
 	p := nj.WithVersions([]Version{v})
-	if len(p.Versions) != 3 || len(nj.Versions) != 2 {
+	if len(p.Versions) != 4 || len(nj.Versions) != 3 {
 		t.Fatalf("versions: %d (built-in %d)", len(p.Versions), len(nj.Versions))
 	}
-	f := Facts{AsOf: MustDate("2026-12-04"), HolidaysSet: true, Policy: p, Profile: DefaultProfile,
-		Cases: []Case{{ID: "c-1", Received: MustDate("2026-11-27")}, {ID: "c-2", Received: MustDate("2026-12-02")}}}
+	f := Facts{AsOf: MustDate("2027-01-08"), HolidaysSet: true, Policy: p, Profile: DefaultProfile,
+		Cases: []Case{{ID: "c-1", Received: MustDate("2026-12-28")}, {ID: "c-2", Received: MustDate("2027-01-06")}}}
 	res, err := Evaluate(f, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -37,18 +37,18 @@ func TestUploadedVersion(t *testing.T) {
 	}
 	// Received before the change: the obligation is evaluated as of the
 	// date with the version in force then (three days); a case received
-	// Fri 11-27 is due Wed 12-02 under it.
-	if due["c-1"] != "2026-12-02" || due["c-2"] != "2026-12-07" {
-		t.Errorf("as of 2026-12-04: %v", due)
+	// Mon 12-28 is due Thu 12-31 under it.
+	if due["c-1"] != "2026-12-31" || due["c-2"] != "2027-01-11" {
+		t.Errorf("as of 2027-01-08: %v", due)
 	}
-	f.AsOf = MustDate("2026-11-30")
+	f.AsOf = MustDate("2027-01-01")
 	res, _ = Evaluate(f, Options{})
-	if res.Version().Effective != MustDate("2016-06-26") || res.Obligations[0].Due.String() != "2026-12-01" {
-		t.Errorf("as of 2026-11-30 (before the upload takes effect): version %s, %+v", res.Version().Effective, res.Obligations)
+	if res.Version().Effective != MustDate("2026-12-01") || len(res.Obligations) != 1 || res.Obligations[0].Due.String() != "2026-12-30" {
+		t.Errorf("as of 2027-01-01 (before the upload takes effect): version %s, %+v", res.Version().Effective, res.Obligations)
 	}
 	// A second upload the same day replaces the first from that day.
-	v2, _ := ReadVersion(DefaultProfile, MustDate("2026-12-01"), []byte(strings.Replace(string(file), "business_days = 3", "business_days = 4", 1)))
-	if r, _ := p.WithVersions([]Version{v2}).Latest().Rule("case.assignment"); r.Due.BusinessDays != 4 || len(p.WithVersions([]Version{v2}).Versions) != 3 {
+	v2, _ := ReadVersion(DefaultProfile, MustDate("2027-01-04"), []byte(strings.Replace(string(file), "business_days = 3", "business_days = 4", 1)))
+	if r, _ := p.WithVersions([]Version{v2}).Latest().Rule("case.assignment"); r.Due.BusinessDays != 4 || len(p.WithVersions([]Version{v2}).Versions) != 4 {
 		t.Errorf("same-day upload: %+v", r.Due)
 	}
 
@@ -67,7 +67,7 @@ func TestUploadedVersion(t *testing.T) {
 	if strings.Join(changed, ",") != "Case assigned" {
 		t.Errorf("changed: %v", changed)
 	}
-	if len(changes) != 4+16 {
+	if len(changes) != 4+23 {
 		t.Errorf("%d lines", len(changes))
 	}
 	// Removing a rule and adding one show as such.
@@ -76,7 +76,7 @@ func TestUploadedVersion(t *testing.T) {
 	for _, c := range Compare(nj.Latest(), other.Latest()) {
 		kinds[c.Kind]++
 	}
-	if kinds[ChangeRemoved] != 14 || kinds[ChangeChanged] < 2 {
+	if kinds[ChangeRemoved] != 20 || kinds[ChangeChanged] < 2 {
 		t.Errorf("kinds: %v", kinds)
 	}
 }

@@ -116,7 +116,7 @@ func bulkTables(at time.Time) []bulkTable {
 		{"cases", []string{"id", "case_number", "family_name", "office_id", "setting", "placement_date", "goal", "court_involved", "court_next", "scr_assigned", "received", "closing", "closed", "created_at"},
 			func(d *Dataset) int { return len(d.Cases) }, func(d *Dataset, i int) []any {
 				c := d.Cases[i]
-				return []any{c.ID, c.CaseNumber, c.FamilyName, c.OfficeID, c.Setting, nullDate(c.PlacementDate), c.Goal, c.CourtInvolved, nullDate(c.CourtNext), nullDate(c.SCRAssigned), nullDate(c.Received), nullDate(c.Closing), nullDate(c.Closed), at}
+				return []any{c.ID, c.CaseNumber, c.FamilyName, c.OfficeID, c.Setting, nullDate(c.PlacementDate), nullString(c.Goal), c.CourtInvolved, nullDate(c.CourtNext), nullDate(c.SCRAssigned), nullDate(c.Received), nullDate(c.Closing), nullDate(c.Closed), at}
 			}},
 		{"case_assignments", []string{"case_id", "worker_id", "during"}, func(d *Dataset) int { return len(d.Assignments) }, func(d *Dataset, i int) []any {
 			p := d.Assignments[i]

@@ -24,10 +24,13 @@ type CaseDetail struct {
 	Received      *time.Time `db:"received"`
 	Closing       *time.Time `db:"closing"`
 	Closed        *time.Time `db:"closed"`
-	WorkerID      int64      `db:"worker_id"`
-	WorkerName    string     `db:"worker_name"`
-	Assigned      time.Time  `db:"assigned"`
-	UnitID        int64      `db:"unit_id"`
+	// SafetyPlanStart and SafetyPlanEnd: the case's Safety Protection Plan.
+	SafetyPlanStart *time.Time `db:"safety_plan_start"`
+	SafetyPlanEnd   *time.Time `db:"safety_plan_end"`
+	WorkerID        int64      `db:"worker_id"`
+	WorkerName      string     `db:"worker_name"`
+	Assigned        time.Time  `db:"assigned"`
+	UnitID          int64      `db:"unit_id"`
 	// Supervised: the viewer supervises the case today (may record on it).
 	Supervised bool `db:"supervised"`
 	// WorkerStamp is the stamp of the worker's data (every unit they were
@@ -37,6 +40,17 @@ type CaseDetail struct {
 
 	Risks    []RiskRow
 	Timeline []TimelineItem
+	// MVR: the visit plans set, latest first.
+	MVR []MVRRow
+}
+
+// MVRRow is one visit plan (minimum visitation requirement) of a case.
+type MVRRow struct {
+	From     time.Time `db:"from_on"`
+	Child    int       `db:"child"`
+	Parents  int       `db:"parents"`
+	Provider int       `db:"provider"`
+	SetBy    string    `db:"set_by"`
 }
 
 // RiskRow is one risk assessment.
@@ -83,8 +97,9 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 	var c CaseDetail
 	b := &pgx.Batch{}
 	b.Queue(`
-		SELECT c.id, c.case_number, c.family_name, c.setting, c.goal, c.court_involved, c.court_next,
+		SELECT c.id, c.case_number, c.family_name, c.setting, coalesce(c.goal, '') AS goal, c.court_involved, c.court_next,
 		       c.placement_date, c.scr_assigned, c.received, c.closing, c.closed,
+		       c.safety_plan_start, c.safety_plan_end,
 		       a.worker_id, w.full_name AS worker_name, lower(a.during) AS assigned, m.unit_id,
 		       `+supervisesCaseSQL+` AS supervised,
 		       `+stampOf("ARRAY(SELECT unit_id FROM unit_members WHERE worker_id = a.worker_id)")+` AS worker_stamp
@@ -121,6 +136,11 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 		    FROM risk_assessments r WHERE r.case_id = $1 AND r.assessed_on <= $3
 		) t WHERE `+caseInReachSQL+`
 		ORDER BY on_date DESC, kind LIMIT $5`, caseID, v.PersonID, on, workerView, TimelineLimit)
+	b.Queue(`
+		SELECT m.from_on, m.child, m.parents, m.provider, coalesce(p.full_name, 'system of record') AS set_by
+		FROM case_mvr m LEFT JOIN people p ON p.id = m.set_by
+		WHERE m.case_id = $1 AND `+caseInReachSQL+`
+		ORDER BY m.from_on DESC`, caseID, v.PersonID, on)
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
 	rows, err := br.Query()
@@ -140,6 +160,12 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 		return c, err
 	}
 	if c.Timeline, err = pgx.CollectRows(rows, pgx.RowToStructByName[TimelineItem]); err != nil {
+		return c, err
+	}
+	if rows, err = br.Query(); err != nil {
+		return c, err
+	}
+	if c.MVR, err = pgx.CollectRows(rows, pgx.RowToStructByName[MVRRow]); err != nil {
 		return c, err
 	}
 	return c, br.Close()

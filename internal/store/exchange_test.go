@@ -259,8 +259,8 @@ func TestHandWrittenFactsRoundTrip(t *testing.T) {
 	}
 	// Every field of the contract is in the file (so the test covers them).
 	for _, key := range []string{`"as_of"`, `"profile"`, `"holidays"`, `"reports_to"`, `"since"`, `"experience_start"`, `"name"`,
-		`"worker"`, `"received"`, `"assigned"`, `"setting"`, `"placement_date"`, `"scr_assigned"`, `"risk"`, `"level"`, `"from"`,
-		`"goal"`, `"court_next"`, `"closing"`, `"closed"`, `"kind"`, `"date"`, `"supervisor"`, `"casework_supervisor"`, `"cases"`, `"shared"`, `"case"`} {
+		`"worker"`, `"received"`, `"assigned"`, `"first_assigned"`, `"setting"`, `"placement_date"`, `"scr_assigned"`, `"risk"`, `"level"`, `"from"`,
+		`"goal"`, `"court_next"`, `"closing"`, `"closed"`, `"safety_plan_start"`, `"safety_plan_end"`, `"mvr"`, `"child"`, `"parents"`, `"provider"`, `"kind"`, `"date"`, `"supervisor"`, `"casework_supervisor"`, `"cases"`, `"shared"`, `"case"`} {
 		if !bytes.Contains(data, []byte(key)) {
 			t.Errorf("the hand-written file lacks %s", key)
 		}
@@ -307,7 +307,6 @@ func TestBadFactsChangeNothingAndReportEveryProblem(t *testing.T) {
 			          {"id": "d", "setting": "in_home", "goal": "remain_home", "received": "2026-05-01", "closed": "2026-04-01"}]}`, []string{
 			`staff[0].experience_start: only a worker has an experience start`,
 			`cases[0].setting: required to import a case`,
-			`cases[0].goal: required to import a case`,
 			`cases[1].placement_date: required to import an out_of_home case`,
 			`cases[1].goal: "flying" is not a goal`,
 			`cases[2].closed: 2026-04-01 is before received 2026-05-01`,
@@ -430,6 +429,13 @@ func TestNewerFactsUpdateAndKeepHistory(t *testing.T) {
 	}
 	if assignments != 2 || risks != 2 {
 		t.Errorf("c-3 has %d assignments and %d risk assessments, want 2 and 2 (history kept)", assignments, risks)
+	}
+	// The export keeps c-3's first assignment (contract version 2): it
+	// was reassigned, not assigned late.
+	for i := range f.Cases {
+		if f.Cases[i].ID == "c-3" {
+			f.Cases[i].FirstAssigned = rules.MustDate("2025-04-15")
+		}
 	}
 	got := decode(t, export(t, st, dateTime(f.AsOf)))
 	if diff := cmp.Diff(normalize(f), normalize(got), dateCmp); diff != "" {

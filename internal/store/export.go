@@ -178,8 +178,15 @@ func exportStaff(ctx context.Context, tx pgx.Tx, on time.Time, fw *exchange.Fact
 func exportCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, fw *exchange.FactsWriter, n *ExportCounts) error {
 	rows, err := tx.Query(ctx, `
 		SELECT c.case_number, a.worker_id, a.assigned, c.received, c.setting, c.placement_date, c.scr_assigned,
-		       coalesce(r.levels, '{}'), coalesce(r.froms, '{}'), c.goal, c.court_next, c.closing, c.closed
+		       coalesce(r.levels, '{}'), coalesce(r.froms, '{}'), coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`,
+		       c.safety_plan_start, c.safety_plan_end,
+		       coalesce(v.froms, '{}'), coalesce(v.counts, '{}')
 		FROM cases c
+		LEFT JOIN LATERAL (
+		    SELECT array_agg(m.from_on ORDER BY m.from_on) AS froms,
+		           array_agg(ARRAY[m.child, m.parents, m.provider] ORDER BY m.from_on) AS counts
+		    FROM case_mvr m WHERE m.case_id = c.id
+		) v ON true
 		LEFT JOIN LATERAL (
 		    SELECT a.worker_id, lower(a.during) AS assigned FROM case_assignments a
 		    WHERE a.case_id = c.id AND (a.during @> $1::date OR lower(a.during) > $1::date)
@@ -196,15 +203,22 @@ func exportCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	defer rows.Close()
 	var c rules.Case
 	var worker *int64
-	var assigned, received, placement, scr, court, closing, closed pgtype.Date
+	var assigned, received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
 	var levels []string
-	var froms []time.Time
+	var froms, mvrFroms []time.Time
+	var mvrCounts [][]int32
 	for rows.Next() {
 		c = rules.Case{}
 		levels, froms = levels[:0], froms[:0]
-		if err := rows.Scan(&c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &levels, &froms, &c.Goal, &court, &closing, &closed); err != nil {
+		if err := rows.Scan(&c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &levels, &froms, &c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd, &mvrFroms, &mvrCounts); err != nil {
 			return err
 		}
+		for i := range mvrFroms {
+			if i < len(mvrCounts) && len(mvrCounts[i]) == 3 {
+				c.MVR = append(c.MVR, rules.MVREntry{From: dateOf(mvrFroms[i]), Child: int(mvrCounts[i][0]), Parents: int(mvrCounts[i][1]), Provider: int(mvrCounts[i][2])})
+			}
+		}
+		c.FirstAssigned, c.SafetyPlanStart, c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
 		if worker != nil {
 			c.Worker = factID[*worker]
 		}

@@ -108,22 +108,24 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	caseIdx := map[int64]int{}
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, a.worker_id, c.case_number, lower(a.during), c.received, c.setting, c.placement_date,
-		       c.scr_assigned, c.goal, c.court_next, c.closing, c.closed
+		       c.scr_assigned, coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`,
+		       c.safety_plan_start, c.safety_plan_end
 		FROM case_assignments a
 		JOIN cases c ON c.id = a.case_id
-		WHERE a.worker_id = ANY($1) AND a.during @> $2::date AND (c.closed IS NULL OR c.closed > $2)
-		ORDER BY c.id`, workers, on)
+		WHERE a.worker_id = ANY($2) AND a.during @> $1::date AND (c.closed IS NULL OR c.closed > $1)
+		ORDER BY c.id`, on, workers)
 	if err != nil {
 		return f, ids, err
 	}
 	for rows.Next() {
 		var r caseRow
 		var assigned pgtype.Date
-		var received, placement, scr, court, closing, closed pgtype.Date
-		if err := rows.Scan(&r.id, &r.worker, &r.c.ID, &assigned, &received, &r.c.Setting, &placement, &scr, &r.c.Goal, &court, &closing, &closed); err != nil {
+		var received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
+		if err := rows.Scan(&r.id, &r.worker, &r.c.ID, &assigned, &received, &r.c.Setting, &placement, &scr, &r.c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd); err != nil {
 			rows.Close()
 			return f, ids, err
 		}
+		r.c.FirstAssigned, r.c.SafetyPlanStart, r.c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
 		r.c.Assigned, r.c.Received, r.c.PlacementDate, r.c.SCRAssigned = pgDate(assigned), pgDate(received), pgDate(placement), pgDate(scr)
 		r.c.CourtNext, r.c.Closing, r.c.Closed = pgDate(court), pgDate(closing), pgDate(closed)
 		caseIdx[r.id] = len(cases)
@@ -156,6 +158,29 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		e.From = pgDate(from)
 		c := &cases[caseIdx[id]].c
 		c.Risk = append(c.Risk, e)
+	}
+	if err := rows.Err(); err != nil {
+		return f, ids, err
+	}
+
+	// Visit plans (MVR), chronological.
+	rows, err = tx.Query(ctx, `
+		SELECT case_id, from_on, child, parents, provider FROM case_mvr
+		WHERE case_id = ANY($1) AND from_on <= $2 ORDER BY case_id, from_on`, caseIDs, on)
+	if err != nil {
+		return f, ids, err
+	}
+	for rows.Next() {
+		var id int64
+		var m rules.MVREntry
+		var from pgtype.Date
+		if err := rows.Scan(&id, &from, &m.Child, &m.Parents, &m.Provider); err != nil {
+			rows.Close()
+			return f, ids, err
+		}
+		m.From = pgDate(from)
+		c := &cases[caseIdx[id]].c
+		c.MVR = append(c.MVR, m)
 	}
 	if err := rows.Err(); err != nil {
 		return f, ids, err

@@ -159,6 +159,7 @@ var csvAppliers = map[string]func(context.Context, *csvImport) error{
 	"cases":       applyCases,
 	"assignments": applyAssignments,
 	"risk":        applyRisk,
+	"mvr":         applyMVR,
 	"events":      applyEvents,
 }
 
@@ -307,6 +308,13 @@ func applyCases(ctx context.Context, im *csvImport) error {
 		FROM csv_stage s WHERE s.office IS NOT NULL AND NOT EXISTS (SELECT 1 FROM offices o WHERE o.name = s.office)`); err != nil {
 		return err
 	}
+	if err := im.problems(ctx, `
+		SELECT row_no, 'safety_plan_end', CASE WHEN safety_plan_start IS NULL THEN 'given without safety_plan_start'
+		       ELSE format('%s is before safety_plan_start %s', safety_plan_end, safety_plan_start) END
+		FROM csv_stage WHERE safety_plan_end IS NOT NULL AND (safety_plan_start IS NULL OR safety_plan_end < safety_plan_start)
+		ORDER BY row_no`); err != nil {
+		return err
+	}
 	if !im.rep.OK() {
 		return nil
 	}
@@ -323,22 +331,23 @@ func applyCases(ctx context.Context, im *csvImport) error {
 		UPDATE cases c SET family_name = s.family_name, office_id = s.office_id, setting = s.setting,
 		       placement_date = s.placement_date, goal = s.goal,
 		       court_involved = coalesce(s.court_involved, c.court_involved OR s.court_next IS NOT NULL),
-		       court_next = s.court_next, scr_assigned = s.scr_assigned, received = s.received, closing = s.closing, closed = s.closed
+		       court_next = s.court_next, scr_assigned = s.scr_assigned, received = s.received, closing = s.closing, closed = s.closed,
+		       safety_plan_start = s.safety_plan_start, safety_plan_end = s.safety_plan_end
 		FROM csv_stage s
 		WHERE c.id = s.case_ref
 		  AND (c.family_name, c.office_id, c.setting, c.placement_date, c.goal, c.court_involved, c.court_next,
-		       c.scr_assigned, c.received, c.closing, c.closed)
+		       c.scr_assigned, c.received, c.closing, c.closed, c.safety_plan_start, c.safety_plan_end)
 		      IS DISTINCT FROM (s.family_name, s.office_id, s.setting, s.placement_date, s.goal,
 		       coalesce(s.court_involved, c.court_involved OR s.court_next IS NOT NULL),
-		       s.court_next, s.scr_assigned, s.received, s.closing, s.closed)`)
+		       s.court_next, s.scr_assigned, s.received, s.closing, s.closed, s.safety_plan_start, s.safety_plan_end)`)
 	if err != nil {
 		return err
 	}
 	created, err := im.exec(ctx, `
 		INSERT INTO cases (case_number, family_name, office_id, setting, placement_date, goal, court_involved, court_next,
-		                   scr_assigned, received, closing, closed, created_at)
+		                   scr_assigned, received, closing, closed, safety_plan_start, safety_plan_end, created_at)
 		SELECT case_id, family_name, office_id, setting, placement_date, goal, coalesce(court_involved, court_next IS NOT NULL), court_next,
-		       scr_assigned, received, closing, closed, clock_timestamp()
+		       scr_assigned, received, closing, closed, safety_plan_start, safety_plan_end, clock_timestamp()
 		FROM csv_stage WHERE case_ref IS NULL ORDER BY row_no`)
 	if err != nil {
 		return err
@@ -424,6 +433,41 @@ func applyRisk(ctx context.Context, im *csvImport) error {
 		INSERT INTO risk_assessments (case_id, level, assessed_on, recorded_by, recorded_at)
 		SELECT case_ref, level, assessed_on, $1, clock_timestamp() FROM csv_stage ORDER BY row_no
 		ON CONFLICT (case_id, assessed_on) DO NOTHING`, nullID(im.v.PersonID))
+	if err != nil {
+		return err
+	}
+	rows, err := im.count(ctx, `SELECT count(*) FROM csv_stage`)
+	if err != nil {
+		return err
+	}
+	count.Created, count.Updated, count.Unchanged = created, updated, rows-created-updated
+	return nil
+}
+
+// applyMVR adds each visit plan not yet recorded (a case's earlier ones
+// kept) and corrects the counts of one recorded from the same date.
+func applyMVR(ctx context.Context, im *csvImport) error {
+	if err := im.duplicates(ctx, "from_on", "case_id || ' ' || from_on", "visit plan of case and date"); err != nil {
+		return err
+	}
+	if err := im.resolveCases(ctx); err != nil {
+		return err
+	}
+	if !im.rep.OK() {
+		return nil
+	}
+	count := im.rep.Count("visit plans")
+	updated, err := im.exec(ctx, `
+		UPDATE case_mvr m SET child = s.child::int, parents = s.parents::int, provider = s.provider::int FROM csv_stage s
+		WHERE m.case_id = s.case_ref AND m.from_on = s.from_on
+		  AND (m.child, m.parents, m.provider) IS DISTINCT FROM (s.child::int, s.parents::int, s.provider::int)`)
+	if err != nil {
+		return err
+	}
+	created, err := im.exec(ctx, `
+		INSERT INTO case_mvr (case_id, from_on, child, parents, provider, set_by, set_at)
+		SELECT case_ref, from_on, child::int, parents::int, provider::int, $1, clock_timestamp() FROM csv_stage ORDER BY row_no
+		ON CONFLICT (case_id, from_on) DO NOTHING`, nullID(im.v.PersonID))
 	if err != nil {
 		return err
 	}

@@ -147,7 +147,7 @@ func TestCSVBadFilesChangeNothingAndListEveryProblem(t *testing.T) {
 			`row 3, case_id: no case "2026-999999" (import it with the cases first)`,
 			`row 4, date: "20/11/2026" is not a date (want YYYY-MM-DD)`,
 			`row 5, event_id: duplicate event_id "EV-1" (also row 2)`,
-			`row 6, kind: "home_visit" is not one of child_visit, parent_visit, sibling_visit, provider_visit, collateral_contact, family_team_meeting, relative_notification, cprb_notification, ninety_day_staffing, risk_reassessment, mvr_established, contact_sheet_approved`,
+			`row 6, kind: "home_visit" is not one of child_visit, parent_visit, sibling_visit, provider_visit, collateral_contact, family_team_meeting, relative_notification, cprb_notification, ninety_day_staffing, risk_reassessment, mvr_established, contact_sheet_approved, diligent_search_started`,
 		}},
 		{"staff", []string{
 			"staff_id,role,full_name,email,office,unit,since,reports_to",
@@ -199,7 +199,7 @@ func TestCSVBadFilesChangeNothingAndListEveryProblem(t *testing.T) {
 		{"cases", []string{
 			"case_id,family_name,office,setting,goal,colour",
 		}, []string{
-			`row 1, colour: unknown column (the columns of cases are: case_id, family_name, office, setting, placement_date, goal, court_involved, court_next, scr_assigned, received, closing, closed)`,
+			`row 1, colour: unknown column (the columns of cases are: case_id, family_name, office, setting, placement_date, goal, court_involved, court_next, scr_assigned, received, closing, closed, safety_plan_start, safety_plan_end)`,
 		}},
 	}
 	for _, tc := range cases {

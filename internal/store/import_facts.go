@@ -114,12 +114,10 @@ func checkFactsForDatabase(f *rules.Facts, rep *exchange.Report) {
 		if c.Setting == rules.SettingOutOfHome && c.PlacementDate.IsZero() {
 			add(p+".placement_date", "required to import an out_of_home case")
 		}
-		if !slices.Contains(exchange.Goals, c.Goal) {
-			if c.Goal == "" {
-				add(p+".goal", "required to import a case (one of "+joinQuoted(exchange.Goals)+")")
-			} else {
-				add(p+".goal", strconv.Quote(c.Goal)+" is not a goal this database knows (one of "+joinQuoted(exchange.Goals)+")")
-			}
+		// The goal is optional (contract version 2): the case plan sets it
+		// within 60 days of the report; pages show "not yet set".
+		if c.Goal != "" && !slices.Contains(exchange.Goals, c.Goal) {
+			add(p+".goal", strconv.Quote(c.Goal)+" is not a goal this database knows (one of "+joinQuoted(exchange.Goals)+")")
 		}
 		if !c.Closed.IsZero() && !c.Received.IsZero() && c.Closed.Before(c.Received) {
 			add(p+".closed", c.Closed.String()+" is before received "+c.Received.String())
@@ -154,7 +152,7 @@ func (im *factsImport) problem(path, msg string) {
 func (im *factsImport) run(ctx context.Context) error {
 	steps := []func(context.Context) error{
 		im.agency, im.stage, im.staff, im.supervisors, im.workers, im.cases,
-		im.assignments, im.risk, im.conferences, im.events, im.profile,
+		im.assignments, im.risk, im.mvr, im.conferences, im.events, im.profile,
 	}
 	for i, step := range steps {
 		if err := step(ctx); err != nil {
@@ -211,11 +209,12 @@ func (im *factsImport) stage(ctx context.Context) error {
 				s := f.Staff[i]
 				return []any{i, s.ID, s.Role, nullString(s.Name), nullString(s.ReportsTo), nullDateOf(s.Since), nullDateOf(s.ExperienceStart)}
 			}},
-		{"f_cases", "idx int PRIMARY KEY, cid text, worker text, received date, assigned date, setting text, placement date, scr date, goal text, court_next date, closing date, closed date, case_id bigint",
-			[]string{"idx", "cid", "worker", "received", "assigned", "setting", "placement", "scr", "goal", "court_next", "closing", "closed"}, len(f.Cases), func(i int) []any {
+		{"f_cases", "idx int PRIMARY KEY, cid text, worker text, received date, assigned date, setting text, placement date, scr date, goal text, court_next date, closing date, closed date, first_assigned date, plan_start date, plan_end date, fa_keep date, case_id bigint",
+			[]string{"idx", "cid", "worker", "received", "assigned", "setting", "placement", "scr", "goal", "court_next", "closing", "closed", "first_assigned", "plan_start", "plan_end"}, len(f.Cases), func(i int) []any {
 				c := f.Cases[i]
 				return []any{i, c.ID, nullString(c.Worker), nullDateOf(c.Received), nullDateOf(c.Assigned), c.Setting, nullDateOf(c.PlacementDate),
-					nullDateOf(c.SCRAssigned), c.Goal, nullDateOf(c.CourtNext), nullDateOf(c.Closing), nullDateOf(c.Closed)}
+					nullDateOf(c.SCRAssigned), nullString(c.Goal), nullDateOf(c.CourtNext), nullDateOf(c.Closing), nullDateOf(c.Closed), nullDateOf(c.FirstAssigned),
+					nullDateOf(c.SafetyPlanStart), nullDateOf(c.SafetyPlanEnd)}
 			}},
 		{"f_conf", "idx int PRIMARY KEY, kid text, kind text, held date, sup text, worker text, cws text, shared date, conference_id bigint, fresh boolean NOT NULL DEFAULT false",
 			[]string{"idx", "kid", "kind", "held", "sup", "worker", "cws", "shared"}, len(f.Conferences), func(i int) []any {
@@ -252,6 +251,21 @@ func (im *factsImport) stage(ctx context.Context) error {
 		return []any{risks[n].i, risks[n].j, r.Level, nullDateOf(r.From)}, nil
 	})); err != nil {
 		return fmt.Errorf("stage f_risk: %w", err)
+	}
+	if err := tempTable(ctx, tx, "f_mvr", "cidx int, day date, child int, parents int, provider int"); err != nil {
+		return err
+	}
+	var plans []ref
+	for i, c := range f.Cases {
+		for j := range c.MVR {
+			plans = append(plans, ref{i, j})
+		}
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"f_mvr"}, []string{"cidx", "day", "child", "parents", "provider"}, pgx.CopyFromSlice(len(plans), func(n int) ([]any, error) {
+		m := f.Cases[plans[n].i].MVR[plans[n].j]
+		return []any{plans[n].i, nullDateOf(m.From), m.Child, m.Parents, m.Provider}, nil
+	})); err != nil {
+		return fmt.Errorf("stage f_mvr: %w", err)
 	}
 	if err := tempTable(ctx, tx, "f_conf_cases", "kidx int, pos int, cid text"); err != nil {
 		return err
@@ -492,6 +506,18 @@ func (im *factsImport) cases(ctx context.Context) error {
 	if _, err := tx.Exec(ctx, `UPDATE f_cases f SET case_id = c.id FROM cases c WHERE c.case_number = f.cid`); err != nil {
 		return err
 	}
+	// first_assigned is kept in cases.first_assigned only when the
+	// assignments kept here (with the file's current one) do not give it
+	// already: the assignments before this database knew the case.
+	if _, err := tx.Exec(ctx, `
+		UPDATE f_cases f SET fa_keep = f.first_assigned
+		WHERE f.first_assigned IS NOT NULL AND f.first_assigned IS DISTINCT FROM (
+		    SELECT min(x.d) FROM (
+		        SELECT lower(h.during) AS d FROM case_assignments h WHERE h.case_id = f.case_id
+		        UNION ALL SELECT f.assigned
+		    ) x WHERE f.received IS NULL OR x.d >= f.received)`); err != nil {
+		return err
+	}
 	count := im.rep.Count("cases")
 	var created int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM f_cases WHERE case_id IS NULL`).Scan(&created); err != nil {
@@ -505,9 +531,9 @@ func (im *factsImport) cases(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, `
 			WITH made AS (
 			    INSERT INTO cases (case_number, family_name, office_id, setting, placement_date, goal, court_involved, court_next,
-			                       scr_assigned, received, closing, closed, created_at)
+			                       scr_assigned, received, closing, closed, first_assigned, safety_plan_start, safety_plan_end, created_at)
 			    SELECT f.cid, f.cid, coalesce((SELECT u.office_id FROM f_staff w JOIN units u ON u.id = w.unit_id WHERE w.sid = f.worker), $1),
-			           f.setting, f.placement, f.goal, f.court_next IS NOT NULL, f.court_next, f.scr, f.received, f.closing, f.closed, clock_timestamp()
+			           f.setting, f.placement, f.goal, f.court_next IS NOT NULL, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep, f.plan_start, f.plan_end, clock_timestamp()
 			    FROM f_cases f WHERE f.case_id IS NULL ORDER BY f.idx
 			    RETURNING id, case_number
 			)
@@ -519,11 +545,14 @@ func (im *factsImport) cases(ctx context.Context) error {
 	tag, err := tx.Exec(ctx, `
 		UPDATE cases c SET setting = f.setting, placement_date = f.placement, goal = f.goal,
 		       court_involved = c.court_involved OR f.court_next IS NOT NULL, court_next = f.court_next,
-		       scr_assigned = f.scr, received = f.received, closing = f.closing, closed = f.closed
+		       scr_assigned = f.scr, received = f.received, closing = f.closing, closed = f.closed,
+		       first_assigned = f.fa_keep, safety_plan_start = f.plan_start, safety_plan_end = f.plan_end
 		FROM f_cases f
 		WHERE c.id = f.case_id
-		  AND (c.setting, c.placement_date, c.goal, c.court_next, c.scr_assigned, c.received, c.closing, c.closed)
-		      IS DISTINCT FROM (f.setting, f.placement, f.goal, f.court_next, f.scr, f.received, f.closing, f.closed)`)
+		  AND (c.setting, c.placement_date, c.goal, c.court_next, c.scr_assigned, c.received, c.closing, c.closed, c.first_assigned,
+		       c.safety_plan_start, c.safety_plan_end)
+		      IS DISTINCT FROM (f.setting, f.placement, f.goal, f.court_next, f.scr, f.received, f.closing, f.closed, f.fa_keep,
+		       f.plan_start, f.plan_end)`)
 	if err != nil {
 		return err
 	}
@@ -551,6 +580,37 @@ func (im *factsImport) assignments(ctx context.Context) error {
 		return err
 	}
 	im.positionProblems(ps, func(row int) string { return fmt.Sprintf("cases[%d].assigned", row) }, "assignment")
+	return nil
+}
+
+// mvr adds each visit plan (MVR) entry not yet recorded (history kept) and
+// corrects the counts of one recorded from the same date.
+func (im *factsImport) mvr(ctx context.Context) error {
+	tx := im.tx
+	count := im.rep.Count("visit plans")
+	tag, err := tx.Exec(ctx, `
+		UPDATE case_mvr m SET child = fm.child, parents = fm.parents, provider = fm.provider
+		FROM f_mvr fm JOIN f_cases f ON f.idx = fm.cidx
+		WHERE m.case_id = f.case_id AND m.from_on = fm.day
+		  AND (m.child, m.parents, m.provider) IS DISTINCT FROM (fm.child, fm.parents, fm.provider)`)
+	if err != nil {
+		return err
+	}
+	count.Updated += int(tag.RowsAffected())
+	tag, err = tx.Exec(ctx, `
+		INSERT INTO case_mvr (case_id, from_on, child, parents, provider, set_at)
+		SELECT f.case_id, fm.day, fm.child, fm.parents, fm.provider, clock_timestamp()
+		FROM f_mvr fm JOIN f_cases f ON f.idx = fm.cidx
+		ON CONFLICT (case_id, from_on) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	count.Created += int(tag.RowsAffected())
+	var total int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM f_mvr`).Scan(&total); err != nil {
+		return err
+	}
+	count.Unchanged += total - count.Created - count.Updated
 	return nil
 }
 

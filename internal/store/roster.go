@@ -253,7 +253,7 @@ func (s *Store) WorkerCaseload(ctx context.Context, v access.Viewer, on time.Tim
 	var cases []CaseSummary
 	err := s.viewing(ctx, v, func(tx pgx.Tx) (AuditEntry, error) {
 		rows, err := tx.Query(ctx, `
-		SELECT c.id, c.case_number, c.family_name, c.setting, c.goal, lower(a.during) AS assigned,
+		SELECT c.id, c.case_number, c.family_name, c.setting, coalesce(c.goal, '') AS goal, lower(a.during) AS assigned,
 		       r.level AS risk, c.court_next
 		FROM case_assignments a
 		JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)

@@ -167,7 +167,8 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	}
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, c.case_number, a.worker_id, lower(a.during), c.received, c.setting, c.placement_date, c.scr_assigned,
-		       c.goal, c.court_next, c.closing, c.closed
+		       coalesce(c.goal, ''), c.court_next, c.closing, c.closed, c.first_assigned,
+		       c.safety_plan_start, c.safety_plan_end
 		FROM cases c
 		LEFT JOIN case_assignments a ON a.case_id = c.id AND a.during @> $1::date
 		WHERE c.closed IS NULL OR c.closed > $1`, on)
@@ -179,11 +180,12 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 		var id int64
 		var c rules.Case
 		var worker *int64
-		var assigned, received, placement, scr, court, closing, closed pgtype.Date
-		if err := rows.Scan(&id, &c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &c.Goal, &court, &closing, &closed); err != nil {
+		var assigned, received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
+		if err := rows.Scan(&id, &c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		c.FirstAssigned, c.SafetyPlanStart, c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
 		if worker != nil {
 			c.Worker = factID[*worker]
 			c.Assigned = pgDate(assigned)
@@ -221,6 +223,62 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 			levels[level] = level
 		}
 		f.Cases[i].Risk = append(f.Cases[i].Risk, rules.RiskEntry{Level: level, From: pgDate(from)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// first_assigned (firstAssignedSQL, set-based for the whole state): the
+	// earliest of the case's own date, its earlier assignments (ended by the
+	// date) on or after received, and the current one when on or after
+	// received.
+	for i := range f.Cases {
+		c := &f.Cases[i]
+		if !c.Assigned.IsZero() && (c.Received.IsZero() || !c.Assigned.Before(c.Received)) &&
+			(c.FirstAssigned.IsZero() || c.Assigned.Before(c.FirstAssigned)) {
+			c.FirstAssigned = c.Assigned
+		}
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT h.case_id, min(lower(h.during)) FROM case_assignments h JOIN cases c ON c.id = h.case_id
+		WHERE upper(h.during) <= $1::date AND (c.received IS NULL OR lower(h.during) >= c.received) AND (c.closed IS NULL OR c.closed > $1)
+		GROUP BY h.case_id`, on)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var first pgtype.Date
+		if err := rows.Scan(&id, &first); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := index.get(id); ok {
+			if d := pgDate(first); f.Cases[i].FirstAssigned.IsZero() || d.Before(f.Cases[i].FirstAssigned) {
+				f.Cases[i].FirstAssigned = d
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	// Visit plans (MVR): few rows, in date order within each case.
+	rows, err = tx.Query(ctx, `SELECT case_id, from_on, child, parents, provider FROM case_mvr WHERE from_on <= $1 ORDER BY case_id, from_on`, on)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var m rules.MVREntry
+		var from pgtype.Date
+		if err := rows.Scan(&id, &from, &m.Child, &m.Parents, &m.Provider); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := index.get(id); ok {
+			m.From = pgDate(from)
+			f.Cases[i].MVR = append(f.Cases[i].MVR, m)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

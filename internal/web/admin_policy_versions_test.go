@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -42,7 +43,13 @@ func (h *harness) uploadProfile(t *testing.T, c *http.Client, effective string, 
 func ourProfile(t *testing.T) []byte {
 	t.Helper()
 	data, _ := rules.BuiltinFile("nj-cpp")
-	s := strings.Replace(string(data), "effective = 2016-06-26\n", "effective = 2026-12-01\n", 1)
+	// The file's own date (its first effective line; the [[earlier]]
+	// blocks after it keep theirs) becomes 2026-12-01.
+	s := string(data)
+	if at := strings.Index(s, "\neffective = "); at >= 0 {
+		end := at + 1 + strings.Index(s[at+1:], "\n")
+		s = s[:at] + "\neffective = 2026-12-01" + s[end:]
+	}
 	at := strings.Index(s, `id = "case.assignment"`)
 	if at < 0 {
 		t.Fatal("no case.assignment in nj-cpp's file")
@@ -73,7 +80,9 @@ func TestAdministratorUploadsAProfileVersion(t *testing.T) {
 	if code != http.StatusUnprocessableEntity {
 		t.Fatalf("bad file: %d\n%s", code, page)
 	}
-	for _, want := range []string{"2 problems", "line 234: rule &#34;case.assignment&#34;.business_days: want a whole number", "line 235: rule &#34;case.assignment&#34;.business_dayz: unknown field", "# our marker"} {
+	line := strings.Count(string(bad[:bytes.Index(bad, []byte("business_dayz"))]), "\n") // the line before business_dayz
+	for _, want := range []string{"2 problems", fmt.Sprintf("line %d: rule &#34;case.assignment&#34;.business_days: want a whole number", line),
+		fmt.Sprintf("line %d: rule &#34;case.assignment&#34;.business_dayz: unknown field", line+1), "# our marker"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("bad file: the page lacks %q", want)
 		}
@@ -88,7 +97,9 @@ func TestAdministratorUploadsAProfileVersion(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("preview: %d\n%s", code, page)
 	}
-	if !strings.Contains(page, "the version in force from 2016-06-26") || !strings.Contains(page, "Put this version in force from 2026-12-01") {
+	nj, _ := rules.LookupProfile("nj-cpp")
+	replaced, _ := nj.VersionAt(rules.MustDate("2026-12-01"))
+	if !strings.Contains(page, "the version in force from "+replaced.Effective.String()) || !strings.Contains(page, "Put this version in force from 2026-12-01") {
 		t.Errorf("preview lacks the version it replaces or the button")
 	}
 	changed := page[strings.Index(page, `data-testid="profile-compare"`):]

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/casework/casework/internal/access"
@@ -20,6 +21,10 @@ func (app *App) casePage(w http.ResponseWriter, r *http.Request) {
 		form.Saved = "The risk level is recorded."
 	case "flag":
 		form.Saved = "The casework supervisor is asked for an emergent conference."
+	case "plan":
+		form.Saved = "The Safety Protection Plan is recorded."
+	case "mvr":
+		form.Saved = "The visit plan is set."
 	}
 	app.showCase(w, r, http.StatusOK, form)
 }
@@ -67,6 +72,19 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 	}
 	if view.Form.On == "" {
 		view.Form.On = today.Format(time.DateOnly)
+	}
+	if view.Form.Problems == nil && view.Form.MVRFrom == "" {
+		view.Form.MVRFrom = today.Format(time.DateOnly)
+		if len(c.MVR) > 0 {
+			m := c.MVR[0]
+			view.Form.MVRChild, view.Form.MVRParents, view.Form.MVRProvider = strconv.Itoa(m.Child), strconv.Itoa(m.Parents), strconv.Itoa(m.Provider)
+		}
+	}
+	if view.Form.Problems == nil && view.Form.PlanStart == "" && c.SafetyPlanStart != nil {
+		view.Form.PlanStart = c.SafetyPlanStart.Format(time.DateOnly)
+		if c.SafetyPlanEnd != nil {
+			view.Form.PlanEnd = c.SafetyPlanEnd.Format(time.DateOnly)
+		}
 	}
 	app.render(w, r, status, views.CasePage(app.chrome(r, c.FamilyName+" family", ""), view))
 }
@@ -178,4 +196,85 @@ func (app *App) supervisedCase(w http.ResponseWriter, r *http.Request) (int64, b
 		return 0, false
 	}
 	return id, true
+}
+
+// recordSafetyPlan sets the case's Safety Protection Plan: the day it took
+// effect and, once satisfied, the day it was; both have happened, so
+// neither is in the future. What was typed is shown again with any problem.
+func (app *App) recordSafetyPlan(w http.ResponseWriter, r *http.Request) {
+	id, ok := app.supervisedCase(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		app.errorPage(w, r, http.StatusBadRequest, "Record", "The form could not be read. Please try again.")
+		return
+	}
+	form := views.EventForm{PlanStart: r.PostForm.Get("start"), PlanEnd: r.PostForm.Get("end"), Problems: map[string]string{}}
+	start, problem := app.parseDay(form.PlanStart)
+	if problem != "" {
+		form.Problems["plan-start"] = problem
+	}
+	var end *time.Time
+	if form.PlanEnd != "" {
+		e, problem := app.parseDay(form.PlanEnd)
+		switch {
+		case problem != "":
+			form.Problems["plan-end"] = problem
+		case form.Problems["plan-start"] == "" && e.Before(start):
+			form.Problems["plan-end"] = "The plan cannot be satisfied before it took effect."
+		default:
+			end = &e
+		}
+	}
+	if len(form.Problems) > 0 {
+		app.showCase(w, r, http.StatusUnprocessableEntity, form)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	if err := app.store.RecordSafetyPlan(r.Context(), v, id, start, end, app.today()); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, r.URL.Path[:len(r.URL.Path)-len("/safety-plan")]+"?saved=plan", http.StatusSeeOther)
+}
+
+// recordMVR sets the case's visit plan from a date: visits a month with the
+// child, the parents and the placement provider, each a whole number 0 to
+// 31. The date may be today or past (the plan in force from then).
+func (app *App) recordMVR(w http.ResponseWriter, r *http.Request) {
+	id, ok := app.supervisedCase(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		app.errorPage(w, r, http.StatusBadRequest, "Record", "The form could not be read. Please try again.")
+		return
+	}
+	form := views.EventForm{MVRFrom: r.PostForm.Get("from"), MVRChild: r.PostForm.Get("child"), MVRParents: r.PostForm.Get("parents"),
+		MVRProvider: r.PostForm.Get("provider"), Problems: map[string]string{}}
+	from, problem := app.parseDay(form.MVRFrom)
+	if problem != "" {
+		form.Problems["mvr-from"] = problem
+	}
+	counts := make([]int, 3)
+	for i, f := range []struct{ key, value, who string }{
+		{"mvr-child", form.MVRChild, "the child"}, {"mvr-parents", form.MVRParents, "the parents"}, {"mvr-provider", form.MVRProvider, "the placement provider"},
+	} {
+		n, err := strconv.Atoi(f.value)
+		if err != nil || n < 0 || n > 31 {
+			form.Problems[f.key] = "Enter the visits a month with " + f.who + ": a whole number from 0 to 31."
+		}
+		counts[i] = n
+	}
+	if len(form.Problems) > 0 {
+		app.showCase(w, r, http.StatusUnprocessableEntity, form)
+		return
+	}
+	v, _ := viewerFrom(r.Context())
+	if err := app.store.RecordMVR(r.Context(), v, id, from, counts[0], counts[1], counts[2], app.today()); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, r.URL.Path[:len(r.URL.Path)-len("/mvr")]+"?saved=mvr", http.StatusSeeOther)
 }

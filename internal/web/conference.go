@@ -384,14 +384,19 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 			in[c.CaseID] = true
 			written[c.CaseID] = len(c.Blank(f.Checklist)) == 0
 		}
+		pending := map[int64]int{}
 		for number, ref := range refs {
 			if in[ref.ID] {
 				if written[ref.ID] {
 					numbers = append(numbers, number)
 				}
+				pending[ref.ID] = ref.PendingContacts
 			} else {
 				f.AddChoices = append(f.AddChoices, ref)
 			}
+		}
+		for i := range f.Cases {
+			f.Cases[i].PendingContacts = pending[f.Cases[i].CaseID]
 		}
 		sort.Slice(f.AddChoices, func(i, j int) bool { return f.AddChoices[i].FamilyName < f.AddChoices[j].FamilyName })
 		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, today); err == nil {

@@ -71,6 +71,23 @@ func Words(code string) string {
 	return string(b)
 }
 
+// Plural is "s" unless n is 1: "3 contacts", "1 contact".
+func Plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// GoalWords is a case's goal in words; "not yet set" when it has none (the
+// case plan sets it within 60 days of the report).
+func GoalWords(goal string) string {
+	if goal == "" {
+		return "not yet set"
+	}
+	return Words(goal)
+}
+
 // roleTitle is a role's plural as a heading: "Casework supervisors".
 func roleTitle(role string) string {
 	switch role {
