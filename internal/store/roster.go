@@ -117,18 +117,6 @@ func (s *Store) UnitRoster(ctx context.Context, v access.Viewer, unitID int64, o
 	return r, err
 }
 
-// UnitRosterRead is UnitRoster without recording a view: for a page whose
-// view UnitView records.
-func (s *Store) UnitRosterRead(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
-	var r UnitRoster
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var err error
-		r, err = readRoster(ctx, tx, v, unitID, on)
-		return err
-	})
-	return r, err
-}
-
 func readRoster(ctx context.Context, tx pgx.Tx, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
 	var r UnitRoster
 	if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
