@@ -14,15 +14,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/fault"
 	"github.com/casework/casework/internal/rules"
 )
 
 // ErrSigned means the record is signed and cannot change (add an addendum).
-var ErrSigned = errors.New("the conference record is signed")
+var ErrSigned = fault.ErrFrozen
 
 // ErrInvalid means the change names something it may not (a case not on the
 // worker's caseload, an owner outside the conference).
-var ErrInvalid = errors.New("invalid")
+var ErrInvalid = fault.ErrInvalid
 
 // ConferenceRecord is one conference as its page shows it.
 type ConferenceRecord struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/fault"
 )
 
 // Tokens of the integration API (docs/api.md). A token is shown once, when it
@@ -98,7 +99,7 @@ func (s *Store) Tokens(ctx context.Context, v access.Viewer) ([]APIToken, error)
 }
 
 // ErrBadScope is a scope that does not exist (or is not of its kind).
-var ErrBadScope = errors.New("no such scope")
+var ErrBadScope = fault.ErrBadScope
 
 // IssueToken makes a new token for a scope and returns it: the only time it
 // is ever shown. The issue is recorded in the audit log (never the token).

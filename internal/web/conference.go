@@ -136,7 +136,7 @@ func (app *App) createConference(w http.ResponseWriter, r *http.Request) {
 	kid, err := app.store.StartConference(r.Context(), v, id, held, app.now(), cases)
 	if errors.Is(err, store.ErrInvalid) {
 		problems["cases"] = "A case chosen is not on this worker's caseload on that date, or the worker was not in your unit then."
-		app.showNewConference(w, r, http.StatusUnprocessableEntity, r.PostForm.Get("held_on"), chosen, problems)
+		app.showNewConference(w, r, statusOf(err), r.PostForm.Get("held_on"), chosen, problems)
 		return
 	}
 	if err != nil {
@@ -631,7 +631,7 @@ func (app *App) editableDraft(w http.ResponseWriter, r *http.Request) (store.Con
 	}
 	if !app.canEdit(v, rec) {
 		if rec.Status != "draft" {
-			app.errorPage(w, r, http.StatusConflict, "The record is signed", "This conference is signed and cannot change; nothing was saved. Add a dated addendum instead.")
+			app.storeError(w, r, store.ErrSigned)
 			return rec, false
 		}
 		app.notFound(w, r)
@@ -677,10 +677,10 @@ func (app *App) saveFailed(w http.ResponseWriter, r *http.Request, f views.Confe
 			"Saving again replaces the other version with yours; to compare first, open the conference in another tab.",
 			conflict.UpdatedAt.In(app.loc).Format("15:04 on Mon 2 Jan"))
 		f.Version = conflict.Current
-		app.renderEdit(w, r, http.StatusConflict, f)
+		app.renderEdit(w, r, statusOf(err), f)
 	case errors.Is(err, store.ErrInvalid):
 		f.Problems["held_on"] = "A case is not on this worker's caseload on that date, or the worker was not in your unit then. Nothing was saved."
-		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+		app.renderEdit(w, r, statusOf(err), f)
 	default:
 		app.storeError(w, r, err)
 	}
