@@ -705,7 +705,7 @@ func (app *App) signFromForm(w http.ResponseWriter, r *http.Request, rec store.C
 			app.storeError(w, r, err)
 			return
 		}
-		err = app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d, floor)
+		err = app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d, floor, app.now())
 		var blank *store.BlankError
 		if errors.As(err, &blank) {
 			// Keep what was typed, then show what is still blank.
@@ -856,7 +856,7 @@ func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	err = app.store.SignConference(r.Context(), v, id, version, nil, floor)
+	err = app.store.SignConference(r.Context(), v, id, version, nil, floor, app.now())
 	var blank *store.BlankError
 	if errors.As(err, &blank) {
 		app.showBlank(w, r, id)
@@ -892,14 +892,14 @@ func (app *App) acknowledgeConference(w http.ResponseWriter, r *http.Request) {
 	app.lifecycleStep(w, r, app.store.AcknowledgeConference, "acknowledged")
 }
 
-func (app *App) lifecycleStep(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, v access.Viewer, id int64) error, notice string) {
+func (app *App) lifecycleStep(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, v access.Viewer, id int64, at time.Time) error, notice string) {
 	id, ok := urlID(r, "conferenceID")
 	if !ok {
 		app.notFound(w, r)
 		return
 	}
 	v, _ := viewerFrom(r.Context())
-	if err := step(r.Context(), v, id); err != nil {
+	if err := step(r.Context(), v, id, app.now()); err != nil {
 		app.storeError(w, r, err)
 		return
 	}
@@ -944,7 +944,7 @@ func (app *App) addendumFromForm(w http.ResponseWriter, r *http.Request) bool {
 		app.renderRecord(w, r, http.StatusUnprocessableEntity, rec, addendumForm{Body: typed, Problem: problem})
 		return false
 	}
-	if err := app.store.AddAddendum(r.Context(), v, id, body); err != nil {
+	if err := app.store.AddAddendum(r.Context(), v, id, body, app.now()); err != nil {
 		app.storeError(w, r, err)
 		return false
 	}
