@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
 )
 
@@ -94,13 +95,8 @@ func (s *Store) Worker(ctx context.Context, v access.Viewer, workerID int64, on 
 	return w, notFound(err)
 }
 
-// CaseRef names a case for lists and links.
-type CaseRef struct {
-	ID              int64
-	Number          string
-	FamilyName      string
-	PendingContacts int // contacts awaiting the supervisor's approval
-}
+// CaseRef is domain.CaseRef: what the store returns and the views take.
+type CaseRef = domain.CaseRef
 
 // readUnitCases names the open cases of a unit's workers on the date, by
 // case number, for the dashboard's lists. The caller checked the reach.
