@@ -3,11 +3,11 @@
 // store that reads it. It imports nothing of the app.
 //
 // The move is under way: the types here are the ones the area, unit,
-// emergent queue, caseload, administrator's first page and sign-in refusal
-// views take; the store keeps its old names as aliases of these
-// (store.CaseRef = domain.CaseRef), so callers are unchanged. The views that
-// still import the store are listed in web/views/imports_test.go, a list
-// that may only shrink.
+// emergent queue, caseload, administrator's first page, sign-in refusal,
+// policy choice and API token views take. The store keeps its old names as
+// aliases of these (store.CaseRef = domain.CaseRef), so callers are
+// unchanged. The views that still import the store are listed in
+// web/views/imports_test.go, a list that may only shrink.
 package domain
 
 import "time"
@@ -76,4 +76,34 @@ type RefusedSignIn struct {
 	Subject       string    `db:"subject"`
 	EmailVerified bool      `db:"email_verified"`
 	At            time.Time `db:"at"`
+}
+
+// PolicyChoice is one of the agency's profile choices.
+type PolicyChoice struct {
+	Profile     string      `db:"profile"`
+	EffectiveOn time.Time   `db:"effective_on"`
+	ChosenAt    time.Time   `db:"chosen_at"`
+	ChosenBy    string      `db:"chosen_by"`
+	Holidays    []time.Time `db:"holidays"` // nil: the profile's own calendar
+	OwnCalendar bool        `db:"own_calendar"`
+}
+
+// APIToken is an issued token as administrators see it (never the token).
+type APIToken struct {
+	ID         int64      `db:"id"`
+	Name       string     `db:"name"`
+	ScopeKind  string     `db:"scope_kind"`
+	ScopeID    int64      `db:"scope_id"`
+	ScopeName  string     `db:"scope_name"`
+	CreatedBy  string     `db:"created_by"`
+	CreatedAt  time.Time  `db:"created_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+	LastUsedAt *time.Time `db:"last_used_at"`
+}
+
+// ScopeChoice is one scope a token may be given.
+type ScopeChoice struct {
+	Kind string `db:"kind"`
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
 }

@@ -8,11 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/fault"
 )
 
@@ -32,25 +32,11 @@ const (
 	ScopeKindUnit   = "unit"
 )
 
-// APIToken is an issued token as administrators see it (never the token).
-type APIToken struct {
-	ID         int64      `db:"id"`
-	Name       string     `db:"name"`
-	ScopeKind  string     `db:"scope_kind"`
-	ScopeID    int64      `db:"scope_id"`
-	ScopeName  string     `db:"scope_name"`
-	CreatedBy  string     `db:"created_by"`
-	CreatedAt  time.Time  `db:"created_at"`
-	RevokedAt  *time.Time `db:"revoked_at"`
-	LastUsedAt *time.Time `db:"last_used_at"`
-}
+// APIToken is domain.APIToken: what the store returns and the views take.
+type APIToken = domain.APIToken
 
-// ScopeChoice is one scope a token may be given.
-type ScopeChoice struct {
-	Kind string `db:"kind"`
-	ID   int64  `db:"id"`
-	Name string `db:"name"`
-}
+// ScopeChoice is domain.ScopeChoice: what the store returns and the views take.
+type ScopeChoice = domain.ScopeChoice
 
 func hashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
