@@ -1,6 +1,9 @@
 // Package web is the HTTP side of casework: the route table, middleware and
-// handlers. Handlers ask the store for data within the signed-in person's
-// reach and render templ components from web/views.
+// handlers. Handlers parse the request, ask the store or the workspace
+// (internal/workspace: the evaluated unit, area and worker) for what is within
+// the signed-in person's reach, and render templ components from web/views.
+// A refusal of the store or the workspace becomes a status and a page in
+// errors.go alone.
 package web
 
 import (
