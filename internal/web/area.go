@@ -82,11 +82,3 @@ func (app *App) answerRequest(w http.ResponseWriter, r *http.Request) {
 func startOfDay(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
-
-// errOr is err, or def when err is nil.
-func errOr(err, def error) error {
-	if err != nil {
-		return err
-	}
-	return def
-}
