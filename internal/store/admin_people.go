@@ -12,6 +12,7 @@ import (
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/exchange"
+	"github.com/casework/casework/internal/fault"
 )
 
 // The administration of people and their positions over time. Every change
@@ -20,15 +21,7 @@ import (
 // deactivated, and their records stay.
 
 // FieldErrors are problems with a form, by field, for people to read.
-type FieldErrors map[string]string
-
-func (fe FieldErrors) Error() string {
-	var parts []string
-	for k, v := range fe {
-		parts = append(parts, k+": "+v)
-	}
-	return strings.Join(parts, "; ")
-}
+type FieldErrors = fault.Fields
 
 // AdminPerson is one person as administrators see them: their account and
 // post, nothing of their cases' or conferences' content.

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/exchange"
 	"github.com/casework/casework/internal/rules"
 )
@@ -290,15 +291,8 @@ func (s *Store) Reassign(ctx context.Context, v access.Viewer, cases []int64, wo
 	return moved, nil
 }
 
-// PolicyChoice is one of the agency's profile choices.
-type PolicyChoice struct {
-	Profile     string      `db:"profile"`
-	EffectiveOn time.Time   `db:"effective_on"`
-	ChosenAt    time.Time   `db:"chosen_at"`
-	ChosenBy    string      `db:"chosen_by"`
-	Holidays    []time.Time `db:"holidays"` // nil: the profile's own calendar
-	OwnCalendar bool        `db:"own_calendar"`
-}
+// PolicyChoice is domain.PolicyChoice: what the store returns and the views take.
+type PolicyChoice = domain.PolicyChoice
 
 // PolicyChoices lists the agency's profile choices, latest effective first.
 func (s *Store) PolicyChoices(ctx context.Context, v access.Viewer) ([]PolicyChoice, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
 )
 
@@ -61,27 +62,8 @@ func (s *Store) AreaFacts(ctx context.Context, v access.Viewer, on time.Time) (r
 	return f, ids, members, nil
 }
 
-// EmergentRequest is one emergent conference request: in the casework
-// supervisor's queue, or on the page of the person who asked.
-type EmergentRequest struct {
-	ID          int64      `db:"id"`
-	CaseID      *int64     `db:"case_id"`
-	CaseNumber  *string    `db:"case_number"`
-	FamilyName  *string    `db:"family_name"`
-	RequestedBy string     `db:"requested_by"`
-	Role        string     `db:"role"`
-	AskedOf     string     `db:"asked_of"` // the casework supervisor
-	Reason      string     `db:"reason"`
-	Details     string     `db:"details"`
-	RequestedAt time.Time  `db:"requested_at"`
-	AnsweredAt  *time.Time `db:"answered_at"`
-	Answer      *string    `db:"answer"`
-	// HeldOn is the day the conference asked for was held: the day the
-	// answer records, or the first signed casework review since the request
-	// that discusses its case, whichever is earlier. Nil: not held yet.
-	HeldOn   *time.Time `db:"held_on"`
-	ReviewID *int64     `db:"review_id"` // the review that held it, if one did
-}
+// EmergentRequest is domain.EmergentRequest: what the store returns and the views take.
+type EmergentRequest = domain.EmergentRequest
 
 // EmergentQueueLimit bounds the queue shown on one page.
 const EmergentQueueLimit = 50

@@ -14,15 +14,16 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/fault"
 	"github.com/casework/casework/internal/rules"
 )
 
 // ErrSigned means the record is signed and cannot change (add an addendum).
-var ErrSigned = errors.New("the conference record is signed")
+var ErrSigned = fault.ErrFrozen
 
 // ErrInvalid means the change names something it may not (a case not on the
 // worker's caseload, an owner outside the conference).
-var ErrInvalid = errors.New("invalid")
+var ErrInvalid = fault.ErrInvalid
 
 // ConferenceRecord is one conference as its page shows it.
 type ConferenceRecord struct {
@@ -655,7 +656,11 @@ func mapWriteError(err error) error {
 // on the page. A record with a case left blank is not signed (BlankError).
 //
 // A first-year worker's conference keeps the floor checked at signing.
-func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, version int, d *Draft, floor *Floor) error {
+//
+// The record is signed at the moment given (the app's clock, as every
+// lifecycle step: the record's times are the agency's, not the database
+// server's); the risk levels it applies are recorded then too.
+func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, version int, d *Draft, floor *Floor, at time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if d != nil {
 			res, err := saveDraft(ctx, tx, v, id, version, *d)
@@ -681,10 +686,10 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 		}
 		var held time.Time
 		err = tx.QueryRow(ctx, `
-			UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = $3, version = version + 1, updated_at = now(),
+			UPDATE conferences SET status = 'signed', signed_at = $6, signed_by = $3, version = version + 1, updated_at = now(),
 			       floor_caseload = $4, floor_minimum = $5
 			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
-			RETURNING held_on`, id, version, v.PersonID, floor.caseload(), floor.minimum()).Scan(&held)
+			RETURNING held_on`, id, version, v.PersonID, floor.caseload(), floor.minimum(), at).Scan(&held)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return whyNotSaved(ctx, tx, v, id)
 		}
@@ -693,10 +698,10 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 		}
 		rows, err = tx.Query(ctx, `
 			INSERT INTO risk_assessments (case_id, level, assessed_on, recorded_by, recorded_at)
-			SELECT cc.case_id, cc.risk_level, $2, $3, now() FROM conference_cases cc
+			SELECT cc.case_id, cc.risk_level, $2, $3, $4 FROM conference_cases cc
 			WHERE cc.conference_id = $1 AND cc.risk_level IS NOT NULL
 			ON CONFLICT (case_id, assessed_on) DO NOTHING
-			RETURNING case_id, level`, id, held, v.PersonID)
+			RETURNING case_id, level`, id, held, v.PersonID, at)
 		if err != nil {
 			return err
 		}
@@ -752,24 +757,29 @@ func (e *BlankError) Error() string {
 
 func (e *BlankError) Unwrap() error { return ErrInvalid }
 
-// ShareConference shares a signed record: a supervision conference with its
-// worker, a casework review with its supervisor.
-func (s *Store) ShareConference(ctx context.Context, v access.Viewer, id int64) error {
-	return s.lifecycle(ctx, v, id, "shared",
+// ShareConference shares a signed record at the moment given (the app's
+// clock): a supervision conference with its worker, a casework review with
+// its supervisor. A clock a moment behind the one that signed (another
+// instance's) shares it when it was signed, never before.
+func (s *Store) ShareConference(ctx context.Context, v access.Viewer, id int64, at time.Time) error {
+	return s.lifecycle(ctx, v, id, at, "shared",
 		`status = 'signed' AND ((kind = 'supervision' AND supervisor_id = $2) OR (kind = 'casework_review' AND casework_supervisor_id = $2))`,
-		`status = 'shared', shared_at = now(), shared_by = $2`)
+		`status = 'shared', shared_at = greatest($3, signed_at), shared_by = $2`)
 }
 
-// AcknowledgeConference records that the person it was shared with read it.
-func (s *Store) AcknowledgeConference(ctx context.Context, v access.Viewer, id int64) error {
-	return s.lifecycle(ctx, v, id, "acknowledged",
+// AcknowledgeConference records that the person it was shared with read it,
+// at the moment given (the app's clock; never before it was shared).
+func (s *Store) AcknowledgeConference(ctx context.Context, v access.Viewer, id int64, at time.Time) error {
+	return s.lifecycle(ctx, v, id, at, "acknowledged",
 		`status = 'shared' AND ((kind = 'supervision' AND worker_id = $2) OR (kind = 'casework_review' AND supervisor_id = $2))`,
-		`status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2`)
+		`status = 'acknowledged', acknowledged_at = greatest($3, shared_at), acknowledged_by = $2`)
 }
 
-func (s *Store) lifecycle(ctx context.Context, v access.Viewer, id int64, action, where, set string) error {
+// lifecycle moves a record one step: set, where the record ($1) is at the
+// step before and the viewer ($2) is the one who takes it, at the moment $3.
+func (s *Store) lifecycle(ctx context.Context, v access.Viewer, id int64, at time.Time, action, where, set string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE conferences SET `+set+`, updated_at = now() WHERE id = $1 AND `+where, id, v.PersonID)
+		tag, err := tx.Exec(ctx, `UPDATE conferences SET `+set+`, updated_at = now() WHERE id = $1 AND `+where, id, v.PersonID, at)
 		if err != nil {
 			return err
 		}
@@ -785,13 +795,14 @@ func (s *Store) lifecycle(ctx context.Context, v access.Viewer, id int64, action
 	})
 }
 
-// AddAddendum adds a dated correction to a signed conference of the viewer's.
-func (s *Store) AddAddendum(ctx context.Context, v access.Viewer, id int64, body string) error {
+// AddAddendum adds a correction to a signed conference of the viewer's,
+// dated at the moment given (the app's clock).
+func (s *Store) AddAddendum(ctx context.Context, v access.Viewer, id int64, body string, at time.Time) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO conference_addenda (conference_id, written_by, written_at, body)
-			SELECT id, $2, now(), $3 FROM conferences
-			WHERE id = $1 AND status <> 'draft' AND (supervisor_id = $2 AND kind = 'supervision' OR casework_supervisor_id = $2)`, id, v.PersonID, body)
+			SELECT id, $2, $4, $3 FROM conferences
+			WHERE id = $1 AND status <> 'draft' AND (supervisor_id = $2 AND kind = 'supervision' OR casework_supervisor_id = $2)`, id, v.PersonID, body, at)
 		if err != nil {
 			return err
 		}

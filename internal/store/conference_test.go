@@ -70,6 +70,11 @@ func newConfFixture(t *testing.T) confFixture {
 var (
 	heldOn    = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	enteredAt = time.Date(2026, 11, 20, 18, 30, 0, 0, time.UTC)
+	// The lifecycle's moments, from the app's clock: none is the database
+	// server's now, so a stamp taken from now() is seen.
+	signedAt   = time.Date(2026, 11, 20, 19, 5, 0, 0, time.UTC)
+	addendumAt = time.Date(2026, 11, 21, 9, 15, 0, 0, time.UTC)
+	sharedAt   = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 )
 
 func TestConferenceLifecycle(t *testing.T) {
@@ -113,12 +118,16 @@ func TestConferenceLifecycle(t *testing.T) {
 		t.Fatalf("after the refused save: %+v", k)
 	}
 	// Sign: the record freezes and the new risk level takes effect on the day held.
-	if err := f.st.SignConference(ctx, f.sup, id, 2, nil, nil); err != nil {
+	if err := f.st.SignConference(ctx, f.sup, id, 2, nil, nil, signedAt); err != nil {
 		t.Fatal(err)
 	}
 	var level string
-	if err := f.owner.QueryRow(ctx, `SELECT level FROM risk_assessments WHERE case_id = $1 AND assessed_on = $2`, f.case1, heldOn).Scan(&level); err != nil || level != "high" {
+	var recordedAt time.Time
+	if err := f.owner.QueryRow(ctx, `SELECT level, recorded_at FROM risk_assessments WHERE case_id = $1 AND assessed_on = $2`, f.case1, heldOn).Scan(&level, &recordedAt); err != nil || level != "high" {
 		t.Fatalf("risk level at signing: %q, %v", level, err)
+	}
+	if !recordedAt.Equal(signedAt) {
+		t.Errorf("the risk level applied by signing is recorded at %v, want the signing's moment %v", recordedAt, signedAt)
 	}
 	if _, err := f.st.SaveDraft(ctx, f.sup, id, 3, draft); !errors.Is(err, store.ErrSigned) {
 		t.Fatalf("save after signing: %v, want ErrSigned", err)
@@ -140,25 +149,41 @@ func TestConferenceLifecycle(t *testing.T) {
 	if _, err := f.owner.Exec(ctx, `UPDATE next_steps SET done_on = DATE '2026-11-22' WHERE conference_id = $1`, id); err != nil {
 		t.Errorf("marking a next step done: %v", err)
 	}
-	if err := f.st.AddAddendum(ctx, f.sup, id, "Correction: the hearing is on the 5th."); err != nil {
+	if err := f.st.AddAddendum(ctx, f.sup, id, "Correction: the hearing is on the 5th.", addendumAt); err != nil {
 		t.Fatal(err)
 	}
 	// Share, then the worker sees it and acknowledges it.
-	if err := f.st.AcknowledgeConference(ctx, f.worker, id); !errors.Is(err, store.ErrNotFound) {
+	if err := f.st.AcknowledgeConference(ctx, f.worker, id, sharedAt); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("acknowledged before sharing: %v", err)
 	}
-	if err := f.st.ShareConference(ctx, f.sup, id); err != nil {
+	if err := f.st.ShareConference(ctx, f.sup, id, sharedAt); err != nil {
 		t.Fatal(err)
 	}
 	k, err = f.st.Conference(ctx, f.worker, id, asOf)
 	if err != nil || k.Status != "shared" || len(k.Addenda) != 1 {
 		t.Fatalf("worker reads the shared record: %+v, %v", k, err)
 	}
-	if err := f.st.AcknowledgeConference(ctx, f.worker, id); err != nil {
+	// The worker's instance's clock is a minute behind the one that
+	// shared: the record is acknowledged when it was shared, never before.
+	if err := f.st.AcknowledgeConference(ctx, f.worker, id, sharedAt.Add(-time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.AcknowledgeConference(ctx, f.worker, id); !errors.Is(err, store.ErrNotFound) {
+	if err := f.st.AcknowledgeConference(ctx, f.worker, id, sharedAt.Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("acknowledged twice: %v", err)
+	}
+	// Every moment of the lifecycle is the app's clock's, not the database's.
+	var gotSigned, gotShared, gotAcked, gotWritten time.Time
+	if err := f.owner.QueryRow(ctx, `SELECT k.signed_at, k.shared_at, k.acknowledged_at, a.written_at
+		FROM conferences k JOIN conference_addenda a ON a.conference_id = k.id WHERE k.id = $1`, id).Scan(&gotSigned, &gotShared, &gotAcked, &gotWritten); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what      string
+		got, want time.Time
+	}{{"signed", gotSigned, signedAt}, {"addendum written", gotWritten, addendumAt}, {"shared", gotShared, sharedAt}, {"acknowledged", gotAcked, sharedAt}} {
+		if !c.got.Equal(c.want) {
+			t.Errorf("%s at %v, want %v", c.what, c.got, c.want)
+		}
 	}
 	// The audit log has the lifecycle, and no conference text.
 	var actions []string
@@ -270,11 +295,11 @@ func TestBlankCaseIsNeverDiscussed(t *testing.T) {
 		t.Fatal(err)
 	}
 	var blank *store.BlankError
-	if err := f.st.SignConference(ctx, f.sup, id, res.Version, nil, nil); !errors.As(err, &blank) || len(blank.Cases) != 1 || blank.Cases[0] != f.case2 {
+	if err := f.st.SignConference(ctx, f.sup, id, res.Version, nil, nil, signedAt); !errors.As(err, &blank) || len(blank.Cases) != 1 || blank.Cases[0] != f.case2 {
 		t.Fatalf("signing with a blank case: %v, want BlankError naming case %d", err, f.case2)
 	}
 	// Saving and signing at once is refused the same way, and writes nothing.
-	if err := f.st.SignConference(ctx, f.sup, id, res.Version, &blankDraft, nil); !errors.As(err, &blank) {
+	if err := f.st.SignConference(ctx, f.sup, id, res.Version, &blankDraft, nil, signedAt); !errors.As(err, &blank) {
 		t.Fatalf("save and sign with a blank case: %v", err)
 	}
 	k, _ := f.st.Conference(ctx, f.sup, id, asOf)

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // Single sign-on through the agency's OpenID provider: who a verified
@@ -116,14 +117,8 @@ func (s *Store) LinkSubject(ctx context.Context, v access.Viewer, personID int64
 	})
 }
 
-// RefusedSignIn is a sign-in through the provider refused because nobody
-// matched, with the e-mail of a person: the subject an administrator may
-// link to them.
-type RefusedSignIn struct {
-	Subject       string    `db:"subject"`
-	EmailVerified bool      `db:"email_verified"`
-	At            time.Time `db:"at"`
-}
+// RefusedSignIn is domain.RefusedSignIn: what the store returns and the views take.
+type RefusedSignIn = domain.RefusedSignIn
 
 // RefusedSignIns lists the latest (at most five) subjects at the issuer that
 // were refused as unknown with the person's e-mail and are linked to nobody,

@@ -10,11 +10,12 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/fault"
 )
 
 // ErrConflict means the change collides with data already there (a risk
 // level already recorded that day, a draft saved by someone else meanwhile).
-var ErrConflict = errors.New("conflict")
+var ErrConflict = fault.ErrConflict
 
 // supervisesCaseSQL: the viewer ($2) supervises, on the date ($3), the unit
 // of the worker the case ($1) is assigned to. Recording on a case is the

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // UnitRoster is a supervisor's unit on a date: its workers and their load.
@@ -117,18 +118,6 @@ func (s *Store) UnitRoster(ctx context.Context, v access.Viewer, unitID int64, o
 	return r, err
 }
 
-// UnitRosterRead is UnitRoster without recording a view: for a page whose
-// view UnitView records.
-func (s *Store) UnitRosterRead(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
-	var r UnitRoster
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var err error
-		r, err = readRoster(ctx, tx, v, unitID, on)
-		return err
-	})
-	return r, err
-}
-
 func readRoster(ctx context.Context, tx pgx.Tx, v access.Viewer, unitID int64, on time.Time) (UnitRoster, error) {
 	var r UnitRoster
 	if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
@@ -233,17 +222,8 @@ func readAreaUnits(ctx context.Context, tx pgx.Tx, v access.Viewer, on time.Time
 	return units, nil
 }
 
-// CaseSummary is one open case in a caseload list.
-type CaseSummary struct {
-	CaseID     int64      `db:"id"`
-	CaseNumber string     `db:"case_number"`
-	FamilyName string     `db:"family_name"`
-	Setting    string     `db:"setting"`
-	Goal       string     `db:"goal"`
-	Assigned   time.Time  `db:"assigned"`
-	Risk       *string    `db:"risk"`
-	CourtNext  *time.Time `db:"court_next"`
-}
+// CaseSummary is domain.CaseSummary: what the store returns and the views take.
+type CaseSummary = domain.CaseSummary
 
 // WorkerCaseload returns the viewer's own open cases on the date.
 func (s *Store) WorkerCaseload(ctx context.Context, v access.Viewer, on time.Time) ([]CaseSummary, error) {
@@ -283,20 +263,11 @@ func caseIDs(cs []CaseSummary) []int64 {
 	return ids
 }
 
-// AgencyOverview is the administrator's first page: the structure, no content.
-type AgencyOverview struct {
-	AgencyName string
-	Offices    []OfficeSummary
-	People     map[string]int // active people by role
-}
+// AgencyOverview is domain.AgencyOverview: what the store returns and the views take.
+type AgencyOverview = domain.AgencyOverview
 
-// OfficeSummary counts one office's units and open cases.
-type OfficeSummary struct {
-	Name      string `db:"name"`
-	County    string `db:"county"`
-	Units     int    `db:"units"`
-	OpenCases int    `db:"open_cases"`
-}
+// OfficeSummary is domain.OfficeSummary: what the store returns and the views take.
+type OfficeSummary = domain.OfficeSummary
 
 // Overview returns the agency's structure for an administrator.
 func (s *Store) Overview(ctx context.Context, v access.Viewer) (AgencyOverview, error) {

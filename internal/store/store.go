@@ -12,11 +12,13 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/casework/casework/internal/fault"
 )
 
 // ErrNotFound means the thing asked for does not exist or is outside the
 // viewer's reach; callers must not tell the two apart.
-var ErrNotFound = errors.New("not found")
+var ErrNotFound = fault.ErrNotFound
 
 // Store is the application's database.
 type Store struct {

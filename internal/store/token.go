@@ -8,11 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
+	"github.com/casework/casework/internal/fault"
 )
 
 // Tokens of the integration API (docs/api.md). A token is shown once, when it
@@ -31,25 +32,11 @@ const (
 	ScopeKindUnit   = "unit"
 )
 
-// APIToken is an issued token as administrators see it (never the token).
-type APIToken struct {
-	ID         int64      `db:"id"`
-	Name       string     `db:"name"`
-	ScopeKind  string     `db:"scope_kind"`
-	ScopeID    int64      `db:"scope_id"`
-	ScopeName  string     `db:"scope_name"`
-	CreatedBy  string     `db:"created_by"`
-	CreatedAt  time.Time  `db:"created_at"`
-	RevokedAt  *time.Time `db:"revoked_at"`
-	LastUsedAt *time.Time `db:"last_used_at"`
-}
+// APIToken is domain.APIToken: what the store returns and the views take.
+type APIToken = domain.APIToken
 
-// ScopeChoice is one scope a token may be given.
-type ScopeChoice struct {
-	Kind string `db:"kind"`
-	ID   int64  `db:"id"`
-	Name string `db:"name"`
-}
+// ScopeChoice is domain.ScopeChoice: what the store returns and the views take.
+type ScopeChoice = domain.ScopeChoice
 
 func hashToken(token string) []byte {
 	h := sha256.Sum256([]byte(token))
@@ -98,7 +85,7 @@ func (s *Store) Tokens(ctx context.Context, v access.Viewer) ([]APIToken, error)
 }
 
 // ErrBadScope is a scope that does not exist (or is not of its kind).
-var ErrBadScope = errors.New("no such scope")
+var ErrBadScope = fault.ErrBadScope
 
 // IssueToken makes a new token for a scope and returns it: the only time it
 // is ever shown. The issue is recorded in the audit log (never the token).

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
 )
 
@@ -94,43 +95,29 @@ func (s *Store) Worker(ctx context.Context, v access.Viewer, workerID int64, on 
 	return w, notFound(err)
 }
 
-// CaseRef names a case for lists and links.
-type CaseRef struct {
-	ID              int64
-	Number          string
-	FamilyName      string
-	PendingContacts int // contacts awaiting the supervisor's approval
-}
+// CaseRef is domain.CaseRef: what the store returns and the views take.
+type CaseRef = domain.CaseRef
 
-// UnitCases names the open cases of a unit's workers on the date, by case
-// number, for the dashboard's lists. Same reach as UnitFacts.
-func (s *Store) UnitCases(ctx context.Context, v access.Viewer, unitID int64, on time.Time) (map[string]CaseRef, error) {
+// readUnitCases names the open cases of a unit's workers on the date, by
+// case number, for the dashboard's lists. The caller checked the reach.
+func readUnitCases(ctx context.Context, tx pgx.Tx, unitID int64, on time.Time) (map[string]CaseRef, error) {
 	out := map[string]CaseRef{}
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `
-			SELECT c.id, c.case_number, c.family_name,
-			       (SELECT count(*) FROM events e WHERE e.case_id = c.id AND e.approval = 'pending')
-			FROM unit_members m
-			JOIN case_assignments a ON a.worker_id = m.worker_id AND a.during @> $2::date
-			JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
-			WHERE m.unit_id = $1 AND m.during @> $2::date`, unitID, on)
-		if err != nil {
-			return err
-		}
-		var r CaseRef
-		_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.Number, &r.FamilyName, &r.PendingContacts}, func() error {
-			out[r.Number] = r
-			return nil
-		})
-		return err
-	})
+	rows, err := tx.Query(ctx, `
+		SELECT c.id, c.case_number, c.family_name,
+		       (SELECT count(*) FROM events e WHERE e.case_id = c.id AND e.approval = 'pending')
+		FROM unit_members m
+		JOIN case_assignments a ON a.worker_id = m.worker_id AND a.during @> $2::date
+		JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
+		WHERE m.unit_id = $1 AND m.during @> $2::date`, unitID, on)
 	if err != nil {
-		return nil, fmt.Errorf("UnitCases(%d): %w", unitID, err)
+		return nil, err
 	}
-	return out, nil
+	var r CaseRef
+	_, err = pgx.ForEachRow(rows, []any{&r.ID, &r.Number, &r.FamilyName, &r.PendingContacts}, func() error {
+		out[r.Number] = r
+		return nil
+	})
+	return out, err
 }
 
 // ConferenceSummary is one conference in a list.
@@ -231,31 +218,23 @@ type RecordDates struct {
 	Signed    bool
 }
 
-// UnitRecords lists the supervision conferences of a unit's workers held
-// since a date, and every draft whatever its age, in one query.
-func (s *Store) UnitRecords(ctx context.Context, v access.Viewer, unitID int64, on, since time.Time) ([]RecordDates, error) {
-	var out []RecordDates
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if err := unitInReach(ctx, tx, v, unitID, on); err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `
-			SELECT k.worker_id, k.held_on, k.entered_at, k.status <> 'draft'
-			FROM unit_members m JOIN conferences k ON k.worker_id = m.worker_id AND k.kind = 'supervision'
-			WHERE m.unit_id = $1 AND m.during @> $2::date AND (k.held_on >= $3 OR k.status = 'draft')
-			ORDER BY k.worker_id, k.held_on`, unitID, on, since)
-		if err != nil {
-			return err
-		}
-		var r RecordDates
-		_, err = pgx.ForEachRow(rows, []any{&r.WorkerID, &r.HeldOn, &r.EnteredAt, &r.Signed}, func() error {
-			out = append(out, r)
-			return nil
-		})
-		return err
-	})
+// readUnitRecords lists the supervision conferences of a unit's workers held
+// since a date, and every draft whatever its age, in one query. The caller
+// checked the reach.
+func readUnitRecords(ctx context.Context, tx pgx.Tx, unitID int64, on, since time.Time) ([]RecordDates, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT k.worker_id, k.held_on, k.entered_at, k.status <> 'draft'
+		FROM unit_members m JOIN conferences k ON k.worker_id = m.worker_id AND k.kind = 'supervision'
+		WHERE m.unit_id = $1 AND m.during @> $2::date AND (k.held_on >= $3 OR k.status = 'draft')
+		ORDER BY k.worker_id, k.held_on`, unitID, on, since)
 	if err != nil {
-		return nil, fmt.Errorf("UnitRecords(%d): %w", unitID, err)
+		return nil, err
 	}
-	return out, nil
+	var out []RecordDates
+	var r RecordDates
+	_, err = pgx.ForEachRow(rows, []any{&r.WorkerID, &r.HeldOn, &r.EnteredAt, &r.Signed}, func() error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
 }

@@ -31,12 +31,12 @@ func (app *App) showWorkerAgenda(w http.ResponseWriter, r *http.Request, status 
 		app.storeError(w, r, err)
 		return
 	}
-	ev, err := app.evaluateWorkerAt(r, v.PersonID, today, ws.Stamp)
+	ev, err := app.ws.Worker(r.Context(), v, v.PersonID, today, ws.Stamp)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	f, res, me, agenda := ev.f, ev.res, ev.factID, ev.agenda
+	f, res, me, agenda := ev.Facts, ev.Result, ev.FactID, ev.Agenda
 	refs, err := app.store.WorkerCases(r.Context(), v, v.PersonID, today)
 	if err != nil {
 		app.storeError(w, r, err)

@@ -62,7 +62,7 @@ func (app *App) apiToken(next http.Handler) http.Handler {
 			return
 		}
 		if err != nil {
-			app.apiServerError(w, r, err)
+			app.apiStoreError(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey, tok)))
@@ -202,7 +202,7 @@ func (app *App) apiScope(w http.ResponseWriter, r *http.Request) {
 	tok := tokenFrom(r)
 	units, err := app.store.TokenScopeUnits(r.Context(), tok, app.today())
 	if err != nil {
-		app.apiServerError(w, r, err)
+		app.apiStoreError(w, r, err)
 		return
 	}
 	if units == nil {
@@ -250,7 +250,7 @@ func (app *App) apiObligations(w http.ResponseWriter, r *http.Request) {
 	tok := tokenFrom(r)
 	sf, err := app.store.TokenFacts(r.Context(), apiViewer(r, tok), tok, app.today())
 	if err != nil {
-		app.apiServerError(w, r, err)
+		app.apiStoreError(w, r, err)
 		return
 	}
 	if unit != 0 && !slices.ContainsFunc(sf.Units, func(u store.ScopeUnit) bool { return u.ID == unit }) {
@@ -259,7 +259,7 @@ func (app *App) apiObligations(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := rules.Evaluate(sf.Facts, rules.Options{})
 	if err != nil {
-		app.apiServerError(w, r, err)
+		app.apiStoreError(w, r, err)
 		return
 	}
 	// Where each subject stands; staff named by old conferences from outside
@@ -347,7 +347,7 @@ func (app *App) apiConferences(w http.ResponseWriter, r *http.Request) {
 	if q.Unit != 0 {
 		units, err := app.store.TokenScopeUnits(r.Context(), tok, today)
 		if err != nil {
-			app.apiServerError(w, r, err)
+			app.apiStoreError(w, r, err)
 			return
 		}
 		if !slices.ContainsFunc(units, func(u store.ScopeUnit) bool { return u.ID == q.Unit }) {
@@ -357,7 +357,7 @@ func (app *App) apiConferences(w http.ResponseWriter, r *http.Request) {
 	}
 	list, more, err := app.store.TokenConferences(r.Context(), apiViewer(r, tok), tok, today, q)
 	if err != nil {
-		app.apiServerError(w, r, err)
+		app.apiStoreError(w, r, err)
 		return
 	}
 	if list == nil {

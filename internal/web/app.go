@@ -1,6 +1,9 @@
 // Package web is the HTTP side of casework: the route table, middleware and
-// handlers. Handlers ask the store for data within the signed-in person's
-// reach and render templ components from web/views.
+// handlers. Handlers parse the request, ask the store or the workspace
+// (internal/workspace: the evaluated unit, area and worker) for what is within
+// the signed-in person's reach, and render templ components from web/views.
+// A refusal of the store or the workspace becomes a status and a page in
+// errors.go alone.
 package web
 
 import (
@@ -17,6 +20,7 @@ import (
 	"github.com/casework/casework/internal/auth"
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/workspace"
 )
 
 // Config is what the web tier needs from the outside.
@@ -37,7 +41,7 @@ type Config struct {
 	// RequestTimeout bounds the work of one request.
 	RequestTimeout time.Duration
 	// EvalCacheBytes bounds the evaluated dashboards kept between views
-	// (evalcache.go): 0 is the default, 80 MiB; negative keeps none.
+	// (internal/workspace/cache.go): 0 is the default, 80 MiB; negative keeps none.
 	EvalCacheBytes int64
 	// SessionCleanup is how often expired sessions are deleted (default 5m).
 	// Every instance runs it: the DELETE is idempotent, so several at once
@@ -78,7 +82,7 @@ type App struct {
 	stopGC   func()
 	throttle auth.Throttle
 	sleep    func(time.Duration)
-	cache    *evalCache
+	ws       *workspace.Service
 	sso      *SSO
 	hashGate *auth.Gate
 	hashWait time.Duration
@@ -147,7 +151,7 @@ func New(cfg Config) (*App, error) {
 		cfg.EvalCacheBytes = 80 << 20
 	}
 	app := &App{
-		cache: newEvalCache(cfg.EvalCacheBytes),
+		ws:    workspace.New(cfg.Store, cfg.Now, cfg.Location, cfg.EvalCacheBytes),
 		store: cfg.Store, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		sessions: sm, assets: a, timeout: cfg.RequestTimeout,
 		sso:      cfg.SSO,
@@ -191,10 +195,7 @@ func (app *App) sessionCleanup(ctx context.Context, every time.Duration) {
 func (app *App) Close() { app.stopGC() }
 
 // today is the agency's calendar date now, as a UTC midnight.
-func (app *App) today() time.Time {
-	y, m, d := app.now().In(app.loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+func (app *App) today() time.Time { return app.ws.Today() }
 
 type ctxKey int
 

@@ -7,9 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/casework/casework/internal/dashboard"
-	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 	"github.com/casework/casework/web/views"
 )
 
@@ -22,7 +19,7 @@ func (app *App) areaPage(w http.ResponseWriter, r *http.Request) {
 func (app *App) showArea(w http.ResponseWriter, r *http.Request, status int, answer views.AnswerForm) {
 	v, _ := viewerFrom(r.Context())
 	today := app.today()
-	ar, err := app.evaluateArea(r, today)
+	ar, err := app.ws.Area(r.Context(), v, today)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
@@ -32,7 +29,7 @@ func (app *App) showArea(w http.ResponseWriter, r *http.Request, status int, ans
 		app.storeError(w, r, err)
 		return
 	}
-	a := views.AreaDashboard{Units: ar.units, Cases: ar.refs, Requests: app.emergentEntries(r, requests), Reasons: emergentReasons(),
+	a := views.AreaDashboard{Units: ar.Units, Cases: ar.Refs, Requests: app.emergentEntries(r, requests), Reasons: emergentReasons(),
 		Month: today.Format("2006-01"), Answer: answer}
 	if r.URL.Query().Get("notice") == "answered" {
 		a.Notice = "Your answer is recorded."
@@ -84,73 +81,4 @@ func (app *App) answerRequest(w http.ResponseWriter, r *http.Request) {
 // startOfDay is the calendar date of t, as parseDay returns dates.
 func startOfDay(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-// errOr is err, or def when err is nil.
-func errOr(err, def error) error {
-	if err != nil {
-		return err
-	}
-	return def
-}
-
-// areaEval is an area's units evaluated on a date. Read-only once made.
-type areaEval struct {
-	units []dashboard.AreaUnit
-	refs  map[string]store.CaseRef
-}
-
-// evaluateArea records the view of the casework supervisor's area and
-// returns its units' lines: kept from an earlier view if no unit's data
-// changed since (evalcache.go), else composed from each unit's own
-// evaluation. Those are kept per unit, the very ones the unit dashboards
-// use, so after a change in one unit only that unit is evaluated again, and
-// a unit a supervisor just viewed costs the area nothing.
-func (app *App) evaluateArea(r *http.Request, today time.Time) (*areaEval, error) {
-	v, _ := viewerFrom(r.Context())
-	stamp, unitStamps, err := app.store.AreaView(r.Context(), v, today)
-	if err != nil {
-		return nil, err
-	}
-	key := cacheKey{kind: 'a', id: v.PersonID, day: today}
-	if e, ok := app.cache.get(key, stamp); ok {
-		return e.(*areaEval), nil
-	}
-	units, err := app.store.AreaUnitsRead(r.Context(), v, today)
-	if err != nil {
-		return nil, err
-	}
-	e := &areaEval{refs: map[string]store.CaseRef{}}
-	asOf := dateOf(today)
-	// Kept between views: what the page shows, not the evaluations behind
-	// it (each unit's full dashboard stays with the unit's own kept state).
-	own := func(o *rules.Obligation) *rules.Obligation {
-		if o == nil {
-			return nil
-		}
-		c := *o
-		return &c
-	}
-	obligations := 0
-	for _, u := range units {
-		st, err := app.keptUnit(r, u.UnitID, today, unitStamps[u.UnitID])
-		if err != nil {
-			return nil, err
-		}
-		in := dashboard.AreaInput{UnitID: u.UnitID, Name: u.UnitName, SupervisorID: u.SupervisorID,
-			SupervisorFact: st.factOf[u.SupervisorID], SupervisorName: u.SupervisorName}
-		line := dashboard.AreaUnitOf(in, st.unit, st.facts.Cases, asOf, st.reviews[in.SupervisorFact])
-		line.Unit = dashboard.Unit{Totals: line.Unit.Totals}
-		line.NextReview = own(line.NextReview)
-		for j := range line.HighRisk {
-			line.HighRisk[j].Report, line.HighRisk[j].Weekly = own(line.HighRisk[j].Report), own(line.HighRisk[j].Weekly)
-			obligations += 2
-		}
-		for k, ref := range st.caseRef {
-			e.refs[k] = ref
-		}
-		e.units = append(e.units, line)
-	}
-	app.cache.put(key, stamp, int64(8192+512*len(e.refs)+512*len(e.units)+320*obligations), e)
-	return e, nil
 }

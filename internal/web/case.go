@@ -44,12 +44,12 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 		app.storeError(w, r, err)
 		return
 	}
-	ev, err := app.evaluateWorkerAt(r, c.WorkerID, today, c.WorkerStamp)
+	ev, err := app.ws.Worker(r.Context(), v, c.WorkerID, today, c.WorkerStamp)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	ids, res := ev.ids, ev.res
+	ids, res := ev.IDs, ev.Result
 	view := views.CaseView{Case: c, EventKinds: rules.EventKinds(), Form: form, Reasons: store.EmergentReasons, Labels: res.Version().Labels()}
 	for _, o := range res.Obligations {
 		if ids.Cases[o.Subject] == id {

@@ -136,7 +136,7 @@ func (app *App) createConference(w http.ResponseWriter, r *http.Request) {
 	kid, err := app.store.StartConference(r.Context(), v, id, held, app.now(), cases)
 	if errors.Is(err, store.ErrInvalid) {
 		problems["cases"] = "A case chosen is not on this worker's caseload on that date, or the worker was not in your unit then."
-		app.showNewConference(w, r, http.StatusUnprocessableEntity, r.PostForm.Get("held_on"), chosen, problems)
+		app.showNewConference(w, r, statusOf(err), r.PostForm.Get("held_on"), chosen, problems)
 		return
 	}
 	if err != nil {
@@ -636,7 +636,7 @@ func (app *App) editableDraft(w http.ResponseWriter, r *http.Request) (store.Con
 	}
 	if !app.canEdit(v, rec) {
 		if rec.Status != "draft" {
-			app.errorPage(w, r, http.StatusConflict, "The record is signed", "This conference is signed and cannot change; nothing was saved. Add a dated addendum instead.")
+			app.storeError(w, r, store.ErrSigned)
 			return rec, false
 		}
 		app.notFound(w, r)
@@ -682,10 +682,10 @@ func (app *App) saveFailed(w http.ResponseWriter, r *http.Request, f views.Confe
 			"Saving again replaces the other version with yours; to compare first, open the conference in another tab.",
 			conflict.UpdatedAt.In(app.loc).Format("15:04 on Mon 2 Jan"))
 		f.Version = conflict.Current
-		app.renderEdit(w, r, http.StatusConflict, f)
+		app.renderEdit(w, r, statusOf(err), f)
 	case errors.Is(err, store.ErrInvalid):
 		f.Problems["held_on"] = "A case is not on this worker's caseload on that date, or the worker was not in your unit then. Nothing was saved."
-		app.renderEdit(w, r, http.StatusUnprocessableEntity, f)
+		app.renderEdit(w, r, statusOf(err), f)
 	default:
 		app.storeError(w, r, err)
 	}
@@ -710,7 +710,7 @@ func (app *App) signFromForm(w http.ResponseWriter, r *http.Request, rec store.C
 			app.storeError(w, r, err)
 			return
 		}
-		err = app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d, floor)
+		err = app.store.SignConference(r.Context(), v, rec.ID, f.Version, &d, floor, app.now())
 		var blank *store.BlankError
 		if errors.As(err, &blank) {
 			// Keep what was typed, then show what is still blank.
@@ -861,7 +861,7 @@ func (app *App) signConference(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	err = app.store.SignConference(r.Context(), v, id, version, nil, floor)
+	err = app.store.SignConference(r.Context(), v, id, version, nil, floor, app.now())
 	var blank *store.BlankError
 	if errors.As(err, &blank) {
 		app.showBlank(w, r, id)
@@ -897,14 +897,14 @@ func (app *App) acknowledgeConference(w http.ResponseWriter, r *http.Request) {
 	app.lifecycleStep(w, r, app.store.AcknowledgeConference, "acknowledged")
 }
 
-func (app *App) lifecycleStep(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, v access.Viewer, id int64) error, notice string) {
+func (app *App) lifecycleStep(w http.ResponseWriter, r *http.Request, step func(ctx context.Context, v access.Viewer, id int64, at time.Time) error, notice string) {
 	id, ok := urlID(r, "conferenceID")
 	if !ok {
 		app.notFound(w, r)
 		return
 	}
 	v, _ := viewerFrom(r.Context())
-	if err := step(r.Context(), v, id); err != nil {
+	if err := step(r.Context(), v, id, app.now()); err != nil {
 		app.storeError(w, r, err)
 		return
 	}
@@ -949,7 +949,7 @@ func (app *App) addendumFromForm(w http.ResponseWriter, r *http.Request) bool {
 		app.renderRecord(w, r, http.StatusUnprocessableEntity, rec, addendumForm{Body: typed, Problem: problem})
 		return false
 	}
-	if err := app.store.AddAddendum(r.Context(), v, id, body); err != nil {
+	if err := app.store.AddAddendum(r.Context(), v, id, body, app.now()); err != nil {
 		app.storeError(w, r, err)
 		return false
 	}

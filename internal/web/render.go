@@ -13,7 +13,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/fault"
 	"github.com/casework/casework/web/views"
 )
 
@@ -58,7 +58,7 @@ func (app *App) errorPage(w http.ResponseWriter, r *http.Request, status int, ti
 // notFound answers both "does not exist" and "not yours": the two must look
 // the same from outside.
 func (app *App) notFound(w http.ResponseWriter, r *http.Request) {
-	app.errorPage(w, r, http.StatusNotFound, "Not found", "There is nothing at this address that you can see.")
+	app.storeError(w, r, fault.ErrNotFound)
 }
 
 // serverError logs the cause once, with the request id, and shows a page that
@@ -112,13 +112,4 @@ func databaseUnavailable(err error) bool {
 		return true
 	}
 	return pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "conn closed")
-}
-
-// storeError maps a store error to the page a person sees.
-func (app *App) storeError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, store.ErrNotFound) {
-		app.notFound(w, r)
-		return
-	}
-	app.serverError(w, r, err)
 }

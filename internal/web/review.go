@@ -56,7 +56,7 @@ func (app *App) createReview(w http.ResponseWriter, r *http.Request) {
 	kid, err := app.store.StartReview(r.Context(), v, id, held, app.now(), cases)
 	if errors.Is(err, store.ErrInvalid) {
 		problems["cases"] = "A case chosen is not of this supervisor's unit on that date, or the supervisor did not report to you then."
-		app.showNewReview(w, r, http.StatusUnprocessableEntity, r.PostForm.Get("held_on"), chosen, problems)
+		app.showNewReview(w, r, statusOf(err), r.PostForm.Get("held_on"), chosen, problems)
 		return
 	}
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/web/views"
 )
 
@@ -25,12 +24,12 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	ev, err := app.evaluateWorkerAt(r, id, today, ws.Stamp)
+	ev, err := app.ws.Worker(r.Context(), v, id, today, ws.Stamp)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	f, ids, res, factID, agenda := ev.f, ev.ids, ev.res, ev.factID, ev.agenda
+	agenda := ev.Agenda
 	refs, err := app.store.WorkerCases(r.Context(), v, id, today)
 	if err != nil {
 		app.storeError(w, r, err)
@@ -41,9 +40,8 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	row := dashboard.Worker{PersonID: id, FactID: factID, Name: ws.Name}
-	st := &unitState{facts: f, ids: ids, caseRef: refs, unit: dashboard.Build(f, res, []dashboard.Worker{row})}
-	wr := st.unit.Rows[0]
+	st := ev.WorkerUnit(ws.Name, id, refs)
+	wr := st.Dashboard.Rows[0]
 	view := views.WorkerView{
 		Worker: ws, FirstYear: wr.FirstYear, CanLog: ws.SupervisorID == v.PersonID,
 		NextConference: wr.NextConference, Coverage: wr.Coverage, AgendaTarget: agenda.Target,
@@ -51,9 +49,9 @@ func (app *App) workerPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if show != "" {
 		view.ShowTitle = listTitles[show]
-		view.Cases = st.entries(wr, show)
+		view.Cases = caseEntries(st, wr, show)
 	} else {
-		view.Cases = st.entries(wr, "all")
+		view.Cases = caseEntries(st, wr, "all")
 	}
 	if view.CanLog {
 		if view.Contacts, err = app.store.PendingContacts(r.Context(), v, id, today); err != nil {

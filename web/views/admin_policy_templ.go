@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 )
 
 // PolicyView is the agency's choice of policy profile and holiday calendar.
 type PolicyView struct {
-	Choices   []store.PolicyChoice
+	Choices   []domain.PolicyChoice
 	Profile   string
 	Effective string
 	Own       bool

@@ -12,14 +12,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/domain"
 )
 
 // TokensView is the API tokens page: the tokens issued, the form to issue
 // one, and a token just issued (shown this once).
 type TokensView struct {
-	Tokens   []store.APIToken
-	Choices  []store.ScopeChoice
+	Tokens   []domain.APIToken
+	Choices  []domain.ScopeChoice
 	Issued   string // the token just issued, shown once
 	IssuedAs string // its name
 	Name     string
@@ -29,7 +29,7 @@ type TokensView struct {
 	Zone     *time.Location
 }
 
-func scopeValue(s store.ScopeChoice) string { return fmt.Sprintf("%s:%d", s.Kind, s.ID) }
+func scopeValue(s domain.ScopeChoice) string { return fmt.Sprintf("%s:%d", s.Kind, s.ID) }
 
 var scopeGroups = []struct{ kind, label string }{
 	{"office", "Offices"}, {"area", "Areas (a casework supervisor's units)"}, {"unit", "Units"},

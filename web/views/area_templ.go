@@ -10,13 +10,13 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"github.com/casework/casework/internal/dashboard"
-	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/domain"
 )
 
 // AreaDashboard is the casework supervisor's first page.
 type AreaDashboard struct {
 	Units    []dashboard.AreaUnit
-	Cases    map[string]store.CaseRef
+	Cases    map[string]domain.CaseRef
 	Requests []EmergentEntry
 	Reasons  map[string]string
 	Answer   AnswerForm // an answer that came back with a problem

@@ -9,15 +9,15 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 )
 
 // EmergentEntry is an emergent request with its obligation: due the business
 // day it was made (the next after the agency's closing hour), overdue after,
 // met when the conference is held.
 type EmergentEntry struct {
-	store.EmergentRequest
+	domain.EmergentRequest
 	Due   rules.Date
 	State string
 	Age   string // how long it has been open, or waited before it was held

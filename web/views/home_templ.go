@@ -11,11 +11,11 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"strconv"
 
-	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/domain"
 )
 
 // CaseloadPage is a worker's first page: their own open cases.
-func CaseloadPage(c Chrome, cases []store.CaseSummary) templ.Component {
+func CaseloadPage(c Chrome, cases []domain.CaseSummary) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -224,7 +224,7 @@ func CaseloadPage(c Chrome, cases []store.CaseSummary) templ.Component {
 
 // AdminPage is an administrator's first page: the agency's structure, no case
 // or conference content.
-func AdminPage(c Chrome, o store.AgencyOverview) templ.Component {
+func AdminPage(c Chrome, o domain.AgencyOverview) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -8,7 +8,7 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/casework/casework/internal/store"
+import "github.com/casework/casework/internal/domain"
 
 // SSOLogin is what the sign-in page shows of single sign-on: the agency's
 // button when a provider is configured, and whether passwords are off for
@@ -24,7 +24,7 @@ type SSOLink struct {
 	ProviderName string // empty: no provider configured, nothing shown
 	Subject      string // linked (or as typed, after a refused save)
 	Problem      string
-	Refused      []store.RefusedSignIn // refused as unknown with this person's e-mail: subjects to link
+	Refused      []domain.RefusedSignIn // refused as unknown with this person's e-mail: subjects to link
 }
 
 func ssoButton(s SSOLogin) templ.Component {

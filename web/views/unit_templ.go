@@ -10,8 +10,8 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"github.com/casework/casework/internal/dashboard"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 )
 
 // UnitDashboard is the supervisor's view of their unit (read-only for the
@@ -592,7 +592,7 @@ type CaseList struct {
 
 // CaseListEntry is one case and the obligations shown for it.
 type CaseListEntry struct {
-	Case        store.CaseRef
+	Case        domain.CaseRef
 	WorkerName  string
 	WorkerID    int64
 	Obligations []rules.Obligation

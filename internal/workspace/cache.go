@@ -1,4 +1,4 @@
-package web
+package workspace
 
 import (
 	"container/list"
@@ -16,7 +16,7 @@ import (
 // saves recomputing what the database says has not changed. Each instance
 // has its own; they agree because they ask the same database.
 //
-// Entries are read-only once stored: handlers must not change what they get.
+// Entries are read-only once stored: callers must not change what they get.
 // The cache is bounded by an estimate of its entries' size, least recently
 // used first out.
 type evalCache struct {
