@@ -146,10 +146,11 @@ func TestDigestsHoldExactlyTheUnitsObligations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roster, err := e.st.UnitRosterRead(ctx, sup, unitID, today)
+	unit, err := e.st.UnitRead(ctx, sup, unitID, today, today)
 	if err != nil {
 		t.Fatal(err)
 	}
+	roster := unit.Roster
 	workerName := map[string]string{}
 	for _, w := range roster.Workers {
 		for fid, pid := range ids.People {
@@ -425,7 +426,7 @@ func TestPreferencesAndImmediateMessages(t *testing.T) {
 
 	must(e.st.FlagCase(ctx, sup, caseID, "critical_incident", "Typed details that must never be mailed", today, today.Add(10*time.Hour)))
 	must(e.st.RecordRisk(ctx, sup, caseID, "very_high", today, today))
-	must(e.st.ShareConference(ctx, sup, confID))
+	must(e.st.ShareConference(ctx, sup, confID, today.Add(11*time.Hour)))
 	// The same causes again enqueue nothing new (their keys).
 	if n := e.scalar(t, `SELECT count(*) FROM outbox`); n != 3 {
 		t.Fatalf("%d messages enqueued by three causes", n)
