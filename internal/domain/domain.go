@@ -4,7 +4,7 @@
 //
 // The move is under way: the types here are the ones the area, unit,
 // emergent queue, caseload, administrator's first page, sign-in refusal,
-// policy choice and API token views take. The store keeps its old names as
+// policy choice, API token and outbox views take. The store keeps its old names as
 // aliases of these (store.CaseRef = domain.CaseRef), so callers are
 // unchanged. The views that still import the store are listed in
 // web/views/imports_test.go, a list that may only shrink.
@@ -106,4 +106,18 @@ type ScopeChoice struct {
 	Kind string `db:"kind"`
 	ID   int64  `db:"id"`
 	Name string `db:"name"`
+}
+
+// OutboxRow is one message on the administrator's outbox page.
+type OutboxRow struct {
+	ID          int64      `db:"id"`
+	Kind        string     `db:"kind"`
+	Status      string     `db:"status"`
+	Attempts    int        `db:"attempts"`
+	Reason      string     `db:"reason"`
+	CreatedAt   time.Time  `db:"created_at"`
+	SentAt      *time.Time `db:"sent_at"`
+	NextAttempt time.Time  `db:"next_attempt_at"`
+	Recipient   string     `db:"recipient"`
+	Email       string     `db:"email"`
 }

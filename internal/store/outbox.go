@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // The outbox (migration 000060, docs/notifications.md): e-mail enqueued in
@@ -390,18 +391,7 @@ type OutboxFilter struct {
 }
 
 // OutboxRow is one message on the administrator's outbox page.
-type OutboxRow struct {
-	ID          int64      `db:"id"`
-	Kind        string     `db:"kind"`
-	Status      string     `db:"status"`
-	Attempts    int        `db:"attempts"`
-	Reason      string     `db:"reason"`
-	CreatedAt   time.Time  `db:"created_at"`
-	SentAt      *time.Time `db:"sent_at"`
-	NextAttempt time.Time  `db:"next_attempt_at"`
-	Recipient   string     `db:"recipient"`
-	Email       string     `db:"email"`
-}
+type OutboxRow = domain.OutboxRow
 
 // OutboxPageSize is how many messages one page of the outbox lists.
 const OutboxPageSize = 50

@@ -218,7 +218,12 @@ func TestPagesShowTheLabelsOfTheVersionInForce(t *testing.T) {
 		t.Fatalf("before: the built-in label is not shown\n%s", page)
 	}
 	data, _ := rules.BuiltinFile("nj-cpp")
-	file := strings.Replace(string(data), "effective = 2016-06-26\n", "effective = 2026-11-01\n", 1)
+	// The file's own date (its first effective line) becomes 2026-11-01.
+	file := string(data)
+	if at := strings.Index(file, "\neffective = "); at >= 0 {
+		end := at + 1 + strings.Index(file[at+1:], "\n")
+		file = file[:at] + "\neffective = 2026-11-01" + file[end:]
+	}
 	file = strings.Replace(file, `label = "Case discussed in conference"`, `label = "Discussed with the supervisor this month"`, 1)
 	if code, loc, body := h.postForm(t, admin, "/admin/policy/versions", url.Values{"effective_on": {"2026-11-01"}, "confirm": {"1"}, "file_text": {file}}); code != http.StatusSeeOther {
 		t.Fatalf("upload: %d %s\n%s", code, loc, body)

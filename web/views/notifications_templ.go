@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/domain"
 )
 
 // NotificationSetting is one kind of message on the settings page and in
@@ -310,7 +310,7 @@ func NotificationsPage(c Chrome, v NotificationsView) templ.Component {
 
 // OutboxView is the administrator's outbox page.
 type OutboxView struct {
-	Rows    []store.OutboxRow
+	Rows    []domain.OutboxRow
 	Counts  map[string]int
 	Status  string
 	Kind    string
