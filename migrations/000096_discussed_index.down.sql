@@ -1,0 +1,1 @@
+DROP INDEX conference_cases_discussed_idx;
