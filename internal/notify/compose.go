@@ -440,15 +440,18 @@ func (a *area) caseworkDigest(d *store.DigestArea) Message {
 				}
 			}
 		}
+		// Named by the labels of the version the area was evaluated with, as
+		// the area page names them.
+		label := func(rule string) string { return a.res.Label(rules.Obligation{Rule: rule}) }
 		sort.Slice(words, func(i, j int) bool {
 			if counts[words[i]] != counts[words[j]] {
 				return counts[words[i]] > counts[words[j]]
 			}
-			return dashboard.RuleWords(words[i]) < dashboard.RuleWords(words[j])
+			return label(words[i]) < label(words[j])
 		})
 		g := Group{Heading: u.in.Name + " (" + u.in.SupervisorName + ")", Link: link}
 		for _, r := range words {
-			g.Items = append(g.Items, Item{Text: dashboard.RuleWords(r) + ": " + strconv.Itoa(counts[r]) + " overdue", Link: link})
+			g.Items = append(g.Items, Item{Text: label(r) + ": " + strconv.Itoa(counts[r]) + " overdue", Link: link})
 		}
 		if len(g.Items) > 0 {
 			overdue.Groups = append(overdue.Groups, g)
