@@ -35,9 +35,11 @@ check-generated:
 	if ! diff -r -q web/views $$tmp/views >/dev/null; then \
 		echo "templ output is stale: run 'make generate' and commit"; diff -r web/views $$tmp/views | head -40; exit 1; fi
 
-## vet / fmt-check: static checks that run with the tests
+## vet / fmt-check: static checks that run with the tests; vet includes staticcheck
+## (pinned in go.mod's tool block), whose unused-code and bug checks must stay clean
 vet:
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.data/*')); \

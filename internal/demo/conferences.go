@@ -8,12 +8,6 @@ import (
 	"github.com/casework/casework/internal/store"
 )
 
-// held is one case's assignment, for finding a worker's caseload on a date.
-type held struct {
-	caseID       int64
-	since, until time.Time
-}
-
 func (g *generator) caseloadOn(worker int64, on time.Time) []int64 {
 	var ids []int64
 	for _, a := range g.d.Assignments {

@@ -5,7 +5,6 @@ import "strconv"
 var validRoles = map[string]bool{RoleWorker: true, RoleSupervisor: true, RoleCaseworkSupervisor: true}
 var validLevels = map[string]bool{RiskLow: true, RiskModerate: true, RiskHigh: true, RiskVeryHigh: true}
 var validSettings = map[string]bool{SettingInHome: true, SettingOutOfHome: true}
-var validConferenceKinds = map[string]bool{KindSupervision: true, KindCaseworkReview: true}
 
 func isEventKind(k string) bool { return eventKindIndex(k) >= 0 }
 

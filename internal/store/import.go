@@ -215,7 +215,8 @@ func upsertPositions(ctx context.Context, tx pgx.Tx, pt posTable, count *exchang
 		}
 		count.Updated += int(tag.RowsAffected())
 		// A later start: end the latest position, then begin the new one.
-		tag, err = tx.Exec(ctx, `
+		// (Counted below, as the new position it makes way for.)
+		_, err = tx.Exec(ctx, `
 			UPDATE `+T+` t SET during = daterange(p.cur_since, p.since) FROM pos_plan p
 			WHERE NOT p.exact AND t.id = p.cur_id AND p.since > p.cur_since AND (p.cur_until IS NULL OR p.cur_until > p.since)`)
 		if err != nil {
