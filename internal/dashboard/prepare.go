@@ -8,10 +8,6 @@ import (
 	"github.com/casework/casework/internal/rules"
 )
 
-// RuleWords names a rule for people: its label in the profile files (see
-// rules.Label). Pages that have the evaluation use its Result.Label.
-func RuleWords(rule string) string { return rules.Label(rule) }
-
 // prepareWindow is how far ahead a deadline goes on the preparation list.
 const prepareWindow = 21
 

@@ -18,7 +18,6 @@ import (
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/config"
-	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/demo"
 	"github.com/casework/casework/internal/notify"
 	"github.com/casework/casework/internal/rules"
@@ -168,11 +167,11 @@ func TestDigestsHoldExactlyTheUnitsObligations(t *testing.T) {
 		var line string
 		switch {
 		case ids.Cases[o.Subject] != 0:
-			line = notify.ObligationLine(o.Subject, dashboard.RuleWords(o.Rule), o)
+			line = notify.ObligationLine(o.Subject, res.Label(o), o)
 		case workerName[o.Subject] != "":
-			line = notify.ObligationLine("", dashboard.RuleWords(o.Rule)+" ("+workerName[o.Subject]+")", o)
+			line = notify.ObligationLine("", res.Label(o)+" ("+workerName[o.Subject]+")", o)
 		case ids.People[o.Subject] == supID:
-			line = notify.ObligationLine("", dashboard.RuleWords(o.Rule), o)
+			line = notify.ObligationLine("", res.Label(o), o)
 		default:
 			t.Errorf("an obligation of the unit's evaluation for someone outside the unit: %+v", o)
 			continue

@@ -322,19 +322,3 @@ func (v *Version) DocumentationDue(cal Calendar, held Date) Date {
 
 // DocumentationWords says the deadline in words: "2 business days".
 func (v *Version) DocumentationWords() string { return plural(v.DocumentationDays, "business day") }
-
-// Label returns what a page calls a rule, from the built-in profiles (the
-// default profile's first); "Obligation" for an unknown id, never the id.
-// A page that has the evaluation uses Result.Label, which reads the
-// version the result was evaluated with.
-func Label(ruleID string) string {
-	for _, id := range append([]string{DefaultProfile}, ProfileIDs()...) {
-		p, _ := LookupProfile(id)
-		for i := len(p.Versions) - 1; i >= 0; i-- {
-			if r, ok := p.Versions[i].Rule(ruleID); ok {
-				return r.Label
-			}
-		}
-	}
-	return "Obligation"
-}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -230,5 +232,108 @@ func TestPagesShowTheLabelsOfTheVersionInForce(t *testing.T) {
 	}
 	if _, page := h.get(t, worker, path); !strings.Contains(page, "Discussed with the supervisor this month") || strings.Contains(page, "Case discussed in conference") {
 		t.Errorf("after: the page does not show the version's label")
+	}
+}
+
+// The lists of obligations (the unit's case lists, a worker's caseload, the
+// worker's agenda) name each obligation by the label of the version it was
+// evaluated with: before an upload the built-in labels, after an upload that
+// renames every rule the new labels and no other. No page looks a label up
+// in the built-in profiles.
+func TestObligationListsShowTheLabelsOfTheVersionInForce(t *testing.T) {
+	h := newHarness(t)
+	admin := h.client(t)
+	h.signIn(t, admin, h.email(t, "administrator"))
+	// The worker with the most open cases, and their supervisor on the day.
+	var workerID, unitID int64
+	var workerEmail, supEmail string
+	if err := h.pool.QueryRow(context.Background(), `
+		SELECT w.id, w.email, m.unit_id, s.email
+		FROM case_assignments a JOIN cases c ON c.id = a.case_id AND c.closed IS NULL
+		JOIN people w ON w.id = a.worker_id
+		JOIN unit_members m ON m.worker_id = w.id AND upper_inf(m.during)
+		JOIN unit_supervisors us ON us.unit_id = m.unit_id AND upper_inf(us.during)
+		JOIN people s ON s.id = us.supervisor_id
+		WHERE upper_inf(a.during)
+		GROUP BY w.id, w.email, m.unit_id, s.email ORDER BY count(*) DESC, w.id LIMIT 1`).Scan(&workerID, &workerEmail, &unitID, &supEmail); err != nil {
+		t.Fatal(err)
+	}
+	worker, sup := h.client(t), h.client(t)
+	h.signIn(t, worker, workerEmail)
+	h.signIn(t, sup, supEmail)
+	pages := []struct {
+		c    *http.Client
+		path string
+	}{
+		{sup, "/workers/" + itoa(workerID)},
+		{sup, "/units/" + itoa(unitID) + "/cases?show=all"},
+		{sup, "/units/" + itoa(unitID) + "/cases?show=conferences"},
+		{worker, "/agenda"},
+	}
+	// labels are the names the pages' obligation lists give, page by page.
+	line := regexp.MustCompile(`</span> <strong>([^<]+)</strong> · `)
+	labels := func() map[string][]string {
+		out := map[string][]string{}
+		for _, p := range pages {
+			code, page := h.get(t, p.c, p.path)
+			if code.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", p.path, code.StatusCode)
+			}
+			for _, m := range line.FindAllStringSubmatch(page, -1) {
+				out[p.path] = append(out[p.path], html.UnescapeString(m[1]))
+			}
+		}
+		return out
+	}
+	const ours = "Our county: "
+	before := labels()
+	builtin := map[string]bool{}
+	if p, ok := rules.LookupProfile("nj-cpp"); ok {
+		for _, v := range p.Versions {
+			for _, r := range v.Rules {
+				builtin[r.Label] = true
+			}
+		}
+	}
+	for _, p := range pages {
+		if len(before[p.path]) == 0 {
+			t.Fatalf("before: %s lists no obligation: the test would prove nothing", p.path)
+		}
+		for _, l := range before[p.path] {
+			if !builtin[l] {
+				t.Errorf("before: %s names an obligation %q, not a built-in label", p.path, l)
+			}
+		}
+	}
+
+	// nj-cpp's file, every rule renamed (its earlier versions' too), in
+	// force from 2026-11-01.
+	data, _ := rules.BuiltinFile("nj-cpp")
+	file := string(data)
+	if at := strings.Index(file, "\neffective = "); at >= 0 {
+		end := at + 1 + strings.Index(file[at+1:], "\n")
+		file = file[:at] + "\neffective = 2026-11-01" + file[end:]
+	}
+	for _, head := range []string{"\n[[rule]]\n", "\n[[earlier.rule]]\n"} {
+		blocks := strings.Split(file, head)
+		for i := 1; i < len(blocks); i++ {
+			blocks[i] = strings.Replace(blocks[i], `label = "`, `label = "`+ours, 1)
+		}
+		file = strings.Join(blocks, head)
+	}
+	if code, loc, body := h.postForm(t, admin, "/admin/policy/versions", url.Values{"effective_on": {"2026-11-01"}, "confirm": {"1"}, "file_text": {file}}); code != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s\n%s", code, loc, body)
+	}
+
+	after := labels()
+	for _, p := range pages {
+		if len(after[p.path]) == 0 {
+			t.Errorf("after: %s lists no obligation", p.path)
+		}
+		for _, l := range after[p.path] {
+			if !strings.HasPrefix(l, ours) {
+				t.Errorf("after: %s names an obligation %q, not by the uploaded version's label", p.path, l)
+			}
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/rules"
 )
 
@@ -37,18 +36,16 @@ func StateClass(state string) string {
 	return "badge"
 }
 
-// RuleWords names a rule for people: its label in the built-in profiles.
-// Pages that have the evaluation name obligations with labelOf.
-func RuleWords(rule string) string { return dashboard.RuleWords(rule) }
-
 // labelOf names an obligation with the label of its rule in the version it
-// was evaluated with (labels, from rules.Version.Labels), else the built-in
-// one.
+// was evaluated with (labels, from rules.Version.Labels of the result the
+// obligation came from). A rule the version does not name is "Obligation",
+// as Result.Label says it: never the rule id, and never a label looked up
+// elsewhere than in the version evaluated.
 func labelOf(labels map[string]string, o rules.Obligation) string {
 	if l, ok := labels[o.Rule]; ok {
 		return l
 	}
-	return RuleWords(o.Rule)
+	return "Obligation"
 }
 
 // RDate formats a rules date like Date.
