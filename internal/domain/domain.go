@@ -1,13 +1,16 @@
 // Package domain holds the types of casework's domain that the store returns
 // and the views take, so that a view depends on what it shows and not on the
-// store that reads it. It imports nothing of the app.
+// store that reads it. It imports nothing of the app and holds no SQL: a
+// method that needs the database stays in the store.
 //
-// The move is under way: the types here are the ones the area, unit,
-// emergent queue, caseload, administrator's first page, sign-in refusal,
-// policy choice, API token and outbox views take. The store keeps its old names as
-// aliases of these (store.CaseRef = domain.CaseRef), so callers are
-// unchanged. The views that still import the store are listed in
-// web/views/imports_test.go, a list that may only shrink.
+// The files are by subject: this one the lists, the emergent queue and the
+// administrator's first pages; admin.go the agency's structure, people and
+// imports as administrators manage them; cases.go a case's page; people.go
+// a worker; conference.go conferences, their next steps and what is carried
+// into them; stamp.go the stamp of the data an evaluation was computed from.
+// The store keeps its old names as aliases of these (store.CaseRef =
+// domain.CaseRef), so its callers are unchanged. The views import no store
+// but personnel.templ (web/views/imports_test.go keeps it so).
 package domain
 
 import "time"

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/casework/casework/internal/domain"
 )
 
 // Problem is one thing wrong with an input file: a CSV row and column, or a
@@ -80,13 +82,9 @@ func (ps *Problems) Sort(columns []string) {
 	})
 }
 
-// Count is what an import did to one kind of record.
-type Count struct {
-	Name      string `json:"-"`
-	Created   int    `json:"created"`
-	Updated   int    `json:"updated"`
-	Unchanged int    `json:"unchanged"`
-}
+// Count is what an import did to one kind of record (domain.ImportCount:
+// the administrators' list of imports shows it).
+type Count = domain.ImportCount
 
 // Report is the outcome of an import: either problems (and nothing changed)
 // or counts.

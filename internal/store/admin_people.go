@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/exchange"
 	"github.com/casework/casework/internal/fault"
 )
@@ -23,38 +24,14 @@ import (
 // FieldErrors are problems with a form, by field, for people to read.
 type FieldErrors = fault.Fields
 
-// AdminPerson is one person as administrators see them: their account and
-// post, nothing of their cases' or conferences' content.
-type AdminPerson struct {
-	ID                 int64      `db:"id"`
-	SourceID           *string    `db:"source_id"`
-	FullName           string     `db:"full_name"`
-	Email              string     `db:"email"`
-	Role               string     `db:"role"`
-	OfficeID           *int64     `db:"office_id"`
-	Office             *string    `db:"office"`
-	ExperienceStart    *time.Time `db:"experience_start"`
-	Active             bool       `db:"active"`
-	HasPassword        bool       `db:"has_password"`
-	MustChangePassword bool       `db:"must_change_password"`
-	Post               string     `db:"post"` // the post held on the date, in words
-}
+// AdminPerson is domain.AdminPerson: what the store returns and the views take.
+type AdminPerson = domain.AdminPerson
 
-// Post is one position of a person over time.
-type Post struct {
-	What   string     `db:"what"` // "member of", "supervisor of", "reports to"
-	Target string     `db:"target"`
-	Since  time.Time  `db:"since"`
-	Until  *time.Time `db:"until"`
-}
+// Post is domain.Post: what the store returns and the views take.
+type Post = domain.Post
 
-// PeopleFilter narrows the people list.
-type PeopleFilter struct {
-	Role     string
-	OfficeID int64
-	Search   string // in the name, email or source id
-	Inactive bool   // include deactivated people
-}
+// PeopleFilter is domain.PeopleFilter: what the store returns and the views take.
+type PeopleFilter = domain.PeopleFilter
 
 const adminPersonSQL = `
 	SELECT p.id, p.source_id, p.full_name, p.email, p.role, p.office_id, o.name AS office, p.experience_start, p.active,
@@ -118,17 +95,11 @@ func (s *Store) AdminPersonByID(ctx context.Context, v access.Viewer, id int64, 
 	return p, posts, err
 }
 
-// PersonForm is what an administrator types about a person.
-type PersonForm struct {
-	SourceID        string
-	FullName        string
-	Email           string
-	Role            string
-	OfficeID        int64
-	ExperienceStart time.Time
-}
+// PersonForm is domain.PersonForm: what the store returns and the views take.
+type PersonForm = domain.PersonForm
 
-func (f PersonForm) check() FieldErrors {
+// checkPerson says what is wrong with a person's form, by field.
+func checkPerson(f PersonForm) FieldErrors {
 	fe := FieldErrors{}
 	if strings.TrimSpace(f.FullName) == "" {
 		fe["full_name"] = "Enter the person's name."
@@ -176,7 +147,7 @@ func (s *Store) CreatePerson(ctx context.Context, v access.Viewer, f PersonForm)
 	}
 	f.Email = strings.ToLower(strings.TrimSpace(f.Email))
 	f.FullName, f.SourceID = strings.TrimSpace(f.FullName), strings.TrimSpace(f.SourceID)
-	if fe := f.check(); len(fe) > 0 {
+	if fe := checkPerson(f); len(fe) > 0 {
 		return 0, fe
 	}
 	var id int64
@@ -228,7 +199,7 @@ func (s *Store) UpdatePerson(ctx context.Context, v access.Viewer, id int64, f P
 			before.ExperienceStart = *exp
 		}
 		f.Role = before.Role
-		if fe := f.check(); len(fe) > 0 {
+		if fe := checkPerson(f); len(fe) > 0 {
 			return fe
 		}
 		if _, err := tx.Exec(ctx, `

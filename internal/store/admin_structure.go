@@ -20,26 +20,11 @@ import (
 // Offices, units, case assignments and the agency's policy choice, as
 // administrators manage them. Every change is audited with before and after.
 
-// AdminOffice is an office with its units.
-type AdminOffice struct {
-	ID     int64  `db:"id"`
-	Name   string `db:"name"`
-	County string `db:"county"`
-	Active bool   `db:"active"`
-	Units  []AdminUnit
-}
+// AdminOffice is domain.AdminOffice: what the store returns and the views take.
+type AdminOffice = domain.AdminOffice
 
-// AdminUnit is a unit with who supervises it and how many work in it on the date.
-type AdminUnit struct {
-	ID           int64   `db:"id"`
-	OfficeID     int64   `db:"office_id"`
-	Name         string  `db:"name"`
-	Active       bool    `db:"active"`
-	SupervisorID *int64  `db:"supervisor_id"`
-	Supervisor   *string `db:"supervisor"`
-	Workers      int     `db:"workers"`
-	OpenCases    int     `db:"open_cases"`
-}
+// AdminUnit is domain.AdminUnit: what the store returns and the views take.
+type AdminUnit = domain.AdminUnit
 
 // AdminOffices lists every office with its units (administrators only).
 func (s *Store) AdminOffices(ctx context.Context, v access.Viewer, on time.Time) ([]AdminOffice, error) {
@@ -170,27 +155,11 @@ func (s *Store) SaveUnit(ctx context.Context, v access.Viewer, id, office int64,
 	return id, nil
 }
 
-// AdminCase is one case in the assignment list: who holds it, no content.
-type AdminCase struct {
-	ID         int64      `db:"id"`
-	CaseNumber string     `db:"case_number"`
-	FamilyName string     `db:"family_name"`
-	Office     string     `db:"office"`
-	WorkerID   *int64     `db:"worker_id"`
-	Worker     *string    `db:"worker"`
-	Unit       *string    `db:"unit"`
-	Assigned   *time.Time `db:"assigned"`
-	Received   *time.Time `db:"received"`
-}
+// AdminCase is domain.AdminCase: what the store returns and the views take.
+type AdminCase = domain.AdminCase
 
-// CaseFilter chooses the cases of the assignment list: open cases of a unit,
-// of a worker, or not assigned; or found by number or family name.
-type CaseFilter struct {
-	UnitID     int64
-	WorkerID   int64
-	Unassigned bool
-	Search     string
-}
+// CaseFilter is domain.CaseFilter: what the store returns and the views take.
+type CaseFilter = domain.CaseFilter
 
 // AdminCases lists open cases with their worker on the date (at most 500).
 func (s *Store) AdminCases(ctx context.Context, v access.Viewer, f CaseFilter, on time.Time) ([]AdminCase, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // AuditEntry is one line of the append-only audit log: who did or saw what.
@@ -230,18 +231,8 @@ func (s *Store) viewingSnapshot(ctx context.Context, v access.Viewer, read func(
 	return s.views.append(ctx, v, e)
 }
 
-// AccessEntry is one line of "who accessed this": a view or a change.
-type AccessEntry struct {
-	Seq       int64     `db:"seq"` // the entry's id: its place in the log, newest highest
-	At        time.Time `db:"at"`
-	Person    string    `db:"person"`
-	Role      string    `db:"role"`
-	Action    string    `db:"action"`
-	Entity    string    `db:"entity"`
-	EntityID  string    `db:"entity_id"`
-	Addr      string    `db:"remote_addr"`
-	RequestID string    `db:"request_id"`
-}
+// AccessEntry is domain.AccessEntry: what the store returns and the views take.
+type AccessEntry = domain.AccessEntry
 
 // CaseAccessLimit bounds the access history shown on a case page.
 const CaseAccessLimit = 50

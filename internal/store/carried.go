@@ -8,20 +8,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // What is carried into a worker's next conference: the worker's own talking
 // points, and the next steps of earlier conferences not yet done.
 
-// TalkingPoint is something a worker wants to raise at their next conference.
-type TalkingPoint struct {
-	ID         int64     `db:"id"`
-	CaseID     *int64    `db:"case_id"`
-	CaseNumber *string   `db:"case_number"`
-	FamilyName *string   `db:"family_name"`
-	Body       string    `db:"body"`
-	WrittenAt  time.Time `db:"written_at"`
-}
+// TalkingPoint is domain.TalkingPoint: what the store returns and the views take.
+type TalkingPoint = domain.TalkingPoint
 
 // openPointsSQL: the worker's points not withdrawn and not taken up by a
 // conference since signed.
@@ -84,17 +78,8 @@ func (s *Store) WithdrawTalkingPoint(ctx context.Context, v access.Viewer, id in
 	})
 }
 
-// OpenStep is a next step of an earlier conference with the worker, not yet
-// done: carried into each next conference until it is.
-type OpenStep struct {
-	ID          int64     `db:"id"`
-	Description string    `db:"description"`
-	OwnerName   string    `db:"owner_name"`
-	DueOn       time.Time `db:"due_on"`
-	HeldOn      time.Time `db:"held_on"` // of the conference that set it
-	CaseNumber  *string   `db:"case_number"`
-	FamilyName  *string   `db:"family_name"`
-}
+// OpenStep is domain.OpenStep: what the store returns and the views take.
+type OpenStep = domain.OpenStep
 
 // OpenSteps lists the open next steps of the signed supervision conferences
 // with a worker, oldest due first, within the viewer's reach.

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/fault"
 	"github.com/casework/casework/internal/rules"
 )
@@ -25,66 +26,17 @@ var ErrSigned = fault.ErrFrozen
 // worker's caseload, an owner outside the conference).
 var ErrInvalid = fault.ErrInvalid
 
-// ConferenceRecord is one conference as its page shows it.
-type ConferenceRecord struct {
-	ID                   int64
-	Kind                 string
-	HeldOn               time.Time
-	Status               string
-	Version              int
-	SupervisorID         int64
-	SupervisorName       string
-	WorkerID             int64 // supervision
-	WorkerName           string
-	CaseworkSupervisorID int64 // casework review
-	CaseworkSupervisor   string
-	EnteredAt, UpdatedAt time.Time
-	SignedAt, SharedAt   *time.Time
-	AcknowledgedAt       *time.Time
-	Profile              string // in force on the day held: its checklist applies
-	// For the printed record: where it was held and who moved it on.
-	AgencyName, OfficeName, UnitName   string
-	SignedBy, SharedBy, AcknowledgedBy string
-	// Floor is the first-year check made at signing (nil: not a first-year
-	// worker's conference, or signed before it was kept).
-	Floor   *Floor
-	Topics  map[string]string // a casework review's unit-level agenda, by topic
-	Cases   []DiscussedCase
-	Steps   []NextStepRow
-	Addenda []Addendum
-}
+// ConferenceRecord is domain.ConferenceRecord: what the store returns and the views take.
+type ConferenceRecord = domain.ConferenceRecord
 
-// DiscussedCase is one case of a conference with its structured discussion.
-type DiscussedCase struct {
-	CaseID      int64
-	Number      string
-	FamilyName  string
-	Items       map[string]string // checklist item id -> what was discussed
-	NotApplies  map[string]bool   // checklist item id -> marked "does not apply"
-	Discussed   bool              // every item written or marked: counts as discussed
-	Progress    string
-	Notes       string
-	RiskLevel   string // a new level recorded in this discussion, applied at signing
-	CurrentRisk string
-}
+// DiscussedCase is domain.DiscussedCase: what the store returns and the views take.
+type DiscussedCase = domain.DiscussedCase
 
-// NextStepRow is one next step of a conference.
-type NextStepRow struct {
-	ID          int64
-	CaseID      int64 // 0: about the worker's caseload as a whole
-	Description string
-	OwnerID     int64
-	OwnerName   string
-	DueOn       time.Time
-	DoneOn      *time.Time
-}
+// NextStepRow is domain.NextStepRow: what the store returns and the views take.
+type NextStepRow = domain.NextStepRow
 
-// Addendum is a dated correction to a signed record.
-type Addendum struct {
-	WrittenBy string
-	WrittenAt time.Time
-	Body      string
-}
+// Addendum is domain.Addendum: what the store returns and the views take.
+type Addendum = domain.Addendum
 
 // discussion is the stored form of a case's structured discussion.
 type discussion struct {
@@ -384,15 +336,8 @@ func (s *Store) ReviewCandidates(ctx context.Context, v access.Viewer, superviso
 	return name, cs, s.views.append(ctx, v, AuditEntry{Action: "viewed", Entity: "review_candidates", EntityID: fmt.Sprint(supervisorID), Detail: map[string]any{"cases": shown}})
 }
 
-// ReviewCandidate is a case a casework review may discuss.
-type ReviewCandidate struct {
-	CaseID     int64  `db:"id"`
-	Number     string `db:"case_number"`
-	FamilyName string `db:"family_name"`
-	WorkerName string `db:"worker_name"`
-	Risk       string `db:"risk"`
-	Flagged    bool   `db:"flagged"`
-}
+// ReviewCandidate is domain.ReviewCandidate: what the store returns and the views take.
+type ReviewCandidate = domain.ReviewCandidate
 
 func uniq(ids []int64) []int64 {
 	seen := map[int64]bool{}
@@ -689,7 +634,7 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 			UPDATE conferences SET status = 'signed', signed_at = $6, signed_by = $3, version = version + 1, updated_at = now(),
 			       floor_caseload = $4, floor_minimum = $5
 			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
-			RETURNING held_on`, id, version, v.PersonID, floor.caseload(), floor.minimum(), at).Scan(&held)
+			RETURNING held_on`, id, version, v.PersonID, floorCaseload(floor), floorMinimum(floor), at).Scan(&held)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return whyNotSaved(ctx, tx, v, id)
 		}
@@ -724,21 +669,19 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 	})
 }
 
-// Floor is a first-year worker's conference floor as checked at signing: the
-// caseload on the day held and the least number of cases to discuss (a
-// quarter of it, rounded up).
-type Floor struct {
-	Caseload, Minimum int
-}
+// Floor is domain.Floor: what the store returns and the views take.
+type Floor = domain.Floor
 
-func (f *Floor) caseload() *int {
+// floorCaseload and floorMinimum are a floor's numbers as the record keeps
+// them: null when no floor was checked.
+func floorCaseload(f *Floor) *int {
 	if f == nil {
 		return nil
 	}
 	return &f.Caseload
 }
 
-func (f *Floor) minimum() *int {
+func floorMinimum(f *Floor) *int {
 	if f == nil {
 		return nil
 	}

@@ -8,17 +8,11 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
-// PendingContact is a contact recorded and awaiting the supervisor's approval.
-type PendingContact struct {
-	EventID    int64     `db:"id"`
-	CaseID     int64     `db:"case_id"`
-	CaseNumber string    `db:"case_number"`
-	FamilyName string    `db:"family_name"`
-	Kind       string    `db:"kind"`
-	On         time.Time `db:"occurred_on"`
-}
+// PendingContact is domain.PendingContact: what the store returns and the views take.
+type PendingContact = domain.PendingContact
 
 // PendingContactsLimit bounds the approval list on one page.
 const PendingContactsLimit = 200

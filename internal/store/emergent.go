@@ -8,28 +8,29 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // EmergentReasons are seed 001's reasons to conference with the casework
 // supervisor at once, with a worker's request when their supervisor is
 // unavailable, in the policy's order.
 var EmergentReasons = []EmergentReason{
-	{"child_death_or_near_fatality", "A child death or near fatality"},
-	{"critical_incident", "A report of a critical incident"},
-	{"complex_spru_follow_up", "Follow-up needed on a complex SPRU case"},
-	{"serious_or_unusual", "A serious or unusual case (failure to thrive, Safe Haven infant)"},
-	{"emergent_removal_or_hospital_hold", "An emergent removal or hospital hold"},
-	{"safety_protection_plan", "Consultation on a Safety Protection Plan"},
-	{"risk_high_or_very_high", "Risk determined as high or very high"},
-	{"disagreement_on_risk", "Supervisor and worker disagree on the risk level"},
-	{"disagreement_on_finding", "Supervisor and worker disagree on a case finding"},
-	{"disagreement_on_goals", "Supervisor and worker disagree on case goals"},
-	{"three_or_more_re_referrals", "Three or more re-referrals"},
-	{"supervisor_unavailable", "The supervisor is not available to conference a case in crisis"},
+	{Code: "child_death_or_near_fatality", Words: "A child death or near fatality"},
+	{Code: "critical_incident", Words: "A report of a critical incident"},
+	{Code: "complex_spru_follow_up", Words: "Follow-up needed on a complex SPRU case"},
+	{Code: "serious_or_unusual", Words: "A serious or unusual case (failure to thrive, Safe Haven infant)"},
+	{Code: "emergent_removal_or_hospital_hold", Words: "An emergent removal or hospital hold"},
+	{Code: "safety_protection_plan", Words: "Consultation on a Safety Protection Plan"},
+	{Code: "risk_high_or_very_high", Words: "Risk determined as high or very high"},
+	{Code: "disagreement_on_risk", Words: "Supervisor and worker disagree on the risk level"},
+	{Code: "disagreement_on_finding", Words: "Supervisor and worker disagree on a case finding"},
+	{Code: "disagreement_on_goals", Words: "Supervisor and worker disagree on case goals"},
+	{Code: "three_or_more_re_referrals", Words: "Three or more re-referrals"},
+	{Code: "supervisor_unavailable", Words: "The supervisor is not available to conference a case in crisis"},
 }
 
-// EmergentReason is one reason for an emergent conference.
-type EmergentReason struct{ Code, Words string }
+// EmergentReason is domain.EmergentReason: what the store returns and the views take.
+type EmergentReason = domain.EmergentReason
 
 // FlagCase asks the casework supervisor over the viewer for an emergent
 // conference on a case the viewer supervises, made at the moment given (the

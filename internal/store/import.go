@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/exchange"
 )
 
@@ -254,15 +254,8 @@ func importedEmail(id string, taken map[string]bool) string {
 	return e
 }
 
-// ImportRecord is one import as the administrators' list shows it.
-type ImportRecord struct {
-	ID       int64                     `db:"id"`
-	Kind     string                    `db:"kind"`
-	FileName string                    `db:"file_name"`
-	RunBy    string                    `db:"run_by"`
-	At       time.Time                 `db:"at"`
-	Counts   map[string]exchange.Count `db:"counts"`
-}
+// ImportRecord is domain.ImportRecord: what the store returns and the views take.
+type ImportRecord = domain.ImportRecord
 
 // RecentImports lists the latest imports, newest first (administrators only).
 func (s *Store) RecentImports(ctx context.Context, v access.Viewer, limit int) ([]ImportRecord, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // SharedWithMe lists the conference records shared with the viewer and not
@@ -30,16 +31,8 @@ func (s *Store) SharedWithMe(ctx context.Context, v access.Viewer) ([]Conference
 	return pgx.CollectRows(rows, pgx.RowToStructByName[ConferenceSummary])
 }
 
-// MyStep is a next step assigned to the viewer by a signed conference.
-type MyStep struct {
-	ID          int64      `db:"id"`
-	Description string     `db:"description"`
-	DueOn       time.Time  `db:"due_on"`
-	DoneOn      *time.Time `db:"done_on"`
-	CaseID      *int64     `db:"case_id"`
-	FamilyName  *string    `db:"family_name"`
-	HeldOn      time.Time  `db:"held_on"`
-}
+// MyStep is domain.MyStep: what the store returns and the views take.
+type MyStep = domain.MyStep
 
 // MyNextSteps lists the viewer's next steps from signed records: the open
 // ones by due date, then those done in the last 30 days.

@@ -54,21 +54,8 @@ func reach(worker, viewer, date string) string {
 	return string(out)
 }
 
-// WorkerSummary is a worker as the workspace shows them.
-type WorkerSummary struct {
-	PersonID        int64      `db:"id"`
-	Name            string     `db:"full_name"`
-	Email           string     `db:"email"`
-	ExperienceStart *time.Time `db:"experience_start"`
-	UnitID          int64      `db:"unit_id"`
-	UnitName        string     `db:"unit_name"`
-	Since           time.Time  `db:"since"`
-	SupervisorID    int64      `db:"supervisor_id"`
-	SupervisorName  string     `db:"supervisor_name"`
-	// Stamp is the stamp of the worker's data (as WorkerStamp gives it),
-	// read with the worker: their kept evaluation may be used under it.
-	Stamp Stamp `db:"stamp"`
-}
+// WorkerSummary is domain.WorkerSummary: what the store returns and the views take.
+type WorkerSummary = domain.WorkerSummary
 
 // Worker returns a worker within the viewer's reach on the date (their
 // supervisor or casework supervisor, or the worker themself).
@@ -120,18 +107,8 @@ func readUnitCases(ctx context.Context, tx pgx.Tx, unitID int64, on time.Time) (
 	return out, err
 }
 
-// ConferenceSummary is one conference in a list.
-type ConferenceSummary struct {
-	ID        int64      `db:"id"`
-	Kind      string     `db:"kind"`
-	HeldOn    time.Time  `db:"held_on"`
-	Status    string     `db:"status"`
-	Cases     int        `db:"cases"`
-	EnteredAt time.Time  `db:"entered_at"`
-	SignedAt  *time.Time `db:"signed_at"`
-	SharedAt  *time.Time `db:"shared_at"`
-	WithName  string     `db:"with_name"` // the other party: the worker, or the casework supervisor
-}
+// ConferenceSummary is domain.ConferenceSummary: what the store returns and the views take.
+type ConferenceSummary = domain.ConferenceSummary
 
 // WorkerConferences lists the latest supervision conferences with a worker,
 // newest first, at most limit. The worker sees only those shared with them.

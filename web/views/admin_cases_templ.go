@@ -8,15 +8,15 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/casework/casework/internal/store"
+import "github.com/casework/casework/internal/domain"
 
 // AdminCasesView is the case assignment page: open cases by unit, worker or
 // not yet assigned, and the form to give them to a worker.
 type AdminCasesView struct {
-	Filter   store.CaseFilter
-	Cases    []store.AdminCase
-	Offices  []store.AdminOffice
-	Workers  []store.AdminPerson
+	Filter   domain.CaseFilter
+	Cases    []domain.AdminCase
+	Offices  []domain.AdminOffice
+	Workers  []domain.AdminPerson
 	Since    string
 	Problems map[string]string
 	Message  string

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/exchange"
-	"github.com/casework/casework/internal/store"
 )
 
 // ImportView is the upload page: the form, the outcome of the last upload,
@@ -23,7 +23,7 @@ type ImportView struct {
 	Kind    string           // the kind chosen
 	Problem string           // a problem with the form itself (no file, too large)
 	Report  *exchange.Report // the outcome of an upload, if any
-	Recent  []store.ImportRecord
+	Recent  []domain.ImportRecord
 	Zone    *time.Location // the agency's, for the imports' times
 }
 

@@ -8,12 +8,12 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/casework/casework/internal/store"
+import "github.com/casework/casework/internal/domain"
 
 // OfficesView is the agency's structure: offices and their units.
 type OfficesView struct {
-	Offices     []store.AdminOffice
-	Supervisors []store.AdminPerson // active supervisors, to put over a unit
+	Offices     []domain.AdminOffice
+	Supervisors []domain.AdminPerson // active supervisors, to put over a unit
 	Problems    map[string]string
 	Message     string
 	Today       string

@@ -12,23 +12,23 @@ import (
 	"time"
 
 	"github.com/casework/casework/internal/access"
-	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/domain"
 )
 
 // PeopleView is the list of people with its filter.
 type PeopleView struct {
-	Filter  store.PeopleFilter
-	People  []store.AdminPerson
-	Offices []store.AdminOffice
+	Filter  domain.PeopleFilter
+	People  []domain.AdminPerson
+	Offices []domain.AdminOffice
 }
 
 // PersonView is one person's page: details, posts over time, account.
 type PersonView struct {
-	Person       store.AdminPerson
-	Posts        []store.Post
-	Offices      []store.AdminOffice
-	CWS          []store.AdminPerson // casework supervisors, for a supervisor's report
-	Form         store.PersonForm
+	Person       domain.AdminPerson
+	Posts        []domain.Post
+	Offices      []domain.AdminOffice
+	CWS          []domain.AdminPerson // casework supervisors, for a supervisor's report
+	Form         domain.PersonForm
 	Since        string // the date typed for a new post
 	Problems     map[string]string
 	Message      string
@@ -51,7 +51,7 @@ func dateInput(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-func accountState(p store.AdminPerson) string {
+func accountState(p domain.AdminPerson) string {
 	switch {
 	case !p.Active:
 		return "deactivated"
@@ -63,7 +63,7 @@ func accountState(p store.AdminPerson) string {
 	return "active"
 }
 
-func officeOptions(offices []store.AdminOffice, chosen int64) templ.Component {
+func officeOptions(offices []domain.AdminOffice, chosen int64) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -146,7 +146,7 @@ func officeOptions(offices []store.AdminOffice, chosen int64) templ.Component {
 	})
 }
 
-func unitOptions(offices []store.AdminOffice) templ.Component {
+func unitOptions(offices []domain.AdminOffice) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

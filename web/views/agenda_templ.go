@@ -9,8 +9,8 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 )
 
 // WorkerAgenda is the worker's own page: their next conference and what to
@@ -22,10 +22,10 @@ type WorkerAgenda struct {
 	FirstYear      bool
 	Target         int
 	Items          []PrepEntry
-	Shared         []store.ConferenceSummary
-	Steps          []store.MyStep
+	Shared         []domain.ConferenceSummary
+	Steps          []domain.MyStep
 	Obligations    []CaseListEntry
-	Cases          []store.CaseRef // for the emergent request's case choice
+	Cases          []domain.CaseRef // for the emergent request's case choice
 	Requested      bool
 	CalendarURL    string // shown once, right after it is made
 	HasCalendar    bool
@@ -33,7 +33,7 @@ type WorkerAgenda struct {
 	MyRequests     []EmergentEntry // the emergent requests the worker made, with their answers
 	Reasons        map[string]string
 	Request        RequestForm // the request form as typed, when it came back
-	Points         []store.TalkingPoint
+	Points         []domain.TalkingPoint
 	Point          PointForm
 }
 
@@ -45,7 +45,7 @@ type RequestForm struct {
 
 // PrepEntry is a case proposed for the next conference and how to prepare it.
 type PrepEntry struct {
-	Case    store.CaseRef
+	Case    domain.CaseRef
 	Reasons []string
 	Prepare []string
 }

@@ -8,11 +8,11 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/casework/casework/internal/store"
+import "github.com/casework/casework/internal/domain"
 
 // carriedIntoConference is what the next conference carries from before it:
 // the worker's own talking points and the next steps not yet done.
-func carriedIntoConference(points []store.TalkingPoint, steps []store.OpenStep) templ.Component {
+func carriedIntoConference(points []domain.TalkingPoint, steps []domain.OpenStep) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -214,7 +214,7 @@ type PointForm struct {
 }
 
 // myTalkingPoints is the worker's own list for their next conference.
-func myTalkingPoints(points []store.TalkingPoint, cases []store.CaseRef, f PointForm) templ.Component {
+func myTalkingPoints(points []domain.TalkingPoint, cases []domain.CaseRef, f PointForm) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

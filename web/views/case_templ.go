@@ -9,16 +9,16 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 )
 
 // CaseView is the case page.
 type CaseView struct {
-	Access      []store.AccessEntry // who accessed the case (supervisors only)
+	Access      []domain.AccessEntry // who accessed the case (supervisors only)
 	ShowAccess  bool
-	Reasons     []store.EmergentReason
-	Case        store.CaseDetail
+	Reasons     []domain.EmergentReason
+	Case        domain.CaseDetail
 	Risk        string // current level
 	Obligations []rules.Obligation
 	Labels      map[string]string // the evaluated version's rule labels
@@ -1145,7 +1145,7 @@ func recordForms(v CaseView) templ.Component {
 	})
 }
 
-func accessTable(es []store.AccessEntry, caption string) templ.Component {
+func accessTable(es []domain.AccessEntry, caption string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1298,7 +1298,7 @@ func accessTable(es []store.AccessEntry, caption string) templ.Component {
 // AuditSearch is the administrator's search of the audit log.
 type AuditSearch struct {
 	Email, Entity, EntityID, From, To string
-	Entries                           []store.AccessEntry
+	Entries                           []domain.AccessEntry
 	Next                              string // the link to the next (older) page, or ""
 	Problems                          map[string]string
 	Check                             string

@@ -8,12 +8,12 @@ package views
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/casework/casework/internal/store"
+import "github.com/casework/casework/internal/domain"
 
 // ConfirmSign asks before a record becomes final (the page a browser without
 // JavaScript sees; with it, a dialog asks the same).
 type ConfirmSign struct {
-	Record store.ConferenceRecord
+	Record domain.ConferenceRecord
 	Floor  string // a first-year conference below the quarter of the caseload
 }
 

@@ -11,24 +11,24 @@ import templruntime "github.com/a-h/templ/runtime"
 import (
 	"strings"
 
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 )
 
 // NewConference is the page that starts a conference from a worker: the
 // proposed agenda, checked, and the rest of the caseload to add.
 type NewConference struct {
-	Worker    store.WorkerSummary
+	Worker    domain.WorkerSummary
 	HeldOn    string
 	Agenda    []AgendaEntry
-	Others    []store.CaseRef
+	Others    []domain.CaseRef
 	Coverage  rules.MonthCoverage
 	FirstYear bool
 	Target    int
 	Problems  map[string]string
 	Chosen    map[int64]bool
-	Points    []store.TalkingPoint // the worker's own, for this conference
-	OpenSteps []store.OpenStep     // of earlier conferences, not yet done
+	Points    []domain.TalkingPoint // the worker's own, for this conference
+	OpenSteps []domain.OpenStep     // of earlier conferences, not yet done
 }
 
 func NewConferencePage(c Chrome, n NewConference) templ.Component {
@@ -423,7 +423,7 @@ func NewConferencePage(c Chrome, n NewConference) templ.Component {
 // ConferenceForm is a draft conference being written, or written again after
 // a problem: every value as the supervisor typed it.
 type ConferenceForm struct {
-	Record     store.ConferenceRecord
+	Record     domain.ConferenceRecord
 	Checklist  []rules.ChecklistItem
 	Topics     []rules.ChecklistItem // casework reviews: the unit-level agenda
 	TopicText  map[string]string
@@ -431,7 +431,7 @@ type ConferenceForm struct {
 	HeldOn     string
 	Cases      []FormCase
 	Steps      []FormStep
-	AddChoices []store.CaseRef
+	AddChoices []domain.CaseRef
 	Owners     []Owner
 	Problems   map[string]string
 	Conflict   string
@@ -439,9 +439,9 @@ type ConferenceForm struct {
 	NotSigned  string // why signing did not happen, when it was asked for
 	Check      string // how much of the caseload this conference and the month cover
 	SignBy     rules.Date
-	SignWithin string               // the profile's documentation deadline in words: "2 business days"
-	Points     []store.TalkingPoint // the worker's own, for this conference
-	OpenSteps  []store.OpenStep     // of earlier conferences, not yet done
+	SignWithin string                // the profile's documentation deadline in words: "2 business days"
+	Points     []domain.TalkingPoint // the worker's own, for this conference
+	OpenSteps  []domain.OpenStep     // of earlier conferences, not yet done
 }
 
 // FormCase is one case's discussion in the form.
@@ -1987,7 +1987,7 @@ func AutosaveResult(saved string, version int) templ.Component {
 // ConferenceView is a signed (or someone else's) record, read-only, with the
 // actions the viewer may take on it.
 type ConferenceView struct {
-	Record         store.ConferenceRecord
+	Record         domain.ConferenceRecord
 	Checklist      []rules.ChecklistItem
 	Topics         []rules.ChecklistItem
 	CanShare       bool
@@ -2935,8 +2935,8 @@ func ConferencePage(c Chrome, v ConferenceView) templ.Component {
 }
 
 // stepsOf are the next steps about one case (0: the caseload as a whole).
-func stepsOf(steps []store.NextStepRow, caseID int64) []store.NextStepRow {
-	var out []store.NextStepRow
+func stepsOf(steps []domain.NextStepRow, caseID int64) []domain.NextStepRow {
+	var out []domain.NextStepRow
 	for _, s := range steps {
 		if s.CaseID == caseID {
 			out = append(out, s)
@@ -2945,7 +2945,7 @@ func stepsOf(steps []store.NextStepRow, caseID int64) []store.NextStepRow {
 	return out
 }
 
-func stepList(steps []store.NextStepRow) templ.Component {
+func stepList(steps []domain.NextStepRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -3046,7 +3046,7 @@ func stepList(steps []store.NextStepRow) templ.Component {
 	})
 }
 
-func shareButton(rec store.ConferenceRecord) templ.Component {
+func shareButton(rec domain.ConferenceRecord) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -3127,7 +3127,7 @@ type NewReview struct {
 	SupervisorID   int64
 	SupervisorName string
 	HeldOn         string
-	Candidates     []store.ReviewCandidate
+	Candidates     []domain.ReviewCandidate
 	Chosen         map[int64]bool
 	Problems       map[string]string
 }

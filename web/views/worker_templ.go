@@ -9,14 +9,14 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/rules"
-	"github.com/casework/casework/internal/store"
 )
 
 // WorkerView is the worker page: caseload with obligations, the proposed
 // agenda of the next conference, past conferences.
 type WorkerView struct {
-	Worker         store.WorkerSummary
+	Worker         domain.WorkerSummary
 	FirstYear      bool
 	CanLog         bool // the viewer is the worker's supervisor
 	NextConference *rules.Obligation
@@ -26,16 +26,16 @@ type WorkerView struct {
 	Show           string // the filter of the caseload table, "" for all
 	ShowTitle      string
 	Cases          []CaseListEntry
-	Conferences    []store.ConferenceSummary
-	Contacts       []store.PendingContact // for the supervisor to approve
-	Approved       int                    // contacts just approved, to say so
-	Points         []store.TalkingPoint   // the worker's own, for the next conference
-	OpenSteps      []store.OpenStep       // of earlier conferences, not yet done
+	Conferences    []domain.ConferenceSummary
+	Contacts       []domain.PendingContact // for the supervisor to approve
+	Approved       int                     // contacts just approved, to say so
+	Points         []domain.TalkingPoint   // the worker's own, for the next conference
+	OpenSteps      []domain.OpenStep       // of earlier conferences, not yet done
 }
 
 // AgendaEntry is a case proposed for the next conference.
 type AgendaEntry struct {
-	Case     store.CaseRef
+	Case     domain.CaseRef
 	Priority int
 	Reasons  []string
 }
@@ -687,7 +687,7 @@ func WorkerPage(c Chrome, w WorkerView) templ.Component {
 	})
 }
 
-func conferenceTable(ks []store.ConferenceSummary) templ.Component {
+func conferenceTable(ks []domain.ConferenceSummary) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
