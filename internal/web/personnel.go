@@ -48,6 +48,9 @@ func (app *App) showNotes(w http.ResponseWriter, r *http.Request, status int, n 
 			app.storeError(w, r, err)
 			return
 		}
+		for i := range n.Filings {
+			n.Filings[i].FiledAt = n.Filings[i].FiledAt.In(app.loc) // in the agency's zone
+		}
 	}
 	n.CanMarkMet, n.Today = n.CanWrite, today
 	app.render(w, r, status, views.PerformanceNotesPage(app.chrome(r, "Development and performance", ""), n))
