@@ -106,4 +106,34 @@ func TestTexasConferencePersonnelPartSavedAndSigned(t *testing.T) {
 	}
 	checkAccessibility(t, b, "personnel page")
 	screenshot(t, b, "personnel-file")
+
+	// Shared, the worker reads the objectives and the step, not the
+	// supervisor's side.
+	var conference, workerEmail string
+	if err := pool.QueryRow(ctx, `SELECT k.id::text, p.email FROM conferences k JOIN people p ON p.id = k.worker_id
+		WHERE k.worker_id = $1 AND k.status = 'signed' ORDER BY k.id DESC LIMIT 1`, worker).Scan(&conference, &workerEmail); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(b,
+		chromedp.Navigate(base+"/conferences/"+conference),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="share"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="share"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitURL(t, b, "notice=shared")
+	wb := newBrowser(t)
+	signIn(t, wb, base, workerEmail, demo.Password)
+	if err := chromedp.Do(wb, chromedp.Navigate(base+"/conferences/"+conference), chromedp.WaitVisible(chromedp.CSS(`[data-testid="personnel-shared"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if s := text(t, wb, `main`); strings.Contains(s, "caseload stress") || strings.Contains(s, "Two families not seen") || !strings.Contains(s, "Visit the two families") {
+		t.Errorf("the worker's record: %q", s)
+	}
+	checkAccessibility(t, wb, "the worker's shared record")
+	if err := chromedp.Do(wb, chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="personnel-shared"]`))); err != nil {
+		t.Fatal(err)
+	}
+	screenshotTop(t, wb, "conference-personnel-shared")
 }
