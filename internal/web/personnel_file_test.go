@@ -81,8 +81,15 @@ func TestPersonnelFileOfATexasConferenceRolesAndRoutes(t *testing.T) {
 		i := strings.Index(body, "field-problem")
 		t.Fatalf("save: %d %s", r.StatusCode, body[max(0, i-300):min(len(body), i+300)])
 	}
+	// A save from the version read before (another tab): nothing written,
+	// the personnel part as typed comes back with the conflict.
+	stale := texasForm("1", case1, "developing")
+	stale.Set("pf-notes", "Another tab's notes (STALE-6060).")
+	if r, body := h.postBody(t, sup, path, stale); r.StatusCode != http.StatusConflict || !strings.Contains(body, "STALE-6060") || !strings.Contains(body, `value="developing" selected`) {
+		t.Fatalf("a stale save: %d", r.StatusCode)
+	}
 	_, page = h.get(t, sup, path)
-	if !strings.Contains(page, "SUPNOTE-4411") || !strings.Contains(page, `value="below" selected`) || !strings.Contains(page, "STEP-5561") {
+	if strings.Contains(page, "STALE-6060") || !strings.Contains(page, "SUPNOTE-4411") || !strings.Contains(page, `value="below" selected`) || !strings.Contains(page, "STEP-5561") {
 		t.Fatal("the saved personnel part is not on the form")
 	}
 	sign := texasForm("2", case1, "below")
