@@ -166,6 +166,9 @@ type Version struct {
 	Holidays     []string
 	// File is the profile file the version was read from.
 	File []byte
+	// PersonnelFile: what a supervision conference files in the
+	// caseworker's personnel file (nil: nothing).
+	PersonnelFile *PersonnelFile
 
 	byID map[string]int
 }

@@ -114,6 +114,7 @@ func ParseProfile(data []byte) (*Profile, []ProfileError) {
 	v.Checklist = readChecklist(top, "checklist", &errs, true)
 	v.ReviewTopics = readChecklist(top, "review_topic", &errs, false)
 	v.ReviewChecklist = readChecklist(top, "review_checklist", &errs, false)
+	v.PersonnelFile = readPersonnelFile(top, &errs)
 
 	ruleTables := top.tables("rule")
 	if len(ruleTables) == 0 && !top.has("rule") {
@@ -368,4 +369,93 @@ func readCounts(f *fields, subj Subject) Counts {
 	}
 	sf.done()
 	return c
+}
+
+// PersonnelFile is what a profile's [personnel_file] table asks of a
+// supervision conference: the supervisor's evaluation of the caseworker's
+// abilities, each rated on the profile's scale with a note, and steps with
+// time frames to bring a standard (case contacts, case documentation) to
+// standard; filed in the caseworker's personnel file when the record is
+// signed (docs/rules.md, "Personnel file"). A profile without the table
+// asks for none of it.
+type PersonnelFile struct {
+	Source    string   // policy citation
+	Abilities []Choice // evaluated at each conference, in the policy's order
+	Ratings   []Choice // the scale each ability is rated on, best first
+	Standards []Choice // what a step brings to standard
+}
+
+// Choice is one item of a profile's list: a stable key (stored) and the
+// words a page shows.
+type Choice struct {
+	Key, Label string
+}
+
+// Label returns the words of the choice with the key, "" for none.
+func choiceLabel(cs []Choice, key string) string {
+	for _, c := range cs {
+		if c.Key == key {
+			return c.Label
+		}
+	}
+	return ""
+}
+
+// AbilityLabel, RatingLabel and StandardLabel return the words of a key.
+func (p *PersonnelFile) AbilityLabel(key string) string  { return choiceLabel(p.Abilities, key) }
+func (p *PersonnelFile) RatingLabel(key string) string   { return choiceLabel(p.Ratings, key) }
+func (p *PersonnelFile) StandardLabel(key string) string { return choiceLabel(p.Standards, key) }
+
+// readPersonnelFile reads the optional [personnel_file] table.
+func readPersonnelFile(top *fields, errs *[]ProfileError) *PersonnelFile {
+	pf := top.table("personnel_file", "personnel_file")
+	if pf == nil {
+		return nil
+	}
+	out := &PersonnelFile{Source: pf.str("source", true)}
+	out.Abilities = readChoices(pf, "ability", errs)
+	out.Ratings = readChoices(pf, "rating", errs)
+	out.Standards = readChoices(pf, "standard", errs)
+	pf.done()
+	return out
+}
+
+// readChoices reads the [[personnel_file.<key>]] blocks, at least one, each
+// with a key and a label.
+func readChoices(pf *fields, key string, errs *[]ProfileError) []Choice {
+	ts := pf.tables(key)
+	if len(ts) == 0 && !pf.has(key) {
+		pf.fail(pf.t.line, key, "required: [[personnel_file."+key+"]] blocks, each with key and label")
+	}
+	var out []Choice
+	seen := map[string]bool{}
+	for i, t := range ts {
+		f := newFields(t, pf.path+"."+key+"["+strconv.Itoa(i)+"]", errs)
+		c := Choice{Key: f.str("key", true), Label: f.str("label", true)}
+		if c.Key != "" && !keyPattern.MatchString(c.Key) {
+			f.fail(f.line("key"), "key", strconv.Quote(c.Key)+" must be lower-case letters, digits and underscores (it keys what is stored)")
+		}
+		if seen[c.Key] {
+			f.fail(f.line("key"), "key", strconv.Quote(c.Key)+" given twice")
+		}
+		seen[c.Key] = true
+		f.done()
+		out = append(out, c)
+	}
+	return out
+}
+
+// PersonnelFileOf returns what the profile in force for a conference held
+// on the day asks for the caseworker's personnel file; nil when it asks
+// for nothing (an unknown profile asks for nothing either).
+func PersonnelFileOf(profile string, held Date) *PersonnelFile {
+	p, ok := LookupProfile(profile)
+	if !ok {
+		return nil
+	}
+	v, ok := p.VersionAt(held)
+	if !ok {
+		v = p.Latest()
+	}
+	return v.PersonnelFile
 }

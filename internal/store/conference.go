@@ -357,6 +357,9 @@ type Draft struct {
 	Topics map[string]string // casework reviews: the unit-level agenda
 	Cases  []DraftCase
 	Steps  []DraftStep
+	// Personnel: the personnel part, for a supervision conference whose
+	// profile asks for one (nil: left as stored; conference_personnel.go).
+	Personnel *ConferencePersonnel
 }
 
 // DraftCase is one case's discussion in a draft.
@@ -505,9 +508,16 @@ func saveDraft(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, versio
 				return fmt.Errorf("%w: a next step's owner or case is not of this conference", ErrInvalid)
 			}
 		}
+		personnel, err := savePersonnel(ctx, tx, id, kind, d.HeldOn, d.Personnel)
+		if err != nil {
+			return err
+		}
 		after, err := draftSummary(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if personnel != nil {
+			after["personnel"] = personnel
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "updated", Entity: "conference", EntityID: fmt.Sprint(id),
 			Detail: map[string]any{"version": res.Version, "before": before, "after": after}})
@@ -664,8 +674,15 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 		if err := enqueueNewlyHighRisk(ctx, tx, appliedCases, held); err != nil {
 			return err
 		}
-		return audit(ctx, tx, v, AuditEntry{Action: "signed", Entity: "conference", EntityID: fmt.Sprint(id),
-			Detail: map[string]any{"risk_levels_applied": applied}})
+		filing, err := filePersonnel(ctx, tx, id, at)
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"risk_levels_applied": applied}
+		if filing != 0 {
+			detail["personnel_filing"] = filing
+		}
+		return audit(ctx, tx, v, AuditEntry{Action: "signed", Entity: "conference", EntityID: fmt.Sprint(id), Detail: detail})
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/domain"
 )
 
 // Performance notes are the personnel side (seed 002: filed in the
@@ -15,15 +16,8 @@ import (
 // They are read only here, never joined to a case, and shown to their author,
 // the worker concerned, and the casework supervisor over the author.
 
-// PerformanceNote is one note on a worker's development and performance.
-type PerformanceNote struct {
-	ID         int64     `db:"id"`
-	WorkerID   int64     `db:"worker_id"`
-	AuthorName string    `db:"author_name"`
-	WrittenOn  time.Time `db:"written_on"`
-	Area       string    `db:"area"`
-	Body       string    `db:"body"`
-}
+// PerformanceNote is domain.PerformanceNote: what the store returns and the views take.
+type PerformanceNote = domain.PerformanceNote
 
 // PerformanceAreas are the functions of supervision the notes are filed
 // under (seed 004: supportive, educational, administrative; seed 002: the

@@ -228,6 +228,7 @@ func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, status int,
 		LateEntry:      app.lateEntry(rec),
 		AddendumText:   add.Body,
 		AddendumIssue:  add.Problem,
+		Personnel:      app.personnelRecord(r, rec),
 	}
 	switch {
 	case rec.Floor != nil:
@@ -335,6 +336,10 @@ func (app *App) formFromRecord(rec store.ConferenceRecord) views.ConferenceForm 
 func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f views.ConferenceForm) {
 	v, _ := viewerFrom(r.Context())
 	rec := f.Record
+	if err := app.storedPersonnel(r, rec, &f); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	f.Checklist = checklistOf(rec)
 	f.SignBy = signBy(rec)
 	doc, _ := documentationOf(rec)
@@ -592,6 +597,7 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 		st.DueOn, st.OwnerID, st.CaseID = due, owner, caseID
 		d.Steps = append(d.Steps, st)
 	}
+	app.parsePersonnel(r, rec, &f, &d)
 	return f, d
 }
 

@@ -18,7 +18,7 @@ const notesShown = 100
 // performanceNotes shows the personnel side of a worker: to the worker, their
 // supervisor (who writes the notes) and the casework supervisor over them.
 func (app *App) performanceNotes(w http.ResponseWriter, r *http.Request) {
-	app.showNotes(w, r, http.StatusOK, views.NotesView{Saved: r.URL.Query().Get("saved") == "1"})
+	app.showNotes(w, r, http.StatusOK, views.NotesView{Saved: r.URL.Query().Get("saved") == "1", Met: r.URL.Query().Get("met") == "1"})
 }
 
 func (app *App) showNotes(w http.ResponseWriter, r *http.Request, status int, n views.NotesView) {
@@ -41,6 +41,18 @@ func (app *App) showNotes(w http.ResponseWriter, r *http.Request, status int, n 
 	}
 	n.WorkerID, n.WorkerName, n.Notes = id, ws.Name, notes
 	n.CanWrite = v.Role == access.Supervisor && ws.SupervisorID == v.PersonID
+	// The personnel file: the supervisor chain only (the query decides;
+	// the worker's own page does not offer it).
+	if n.ShowFile = v.PersonID != id; n.ShowFile {
+		if n.Filings, err = app.store.PersonnelFile(r.Context(), v, id, today); err != nil {
+			app.storeError(w, r, err)
+			return
+		}
+		for i := range n.Filings {
+			n.Filings[i].FiledAt = n.Filings[i].FiledAt.In(app.loc) // in the agency's zone
+		}
+	}
+	n.CanMarkMet, n.Today = n.CanWrite, today
 	app.render(w, r, status, views.PerformanceNotesPage(app.chrome(r, "Development and performance", ""), n))
 }
 

@@ -1371,7 +1371,7 @@ func AuditSearchPage(c Chrome, a AuditSearch) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, e := range []string{"case", "caseload", "conference", "person", "performance_note", "unit", "area", "review_candidates", "trends", "session", "event", "risk_assessment", "contacts", "import", "admin_page", "safety_plan", "visit_plan"} {
+			for _, e := range []string{"case", "caseload", "conference", "person", "performance_note", "unit", "area", "review_candidates", "trends", "session", "event", "risk_assessment", "contacts", "import", "admin_page", "safety_plan", "visit_plan", "conference_personnel", "personnel_file", "personnel_step"} {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 125, "<option value=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
