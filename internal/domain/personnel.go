@@ -87,3 +87,8 @@ type PersonnelStep struct {
 func (s PersonnelStep) Overdue(today time.Time) bool {
 	return s.MetOn == nil && today.After(s.DueOn)
 }
+
+// PerformanceAreas are the functions of supervision the notes are filed
+// under (seed 004: supportive, educational, administrative; seed 002: the
+// evaluation of the caseworker).
+var PerformanceAreas = []string{"supportive", "educational", "administrative", "evaluation"}

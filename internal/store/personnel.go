@@ -19,10 +19,8 @@ import (
 // PerformanceNote is domain.PerformanceNote: what the store returns and the views take.
 type PerformanceNote = domain.PerformanceNote
 
-// PerformanceAreas are the functions of supervision the notes are filed
-// under (seed 004: supportive, educational, administrative; seed 002: the
-// evaluation of the caseworker).
-var PerformanceAreas = []string{"supportive", "educational", "administrative", "evaluation"}
+// PerformanceAreas is domain.PerformanceAreas.
+var PerformanceAreas = domain.PerformanceAreas
 
 const notesReachSQL = `(n.author_id = $2 OR n.worker_id = $2 OR EXISTS (
     SELECT 1 FROM supervisor_reports r WHERE r.supervisor_id = n.author_id AND r.casework_supervisor_id = $2 AND r.during @> $3::date))`

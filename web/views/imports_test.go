@@ -11,13 +11,8 @@ import (
 // stillImportingStore are the templates that still take the store's row
 // types rather than internal/domain's. The list may only shrink: a template
 // that stops importing the store leaves it, and no new one joins it.
-//
-// Only personnel.templ is left: its performance notes (store.PerformanceNote,
-// store.PerformanceAreas) are being reworked in a change of their own, and
-// move to internal/domain with it.
-var stillImportingStore = []string{
-	"personnel.templ",
-}
+// It is empty: no template imports the store.
+var stillImportingStore = []string{}
 
 // storeImport is how a file names the store in its imports, with or without
 // a name of its own for it.
