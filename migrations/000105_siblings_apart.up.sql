@@ -14,6 +14,13 @@ CREATE TABLE case_siblings_apart (
     set_at    timestamptz NOT NULL
 );
 
+-- A change moves the versions of the case's units (migration 000021), so a
+-- kept evaluation is never shown after it.
+CREATE TRIGGER case_siblings_apart_version_ins AFTER INSERT ON case_siblings_apart REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_by_case_id();
+CREATE TRIGGER case_siblings_apart_version_upd_new AFTER UPDATE ON case_siblings_apart REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_by_case_id();
+CREATE TRIGGER case_siblings_apart_version_upd_old AFTER UPDATE ON case_siblings_apart REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_by_case_id();
+CREATE TRIGGER case_siblings_apart_version_del AFTER DELETE ON case_siblings_apart REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_by_case_id();
+
 -- Siblings placed apart import from CSV too (docs/import.md, kind siblings).
 ALTER TABLE imports DROP CONSTRAINT imports_kind_check;
 ALTER TABLE imports ADD CONSTRAINT imports_kind_check CHECK (kind IN ('facts', 'staff', 'cases', 'assignments', 'risk', 'events', 'mvr', 'siblings'));
