@@ -18,7 +18,7 @@ import (
 
 const importUsage = `usage:
   casework import facts FILE          load a facts file (rules contract JSON) into the database
-  casework import KIND FILE           load a CSV file; KIND is one of: staff, cases, assignments, risk, mvr, events
+  casework import KIND FILE           load a CSV file; KIND is one of: staff, cases, assignments, risk, mvr, siblings, events
 FILE may be "-" for stdin. Bad input is reported on stderr, one line per problem, exit 2; nothing is changed.
 See docs/import.md.
 `

@@ -33,6 +33,7 @@ type MonthFigures struct {
 	Workers, Conferenced        int
 	Cases, Discussed            int
 	Escalations, ReportedOnTime int
+	Visits                      VisitFigures // the visit plan months ended short (AddVisitShortfalls)
 }
 
 // Conferenced, Discussed and Reported are the month's three rates, in whole

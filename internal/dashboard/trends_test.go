@@ -48,3 +48,38 @@ func TestTrends(t *testing.T) {
 		t.Errorf("an empty month: %+v", sep)
 	}
 }
+
+// The visit plan figures go to their unit and month; a month not yet over
+// is marked not ended (nothing counted), an ended month without a row owed
+// nothing.
+func TestAddVisitShortfalls(t *testing.T) {
+	months := LastMonths(rules.MustDate("2026-11-23"), 3) // September to November
+	trends := []UnitTrend{{UnitID: 1, Name: "A", Months: make([]MonthFigures, 3)}, {UnitID: 2, Name: "B", Months: make([]MonthFigures, 3)}}
+	for i := range trends {
+		for j, m := range months {
+			trends[i].Months[j].Month = m
+		}
+	}
+	AddVisitShortfalls(trends, []VisitMonth{
+		{Month: rules.MustDate("2026-10-01"), UnitID: 1, Planned: 4, Short: 2, ShortChild: 1, ShortParents: 2},
+		{Month: rules.MustDate("2026-10-01"), UnitID: 3, Planned: 9, Short: 9},
+	}, rules.MustDate("2026-11-23"))
+	a, b := trends[0].Months, trends[1].Months
+	if v := a[1].Visits; !v.Ended || v.Planned != 4 || v.Short != 2 || v.ShortChild != 1 || v.ShortParents != 2 || v.UnitID != 1 || v.Month != months[1] {
+		t.Errorf("unit A, October: %+v", v)
+	}
+	if v := a[0].Visits; !v.Ended || v.Planned != 0 || v.Short != 0 {
+		t.Errorf("unit A, September: %+v", v)
+	}
+	if v := a[2].Visits; v.Ended || v.Short != 0 {
+		t.Errorf("unit A, November (not over): %+v", v)
+	}
+	if v := b[1].Visits; v.Planned != 0 || v.Short != 0 {
+		t.Errorf("unit B, October, got another unit's figures: %+v", v)
+	}
+	// On the first of December, November is over.
+	AddVisitShortfalls(trends, nil, rules.MustDate("2026-12-01"))
+	if !trends[0].Months[2].Visits.Ended {
+		t.Error("November not ended on 2026-12-01")
+	}
+}

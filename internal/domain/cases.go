@@ -79,3 +79,13 @@ type AccessEntry struct {
 
 // EmergentReason is one reason for an emergent conference.
 type EmergentReason struct{ Code, Words string }
+
+// SiblingsApart is the time a case's child has siblings placed apart
+// (case_siblings_apart): from Start until End, the day they are together
+// again (nil: still apart). While the child is placed out of home apart
+// from siblings, a sibling visit is owed weekly (docs/rules.md).
+type SiblingsApart struct {
+	Start time.Time  `db:"start_on"`
+	End   *time.Time `db:"end_on"`
+	SetBy string     `db:"set_by"`
+}

@@ -152,6 +152,8 @@ func (fw *FactsWriter) Case(c rules.Case) error {
 	}
 	o.date("safety_plan_start", c.SafetyPlanStart)
 	o.date("safety_plan_end", c.SafetyPlanEnd)
+	o.date("siblings_apart_start", c.SiblingsApartStart)
+	o.date("siblings_apart_end", c.SiblingsApartEnd)
 	return fw.write(o.end())
 }
 

@@ -23,6 +23,7 @@ func TestFactsWriterRoundTrips(t *testing.T) {
 		t.Fatal(problems)
 	}
 	f.Staff[0].Name = "Dana \"D\" Cole\\\n\x01 \u2028 <&> é"
+	f.Cases[0].SiblingsApartStart, f.Cases[0].SiblingsApartEnd = rules.MustDate("2026-10-01"), rules.MustDate("2026-11-15")
 	for _, empty := range []bool{false, true} {
 		g := f
 		if empty {

@@ -108,6 +108,14 @@ var Kinds = []*Kind{
 		},
 	},
 	{
+		Name: "siblings", Title: "Siblings placed apart", Key: "case_id",
+		Columns: []Column{
+			{Name: "case_id", Required: true, Doc: "the case (must exist)"},
+			{Name: "siblings_apart_start", Type: Date, Required: true, Doc: "the day the child's siblings were placed apart (in another placement or at home)"},
+			{Name: "siblings_apart_end", Type: Date, Doc: "the day they were together again (empty while apart)"},
+		},
+	},
+	{
 		Name: "events", Title: "Events and contacts", Key: "event_id",
 		Columns: []Column{
 			{Name: "event_id", Required: true, Doc: "the event's id in the system of record"},

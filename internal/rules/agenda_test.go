@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -164,4 +165,28 @@ func TestAgendaVisitsAndSafetyPlan(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("agenda (-want +got):\n%s", diff)
 	}
+}
+
+// A weekly sibling visit that is overdue is a reason to take the case on
+// the agenda, with the label and the date since when.
+func TestAgendaSiblingVisit(t *testing.T) {
+	f := newWorkerUnit()
+	f.AsOf = d("2026-12-10")
+	c := &f.Cases[1]
+	c.Setting, c.PlacementDate, c.SiblingsApartStart = SettingOutOfHome, d("2026-11-01"), d("2026-11-01")
+	f.Events = []Event{ev(c.ID, EventSiblingVisit, "2026-11-25")}
+	a, err := ProposeAgenda(f, Options{}, "w-new")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Weekly sibling visit: overdue since 2026-12-02."
+	for _, it := range a.Items {
+		if it.Case == c.ID {
+			if !slices.Contains(it.Reasons, want) {
+				t.Errorf("%s: reasons %v; want %q", it.Case, it.Reasons, want)
+			}
+			return
+		}
+	}
+	t.Errorf("%s not on the agenda", c.ID)
 }

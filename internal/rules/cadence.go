@@ -53,7 +53,8 @@ func anchorsOf(subj Subject) []string {
 		return []string{string(AnchorConference)}
 	}
 	return []string{string(AnchorAssigned), string(AnchorReceived), string(AnchorPlacement),
-		string(AnchorSCR), string(AnchorRiskEpisode), string(AnchorClosing), string(AnchorSafetyPlan), string(AnchorMVRSet)}
+		string(AnchorSCR), string(AnchorRiskEpisode), string(AnchorClosing), string(AnchorSafetyPlan), string(AnchorMVRSet),
+		string(AnchorSiblingsApart)}
 }
 
 // readCadence reads the due date's keys of a rule (or of its first-year

@@ -97,3 +97,29 @@ func TestDecodeAdditions(t *testing.T) {
 		}
 	}
 }
+
+// The siblings placed apart: decoded, and an end without a start or before
+// it named by its field.
+func TestDecodeSiblingsApart(t *testing.T) {
+	f, errs := Decode([]byte(`{"cases": [{"id": "c", "siblings_apart_start": "2026-11-01", "siblings_apart_end": "2026-12-20"}]}`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if c := f.Cases[0]; c.SiblingsApartStart != d("2026-11-01") || c.SiblingsApartEnd != d("2026-12-20") {
+		t.Errorf("decoded %+v", c)
+	}
+	for _, tt := range []struct{ in, want string }{
+		{`{"cases": [{"id": "c", "siblings_apart_end": "2026-11-20"}]}`, "cases[0].siblings_apart_end: given without siblings_apart_start"},
+		{`{"cases": [{"id": "c", "siblings_apart_start": "2026-11-21", "siblings_apart_end": "2026-11-20"}]}`, "cases[0].siblings_apart_end: 2026-11-20 is before siblings_apart_start 2026-11-21"},
+		{`{"cases": [{"id": "c", "siblings_apart_start": "2026-02-30"}]}`, `cases[0].siblings_apart_start: "2026-02-30" is not a date (want YYYY-MM-DD)`},
+	} {
+		_, errs := Decode([]byte(tt.in))
+		found := false
+		for _, e := range errs {
+			found = found || e.Error() == tt.want
+		}
+		if !found {
+			t.Errorf("%s: want %q, got %v", tt.in, tt.want, errs)
+		}
+	}
+}

@@ -67,20 +67,22 @@ func Decode(data []byte) (Facts, []FieldError) {
 		p := index("cases", i)
 		o := d.object(p, r)
 		c := Case{
-			ID:              d.str(p+".id", o["id"]),
-			Worker:          d.str(p+".worker", o["worker"]),
-			Received:        d.date(p+".received", o["received"]),
-			Assigned:        d.date(p+".assigned", o["assigned"]),
-			FirstAssigned:   d.date(p+".first_assigned", o["first_assigned"]),
-			Setting:         d.str(p+".setting", o["setting"]),
-			PlacementDate:   d.date(p+".placement_date", o["placement_date"]),
-			SCRAssigned:     d.date(p+".scr_assigned", o["scr_assigned"]),
-			Goal:            d.str(p+".goal", o["goal"]),
-			CourtNext:       d.date(p+".court_next", o["court_next"]),
-			Closing:         d.date(p+".closing", o["closing"]),
-			Closed:          d.date(p+".closed", o["closed"]),
-			SafetyPlanStart: d.date(p+".safety_plan_start", o["safety_plan_start"]),
-			SafetyPlanEnd:   d.date(p+".safety_plan_end", o["safety_plan_end"]),
+			ID:                 d.str(p+".id", o["id"]),
+			Worker:             d.str(p+".worker", o["worker"]),
+			Received:           d.date(p+".received", o["received"]),
+			Assigned:           d.date(p+".assigned", o["assigned"]),
+			FirstAssigned:      d.date(p+".first_assigned", o["first_assigned"]),
+			Setting:            d.str(p+".setting", o["setting"]),
+			PlacementDate:      d.date(p+".placement_date", o["placement_date"]),
+			SCRAssigned:        d.date(p+".scr_assigned", o["scr_assigned"]),
+			Goal:               d.str(p+".goal", o["goal"]),
+			CourtNext:          d.date(p+".court_next", o["court_next"]),
+			Closing:            d.date(p+".closing", o["closing"]),
+			Closed:             d.date(p+".closed", o["closed"]),
+			SafetyPlanStart:    d.date(p+".safety_plan_start", o["safety_plan_start"]),
+			SafetyPlanEnd:      d.date(p+".safety_plan_end", o["safety_plan_end"]),
+			SiblingsApartStart: d.date(p+".siblings_apart_start", o["siblings_apart_start"]),
+			SiblingsApartEnd:   d.date(p+".siblings_apart_end", o["siblings_apart_end"]),
 		}
 		for j, rr := range d.array(p+".mvr", o["mvr"]) {
 			q := index(p+".mvr", j)

@@ -9,16 +9,17 @@ import (
 // and docs/rules.md.
 
 var anchorWords = map[Anchor]string{
-	AnchorSince:       "since",
-	AnchorAssigned:    "assigned",
-	AnchorReceived:    "received",
-	AnchorPlacement:   "placement_date",
-	AnchorSCR:         "scr_assigned",
-	AnchorRiskEpisode: "E (start of the current high/very_high risk episode, not before assigned)",
-	AnchorClosing:     "closing",
-	AnchorConference:  "the conference date",
-	AnchorSafetyPlan:  "safety_plan_start (of the Safety Protection Plan in force)",
-	AnchorMVRSet:      "the from of the first minimum visitation requirement",
+	AnchorSince:         "since",
+	AnchorAssigned:      "assigned",
+	AnchorReceived:      "received",
+	AnchorPlacement:     "placement_date",
+	AnchorSCR:           "scr_assigned",
+	AnchorRiskEpisode:   "E (start of the current high/very_high risk episode, not before assigned)",
+	AnchorClosing:       "closing",
+	AnchorConference:    "the conference date",
+	AnchorSafetyPlan:    "safety_plan_start (of the Safety Protection Plan in force)",
+	AnchorMVRSet:        "the from of the first minimum visitation requirement",
+	AnchorSiblingsApart: "the later of siblings_apart_start and placement_date (placed out of home apart from siblings)",
 }
 
 func (a Anchor) words() string {
@@ -60,6 +61,7 @@ func (r *Rule) Applies() string {
 	add(ScopeGoalReunification, "whose goal is reunification")
 	add(ScopeGoalOther, "whose goal is not reunification (or not yet set)")
 	add(ScopeMVRSet, "with a minimum visitation requirement set (mvr from on or before as_of)")
+	add(ScopeSiblingsApart, "whose child has siblings placed apart (siblings_apart_start on or before as_of, siblings_apart_end after it or none)")
 	add(ScopeSafetyPlan, "under a Safety Protection Plan (safety_plan_start on or before as_of, safety_plan_end after it or none)")
 	return strings.Join(parts, ", ")
 }

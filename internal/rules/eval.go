@@ -498,6 +498,9 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if !c.SafetyPlanStart.IsZero() && !c.SafetyPlanStart.After(asOf) && (c.SafetyPlanEnd.IsZero() || c.SafetyPlanEnd.After(asOf)) {
 		s |= ScopeSafetyPlan
 	}
+	if !c.SiblingsApartStart.IsZero() && !c.SiblingsApartStart.After(asOf) && (c.SiblingsApartEnd.IsZero() || c.SiblingsApartEnd.After(asOf)) {
+		s |= ScopeSiblingsApart
+	}
 	if (!c.SCRAssigned.IsZero() && !c.SCRAssigned.After(asOf)) || s&ScopePlaced != 0 {
 		s |= ScopeMVR
 	}
@@ -536,6 +539,13 @@ func (ci *caseInfo) anchor(a Anchor) Date {
 	case AnchorMVRSet:
 		if ci.scope&ScopeMVRSet != 0 {
 			return c.MVR[0].From
+		}
+	case AnchorSiblingsApart:
+		if ci.scope&ScopeSiblingsApart != 0 {
+			if ci.scope&ScopePlaced != 0 {
+				return maxDate(c.SiblingsApartStart, c.PlacementDate)
+			}
+			return c.SiblingsApartStart
 		}
 	}
 	return Date{}
@@ -844,6 +854,13 @@ func (e *evaluator) casePrefix(a Anchor, ci *caseInfo) {
 	case AnchorSafetyPlan:
 		e.w("Safety Protection Plan since ")
 		e.wd(c.SafetyPlanStart)
+	case AnchorSiblingsApart:
+		e.w("Siblings placed apart since ")
+		e.wd(c.SiblingsApartStart)
+		if ci.scope&ScopePlaced != 0 && c.PlacementDate.After(c.SiblingsApartStart) {
+			e.w(", placed ")
+			e.wd(c.PlacementDate)
+		}
 	}
 }
 

@@ -128,6 +128,13 @@ type Case struct {
 	// until its end, the day it is satisfied (zero: not yet).
 	SafetyPlanStart Date `json:"safety_plan_start"`
 	SafetyPlanEnd   Date `json:"safety_plan_end"`
+	// SiblingsApartStart and SiblingsApartEnd date the time the child has
+	// siblings placed apart (this app's addition to the contract): from
+	// its start until its end, the day they are together again (zero:
+	// still apart). While placed out of home apart from siblings, the child
+	// visits them weekly (visits.sibling_weekly).
+	SiblingsApartStart Date `json:"siblings_apart_start"`
+	SiblingsApartEnd   Date `json:"siblings_apart_end"`
 	// MVR is the case's minimum visitation requirement as the supervisor
 	// set it, chronological (this app's addition to the contract): each
 	// entry holds from its From date until the next.

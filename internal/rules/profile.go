@@ -35,23 +35,25 @@ const (
 	ScopeGoalReunification                   // case whose goal is reunification
 	ScopeGoalOther                           // case whose goal is not reunification, or not yet set
 	ScopeMVRSet                              // case with a minimum visitation requirement (mvr) from on or before as_of
+	ScopeSiblingsApart                       // case whose child has siblings placed apart on as_of (start on or before, end after or none)
 )
 
 // Anchor names the date a cadence counts from.
 type Anchor string
 
 const (
-	AnchorNone        Anchor = ""
-	AnchorSince       Anchor = "since"          // staff since
-	AnchorAssigned    Anchor = "assigned"       // case assigned
-	AnchorReceived    Anchor = "received"       // case received
-	AnchorPlacement   Anchor = "placement_date" // case placement_date
-	AnchorSCR         Anchor = "scr_assigned"   // case scr_assigned
-	AnchorRiskEpisode Anchor = "risk_episode"   // E: start of the current high/very_high episode
-	AnchorClosing     Anchor = "closing"        // case closing (planned)
-	AnchorConference  Anchor = "conference"     // conference date
-	AnchorSafetyPlan  Anchor = "safety_plan"    // start of the case's Safety Protection Plan in force
-	AnchorMVRSet      Anchor = "mvr"            // from of the case's first minimum visitation requirement
+	AnchorNone          Anchor = ""
+	AnchorSince         Anchor = "since"          // staff since
+	AnchorAssigned      Anchor = "assigned"       // case assigned
+	AnchorReceived      Anchor = "received"       // case received
+	AnchorPlacement     Anchor = "placement_date" // case placement_date
+	AnchorSCR           Anchor = "scr_assigned"   // case scr_assigned
+	AnchorRiskEpisode   Anchor = "risk_episode"   // E: start of the current high/very_high episode
+	AnchorClosing       Anchor = "closing"        // case closing (planned)
+	AnchorConference    Anchor = "conference"     // conference date
+	AnchorSafetyPlan    Anchor = "safety_plan"    // start of the case's Safety Protection Plan in force
+	AnchorMVRSet        Anchor = "mvr"            // from of the case's first minimum visitation requirement
+	AnchorSiblingsApart Anchor = "siblings_apart" // the later of siblings_apart_start and placement_date (placed): placed out of home apart from siblings
 )
 
 // CadenceKind is how a due date is computed.

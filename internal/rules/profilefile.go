@@ -270,6 +270,7 @@ var scopeNames = []struct {
 	{"goal_reunification", ScopeGoalReunification, []Subject{SubjectCase}},
 	{"goal_other", ScopeGoalOther, []Subject{SubjectCase}},
 	{"mvr_set", ScopeMVRSet, []Subject{SubjectCase}},
+	{"siblings_apart", ScopeSiblingsApart, []Subject{SubjectCase}},
 }
 
 // ScopeNames returns the words of a scope, in the order of scopeNames.

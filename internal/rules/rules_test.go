@@ -942,6 +942,129 @@ func TestSafetyPlan(t *testing.T) {
 	})
 }
 
+// Weekly sibling visits (nj-cpp from 2026-12-01): a child placed out of
+// home with siblings placed apart visits them weekly, from the later of the
+// placement and the day they were placed apart, until they are together.
+func TestSiblingVisits(t *testing.T) {
+	kase := func(setting, placed, apartFrom, apartUntil string, evs ...Event) func(f *Facts) {
+		return func(f *Facts) {
+			c := assigned("c-1", "2026-10-20")
+			c.Setting, c.Goal = setting, "adoption"
+			if placed != "" {
+				c.PlacementDate = d(placed)
+			}
+			if apartFrom != "" {
+				c.SiblingsApartStart = d(apartFrom)
+			}
+			if apartUntil != "" {
+				c.SiblingsApartEnd = d(apartUntil)
+			}
+			f.Cases = []Case{c}
+			f.Events = evs
+		}
+	}
+	runPolicyTests(t, []policyTest{
+		{
+			name: "placed 2026-11-02, apart since then, no visit yet: due a week after",
+			asOf: "2026-12-01", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-11-02", "2026-11-02", ""),
+			want:  &got{Due: "2026-11-09", State: "overdue"},
+		},
+		{
+			name: "weekly from the last sibling visit",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-11-02", "2026-11-02", "",
+				ev("c-1", EventSiblingVisit, "2026-12-01"), ev("c-1", EventSiblingVisit, "2026-12-08")),
+			want: &got{Due: "2026-12-15", State: "open", Last: "2026-12-08"},
+		},
+		{
+			name: "apart before the placement: counted from the placement; a visit before it does not count",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-12-04", "2026-09-01", "", ev("c-1", EventSiblingVisit, "2026-12-02")),
+			want:  &got{Due: "2026-12-11", State: "open"},
+		},
+		{
+			name: "placed apart after the placement: counted from the day they were placed apart",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-10-01", "2026-12-01", "", ev("c-1", EventSiblingVisit, "2026-11-20")),
+			want:  &got{Due: "2026-12-08", State: "overdue"},
+		},
+		{
+			name: "other visits do not count",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-12-01", "2026-12-01", "",
+				ev("c-1", EventParentVisit, "2026-12-05"), ev("c-1", EventChildVisit, "2026-12-06")),
+			want: &got{Due: "2026-12-08", State: "overdue"},
+		},
+		{
+			name: "together again on its end date: owed no more",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-11-02", "2026-11-02", "2026-12-10"),
+		},
+		{
+			name: "the day before the end it is still owed",
+			asOf: "2026-12-09", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-11-02", "2026-11-02", "2026-12-10", ev("c-1", EventSiblingVisit, "2026-12-01")),
+			want:  &got{Due: "2026-12-08", State: "overdue", Last: "2026-12-01"},
+		},
+		{
+			name: "apart from a date after as_of: not yet",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-11-02", "2026-12-11", ""),
+		},
+		{
+			name: "no siblings placed apart: nothing owed",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-11-02", "", ""),
+		},
+		{
+			name: "in home (the child is not placed): nothing owed",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingInHome, "", "2026-11-02", ""),
+		},
+		{
+			name: "placement planned after as_of: nothing owed yet",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-12-12", "2026-11-02", ""),
+		},
+		{
+			name: "unassigned: nothing owed until assigned",
+			asOf: "2026-12-10", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: func(f *Facts) {
+				kase(SettingOutOfHome, "2026-11-02", "2026-11-02", "")(f)
+				f.Cases[0].Worker, f.Cases[0].Assigned = "", Date{}
+			},
+		},
+		{
+			name: "before 2026-12-01 (the 2016 version) not computed",
+			asOf: "2026-11-30", rule: "visits.sibling_weekly", subject: "c-1",
+			facts: kase(SettingOutOfHome, "2026-11-02", "2026-11-02", ""),
+		},
+	})
+}
+
+func TestSiblingVisitWhy(t *testing.T) {
+	f := unit()
+	f.AsOf = d("2026-12-10")
+	c := assigned("c-1", "2026-10-20")
+	c.Setting, c.PlacementDate, c.SiblingsApartStart = SettingOutOfHome, d("2026-12-04"), d("2026-09-01")
+	f.Cases = []Case{c}
+	res, err := Evaluate(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range res.Obligations {
+		if o.Rule == "visits.sibling_weekly" {
+			want := "Siblings placed apart since 2026-09-01, placed 2026-12-04: weekly visit of the child with the siblings placed apart (sibling visits while the child is placed out of home); not yet visited."
+			if o.Why != want {
+				t.Errorf("why:\n got %s\nwant %s", o.Why, want)
+			}
+			return
+		}
+	}
+	t.Fatal("no sibling visit obligation")
+}
+
 // Visits and contacts (nj-cpp from 2026-12-01, policy-46100): a month that
 // ends without the visit stays overdue until one is made.
 func TestVisits(t *testing.T) {
@@ -1292,7 +1415,7 @@ func TestEveryRuleTested(t *testing.T) {
 		"nj-cpp mvr.established": true, "nj-cpp contacts.approval": true, "nj-cpp closure.reassessment": true,
 		"nj-cpp closure.family_seen": true, "nj-cpp safety.weekly": true,
 		"nj-cpp mvr.child_monthly": true, "nj-cpp mvr.parents_monthly": true, "nj-cpp mvr.provider_monthly": true,
-		"nj-cpp visits.parent_child_weekly": true, "nj-cpp visits.parent_monthly": true, "nj-cpp visits.collateral_monthly": true,
+		"nj-cpp visits.parent_child_weekly": true, "nj-cpp visits.sibling_weekly": true, "nj-cpp visits.parent_monthly": true, "nj-cpp visits.collateral_monthly": true,
 		"policy-46100 visits.child_monthly": true, "policy-46100 visits.parent_monthly": true, "policy-46100 visits.caregiver_monthly": true,
 		"tx-dfps supervision.yearly": true, "tx-dfps notes.shared": true,
 		"policy-46100 supervision.worker": true, "policy-46100 supervision.case": true,

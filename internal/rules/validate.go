@@ -106,6 +106,12 @@ func Validate(f Facts) []FieldError {
 		case !c.SafetyPlanEnd.IsZero() && c.SafetyPlanEnd.Before(c.SafetyPlanStart):
 			add(p+".safety_plan_end", c.SafetyPlanEnd.String()+" is before safety_plan_start "+c.SafetyPlanStart.String())
 		}
+		switch {
+		case !c.SiblingsApartEnd.IsZero() && c.SiblingsApartStart.IsZero():
+			add(p+".siblings_apart_end", "given without siblings_apart_start")
+		case !c.SiblingsApartEnd.IsZero() && c.SiblingsApartEnd.Before(c.SiblingsApartStart):
+			add(p+".siblings_apart_end", c.SiblingsApartEnd.String()+" is before siblings_apart_start "+c.SiblingsApartStart.String())
+		}
 		if c.Setting != "" && !validSettings[c.Setting] {
 			add(p+".setting", quote(c.Setting)+" is not a setting (want in_home or out_of_home)")
 		}

@@ -180,8 +180,9 @@ func exportCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 		SELECT c.case_number, a.worker_id, a.assigned, c.received, c.setting, c.placement_date, c.scr_assigned,
 		       coalesce(r.levels, '{}'), coalesce(r.froms, '{}'), coalesce(c.goal, ''), c.court_next, c.closing, c.closed, `+firstAssignedSQL+`,
 		       c.safety_plan_start, c.safety_plan_end,
-		       coalesce(v.froms, '{}'), coalesce(v.counts, '{}')
+		       coalesce(v.froms, '{}'), coalesce(v.counts, '{}'), sa.start_on, sa.end_on
 		FROM cases c
+		LEFT JOIN case_siblings_apart sa ON sa.case_id = c.id
 		LEFT JOIN LATERAL (
 		    SELECT array_agg(m.from_on ORDER BY m.from_on) AS froms,
 		           array_agg(ARRAY[m.child, m.parents, m.provider] ORDER BY m.from_on) AS counts
@@ -203,14 +204,14 @@ func exportCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	defer rows.Close()
 	var c rules.Case
 	var worker *int64
-	var assigned, received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
+	var assigned, received, placement, scr, court, closing, closed, first, planStart, planEnd, apartStart, apartEnd pgtype.Date
 	var levels []string
 	var froms, mvrFroms []time.Time
 	var mvrCounts [][]int32
 	for rows.Next() {
 		c = rules.Case{}
 		levels, froms = levels[:0], froms[:0]
-		if err := rows.Scan(&c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &levels, &froms, &c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd, &mvrFroms, &mvrCounts); err != nil {
+		if err := rows.Scan(&c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &levels, &froms, &c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd, &mvrFroms, &mvrCounts, &apartStart, &apartEnd); err != nil {
 			return err
 		}
 		for i := range mvrFroms {
@@ -219,6 +220,7 @@ func exportCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 			}
 		}
 		c.FirstAssigned, c.SafetyPlanStart, c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
+		c.SiblingsApartStart, c.SiblingsApartEnd = pgDate(apartStart), pgDate(apartEnd)
 		if worker != nil {
 			c.Worker = factID[*worker]
 		}

@@ -186,6 +186,20 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 
+	// Siblings placed apart.
+	rows, err = tx.Query(ctx, siblingsApartOfSQL, caseIDs)
+	if err != nil {
+		return f, ids, err
+	}
+	if err := scanSiblingsApart(rows, func(id int64) *rules.Case {
+		if i, ok := caseIdx[id]; ok {
+			return &cases[i].c
+		}
+		return nil
+	}); err != nil {
+		return f, ids, err
+	}
+
 	// Events on those cases, up to the date: by the events' own index, the
 	// case numbers filled in here (a join to cases would hash the whole
 	// table). Thousands of rows a unit: read in PostgreSQL's binary format,

@@ -160,6 +160,7 @@ var csvAppliers = map[string]func(context.Context, *csvImport) error{
 	"assignments": applyAssignments,
 	"risk":        applyRisk,
 	"mvr":         applyMVR,
+	"siblings":    applySiblingsApart,
 	"events":      applyEvents,
 }
 

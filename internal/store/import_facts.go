@@ -152,7 +152,7 @@ func (im *factsImport) problem(path, msg string) {
 func (im *factsImport) run(ctx context.Context) error {
 	steps := []func(context.Context) error{
 		im.agency, im.stage, im.staff, im.supervisors, im.workers, im.cases,
-		im.assignments, im.risk, im.mvr, im.conferences, im.events, im.profile,
+		im.assignments, im.risk, im.mvr, im.siblingsApart, im.conferences, im.events, im.profile,
 	}
 	for i, step := range steps {
 		if err := step(ctx); err != nil {

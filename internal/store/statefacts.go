@@ -115,6 +115,9 @@ func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, di
 	if err != nil {
 		return nil, fmt.Errorf("cases: %w", err)
 	}
+	if err := agencySiblingsApart(ctx, tx, index, f); err != nil {
+		return nil, fmt.Errorf("siblings apart: %w", err)
+	}
 	if err := agencyConferences(ctx, tx, on, factID, index, f, discussed); err != nil {
 		return nil, fmt.Errorf("conferences: %w", err)
 	}
@@ -289,6 +292,21 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 		}
 	}
 	return index, nil
+}
+
+// agencySiblingsApart fills the siblings placed apart of the open cases in
+// index: one query over a small table.
+func agencySiblingsApart(ctx context.Context, tx pgx.Tx, index *idIndex, f *rules.Facts) error {
+	rows, err := tx.Query(ctx, siblingsApartSQL)
+	if err != nil {
+		return err
+	}
+	return scanSiblingsApart(rows, func(id int64) *rules.Case {
+		if i, ok := index.get(id); ok {
+			return &f.Cases[i]
+		}
+		return nil
+	})
 }
 
 func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult) error {

@@ -54,6 +54,7 @@ var matrix = map[string]reach{
 	"POST /cases/{caseID}/flag":                 {roles: []access.Role{access.Supervisor}},
 	"POST /cases/{caseID}/safety-plan":          {roles: []access.Role{access.Supervisor}},
 	"POST /cases/{caseID}/mvr":                  {roles: []access.Role{access.Supervisor}},
+	"POST /cases/{caseID}/siblings":             {roles: []access.Role{access.Supervisor}},
 	"POST /workers/{workerID}/contacts/approve": {roles: []access.Role{access.Supervisor}},
 	"GET /workers/{workerID}/notes":             {roles: []access.Role{access.Worker, access.Supervisor, access.CaseworkSupervisor}},
 	"POST /workers/{workerID}/notes":            {roles: []access.Role{access.Supervisor}},

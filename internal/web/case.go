@@ -86,6 +86,10 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 			view.Form.PlanEnd = c.SafetyPlanEnd.Format(time.DateOnly)
 		}
 	}
+	if err := app.caseSiblings(r, &view, today); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	app.render(w, r, status, views.CasePage(app.chrome(r, c.FamilyName+" family", ""), view))
 }
 

@@ -69,6 +69,10 @@ func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
+	if err := app.visitShortfalls(r, units); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	app.render(w, r, http.StatusOK, views.TrendsPage(app.chrome(r, "Compliance trends", "/area"), views.TrendsView{Units: units}))
 }
 

@@ -91,6 +91,7 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/flag", app.flagCase)
 			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/safety-plan", app.recordSafetyPlan)
 			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/mvr", app.recordMVR)
+			r.With(app.requireRole(access.Supervisor)).Post("/cases/{caseID}/siblings", app.recordSiblingsApart)
 			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/contacts/approve", app.approveContacts)
 			// The personnel side: the worker, their supervisor, the casework
 			// supervisor over them; never a case page.
