@@ -76,12 +76,9 @@ func (app *App) uploadProfileVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := []byte(u.Text)
+	// The file's id says what it is: a version of a built-in profile, or
+	// of the agency's own profile (any other id, checked the same way).
 	parsed, problems := rules.ParseProfile(data)
-	if len(problems) == 0 {
-		if _, ok := rules.LookupProfile(parsed.ID); !ok {
-			problems = append(problems, rules.ProfileError{Line: 1, Field: "id", Msg: "no profile " + parsed.ID + " (known: " + strings.Join(rules.ProfileIDs(), ", ") + "): a version is uploaded for a profile the engine knows"})
-		}
-	}
 	var ver rules.Version
 	if len(problems) == 0 {
 		ver, problems = rules.ReadVersion(parsed.ID, dateOfTime(effective), data)
@@ -94,11 +91,21 @@ func (app *App) uploadProfileVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	current, err := app.store.PolicyProfile(r.Context(), parsed.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		// The first upload of the agency's own profile: nothing before it.
+		current, err = rules.OwnProfile(parsed.ID, parsed.Name, nil), nil
+	}
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	old, ok := current.VersionAt(dateOfTime(effective))
+	u.Own = !rules.IsBuiltin(parsed.ID)
+	u.ProfileID = parsed.ID
+	var old *rules.Version
+	ok = false
+	if len(current.Versions) > 0 {
+		old, ok = current.VersionAt(dateOfTime(effective))
+	}
 	u.ProfileName, u.Replaces = current.Name, "nothing (no version before this date)"
 	if ok {
 		u.Replaces = "the version in force from " + old.Effective.String()
