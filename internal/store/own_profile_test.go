@@ -133,6 +133,19 @@ func TestOwnProfileIsChosenAndExported(t *testing.T) {
 	if diff := cmp.Diff(want.Obligations, got.Obligations, dateCmp); diff != "" {
 		t.Errorf("the own profile's obligations differ from nj-cpp's renamed (-want +got):\n%s", diff)
 	}
+	// The export imports back: the facts' profile is the agency's own,
+	// known to this database; an id neither built in nor uploaded is not.
+	exported := slices.Clone(buf.Bytes())
+	if rep := importFacts(t, st, "own.json", exported); !rep.OK() {
+		t.Errorf("the own profile's export does not import back: %v", rep.Problems)
+	}
+	if !bytes.Contains(exported, []byte(`"profile": "ok-dhs"`)) {
+		t.Fatal("the export does not name the profile as expected")
+	}
+	rep, err := st.ImportFacts(ctx, admin, "nope.json", bytes.Replace(exported, []byte(`"profile": "ok-dhs"`), []byte(`"profile": "ok-nope"`), 1))
+	if err != nil || rep.OK() {
+		t.Errorf("facts naming an unknown profile imported: %v", err)
+	}
 	// Choosing another profile for the export reads it with its versions;
 	// an unknown one is a field error.
 	if _, err := st.ExportFacts(ctx, admin, store.ExportOptions{On: asOf, Profile: "nope"}, &buf); !errors.As(err, &fe) || fe["profile"] == "" {
