@@ -128,6 +128,8 @@ func TestAgencyRunsOnItsOwnProfile(t *testing.T) {
 	// Chosen on the policy page, from 2026-11-01.
 	if _, page := h.get(t, admin, "/admin/policy"); !strings.Contains(page, `<option value="ok-dhs"`) {
 		t.Fatal("the policy page does not offer the agency's own profile")
+	} else if !strings.Contains(page, "Versions of Oklahoma DHS Child Welfare (our own) (ok-dhs), the agency&#39;s own, not in force today") {
+		t.Error("the policy page does not list the own profile's uploaded version")
 	}
 	// Not before its first version.
 	if code, _, page := h.postForm(t, admin, "/admin/policy", url.Values{"profile": {"ok-dhs"}, "effective_on": {"2026-10-01"}, "calendar": {"profile"}}); code != http.StatusUnprocessableEntity || !strings.Contains(page, "takes effect on 2026-11-01") {
