@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -159,11 +160,11 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, url
 		}
 		asOf = time.Date(d.Year(), time.Month(d.Month()), d.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	if *profile != "" {
-		if _, ok := rules.LookupProfile(*profile); !ok {
-			fmt.Fprintf(stderr, "--profile: unknown profile %q (known: %s)\n", *profile, strings.Join(rules.ProfileIDs(), ", "))
-			return 2
-		}
+	if *profile != "" && !rules.IsBuiltin(*profile) && !validProfileID(*profile) {
+		// Not built in: the agency's own (uploaded) profile, which the
+		// store checks.
+		fmt.Fprintf(stderr, "--profile: unknown profile %q (known: %s, and the agency's uploaded ones)\n", *profile, strings.Join(rules.ProfileIDs(), ", "))
+		return 2
 	}
 	if url == "" {
 		fmt.Fprintln(stderr, "casework: DATABASE_URL: not set")
@@ -189,9 +190,30 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer, url
 		y, m, d := time.Now().In(loc).Date()
 		asOf = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	if _, err := st.ExportFacts(ctx, commandLine(), store.ExportOptions{On: asOf, Profile: *profile}, stdout); err != nil {
+	n, err := st.ExportFacts(ctx, commandLine(), store.ExportOptions{On: asOf, Profile: *profile}, stdout)
+	var fe store.FieldErrors
+	if errors.As(err, &fe) {
+		fmt.Fprintf(stderr, "--profile: %s\n", fe["profile"])
+		return 2
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "casework: %v\n", err)
 		return 1
 	}
+	if !n.Uploaded.IsZero() {
+		fmt.Fprintf(stderr, "casework: the facts name a profile whose version in force was uploaded (effective %s); the facts cannot carry its file: evaluate them with `casework rules eval --profile-file FILE`, FILE from `casework rules profile show ID --database`\n", n.Uploaded)
+	}
 	return 0
+}
+
+// validProfileID reports whether s could be a profile's id (lower-case
+// letters, digits and dashes), so that a typo is refused before the
+// database is opened.
+func validProfileID(s string) bool {
+	for i, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' && i > 0) {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"time"
+
+	"github.com/casework/casework/internal/rules"
+)
 
 // Conferences as their pages and lists show them, their next steps, and what
 // a worker's next conference carries from before it.
@@ -22,6 +26,10 @@ type ConferenceRecord struct {
 	SignedAt, SharedAt   *time.Time
 	AcknowledgedAt       *time.Time
 	Profile              string // in force on the day held: its checklist applies
+	// Rules is that profile's version in force on the day held, uploaded or
+	// built-in: its discussion checklist and documentation deadline are
+	// the record's.
+	Rules *rules.Version
 	// For the printed record: where it was held and who moved it on.
 	AgencyName, OfficeName, UnitName   string
 	SignedBy, SharedBy, AcknowledgedBy string

@@ -1,7 +1,9 @@
 // Package domain holds the types of casework's domain that the store returns
 // and the views take, so that a view depends on what it shows and not on the
-// store that reads it. It imports nothing of the app and holds no SQL: a
-// method that needs the database stays in the store.
+// store that reads it. It imports nothing of the app but the rules engine
+// (itself pure: a conference record carries the policy version it is kept
+// under) and holds no SQL: a method that needs the database stays in the
+// store.
 //
 // The files are by subject: this one the lists, the emergent queue and the
 // administrator's first pages; admin.go the agency's structure, people and
@@ -10,7 +12,7 @@
 // into them; stamp.go the stamp of the data an evaluation was computed from.
 // The store keeps its old names as aliases of these (store.CaseRef =
 // domain.CaseRef), so its callers are unchanged. The views import no store
-// but personnel.templ (web/views/imports_test.go keeps it so).
+// (web/views/imports_test.go keeps it so).
 package domain
 
 import "time"

@@ -226,8 +226,8 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 	a := &area{f: d.Facts, res: res, asOf: asOf, ids: d.IDs, factOf: map[int64]string{},
 		bySubject: map[string][]rules.Obligation{}, casesOf: map[string][]string{}, pending: d.PendingByCase}
 	a.cal = rules.NewCalendar(d.Facts.Holidays)
-	if p, ok := rules.LookupProfile(d.Facts.Profile); ok && !d.Facts.HolidaysSet && len(d.Facts.Holidays) == 0 {
-		a.cal = p.Calendar
+	if !d.Facts.HolidaysSet && len(d.Facts.Holidays) == 0 {
+		a.cal = res.Version().Calendar // uploaded, built-in or the agency's own
 	}
 	for fid, pid := range d.IDs.People {
 		a.factOf[pid] = fid
@@ -297,7 +297,7 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 		if u, ok := unitOf[w]; ok {
 			r := unitRes[u]
 			if r == nil {
-				r = &rules.Result{AsOf: res.AsOf, Profile: res.Profile}
+				r = new(res.Part(nil))
 				unitRes[u] = r
 			}
 			r.Obligations = append(r.Obligations, o)
@@ -308,7 +308,7 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 			SupervisorFact: a.factOf[u.SupervisorID], SupervisorName: u.SupervisorName, Workers: workers[u.UnitID]}
 		uf := d.Facts
 		uf.Cases = unitCases[u.UnitID]
-		ur := rules.Result{AsOf: res.AsOf, Profile: res.Profile}
+		ur := res.Part(nil)
 		if r := unitRes[u.UnitID]; r != nil {
 			ur = *r
 		}
@@ -555,7 +555,7 @@ func (a *area) workerFacts(worker string) (rules.Facts, rules.Result) {
 	for _, i := range order {
 		f.Conferences = append(f.Conferences, a.f.Conferences[i])
 	}
-	res := rules.Result{AsOf: a.res.AsOf, Profile: a.res.Profile}
+	res := a.res.Part(nil)
 	for _, c := range f.Cases {
 		res.Obligations = append(res.Obligations, a.bySubject[c.ID]...)
 	}

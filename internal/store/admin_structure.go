@@ -14,7 +14,6 @@ import (
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/exchange"
-	"github.com/casework/casework/internal/rules"
 )
 
 // Offices, units, case assignments and the agency's policy choice, as
@@ -284,9 +283,14 @@ func (s *Store) ChoosePolicy(ctx context.Context, v access.Viewer, profile strin
 	if !v.Is(access.Administrator) {
 		return ErrNotFound
 	}
-	p, ok := rules.LookupProfile(profile)
-	if !ok {
+	// A built-in profile or one of the agency's own (uploaded), with its
+	// uploaded versions: it must be in force on the date.
+	p, err := s.PolicyProfile(ctx, profile)
+	if errors.Is(err, ErrNotFound) {
 		return FieldErrors{"profile": "Choose a profile."}
+	}
+	if err != nil {
+		return fmt.Errorf("ChoosePolicy: %w", err)
 	}
 	if _, ok := p.VersionAt(dateOf(effective)); !ok {
 		return FieldErrors{"effective_on": fmt.Sprintf("Profile %s takes effect on %s.", p.ID, p.Versions[0].Effective)}
@@ -296,7 +300,7 @@ func (s *Store) ChoosePolicy(ctx context.Context, v access.Viewer, profile strin
 		slices.SortFunc(holidays, time.Time.Compare)
 		hs = slices.CompactFunc(holidays, time.Time.Equal)
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var before map[string]any
 		var bp string
 		var bh []time.Time

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -109,6 +110,9 @@ func readConference(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, o
 		&k.AgencyName, &k.OfficeName, &k.UnitName, &k.SignedBy, &k.SharedBy, &k.AcknowledgedBy, &floorCaseload, &floorMinimum)
 	if err != nil {
 		return k, notFound(err)
+	}
+	if k.Rules, err = versionOn(ctx, tx, k.Profile, dateOf(k.HeldOn)); err != nil {
+		return k, err
 	}
 	k.Topics = map[string]string{}
 	_ = json.Unmarshal(topics, &k.Topics) // malformed topics show as empty rather than failing the page
@@ -425,7 +429,27 @@ func checklistOn(ctx context.Context, tx pgx.Tx, kind string, held time.Time) ([
 	var profile string
 	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1), $2)`,
 		held, rules.DefaultProfile).Scan(&profile)
-	return rules.Checklist(profile), err
+	if err != nil {
+		return nil, err
+	}
+	v, err := versionOn(ctx, tx, profile, dateOf(held))
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(v.Checklist), nil
+}
+
+// versionOn is the version of a profile in force on a date, uploaded or
+// built-in (the profile's first version for a date before it took effect).
+func versionOn(ctx context.Context, tx pgx.Tx, profile string, on rules.Date) (*rules.Version, error) {
+	p, err := policyProfile(ctx, tx, profile)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := p.VersionAt(on); ok {
+		return v, nil
+	}
+	return &p.Versions[0], nil
 }
 
 // saveDraft is SaveDraft inside a transaction of the caller's.

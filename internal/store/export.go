@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +27,30 @@ type ExportOptions struct {
 // ExportCounts says how much an export wrote.
 type ExportCounts struct {
 	Staff, Cases, Conferences, Events int
+	// Uploaded is the effective date of the profile version in force on
+	// the date when an administrator uploaded it (or the profile is the
+	// agency's own): the facts name the profile, the contract has no place
+	// for its file, so evaluating them as the app does takes that file
+	// (`casework rules profile show ID --database`). Zero: the built-in file.
+	Uploaded rules.Date
+}
+
+// uploadedInForce is the effective date of the version of p in force on
+// the date when it is not the built-in file's (zero otherwise).
+func uploadedInForce(p *rules.Profile, on rules.Date) rules.Date {
+	if p == nil {
+		return rules.Date{}
+	}
+	v, ok := p.VersionAt(on)
+	if !ok {
+		return rules.Date{}
+	}
+	if base, builtin := rules.LookupProfile(p.ID); builtin {
+		if b, ok := base.VersionAt(on); ok && b.Effective == v.Effective && bytes.Equal(b.File, v.File) {
+			return rules.Date{}
+		}
+	}
+	return v.Effective // an uploaded version always has its date
 }
 
 // ExportFacts writes the whole agency's facts in the rules contract's format
@@ -50,9 +78,19 @@ func (s *Store) ExportFacts(ctx context.Context, v access.Viewer, opt ExportOpti
 		if err := profileInForce(ctx, tx, on, &f); err != nil {
 			return err
 		}
-		if opt.Profile != "" {
-			f.Profile = opt.Profile
+		if opt.Profile != "" && opt.Profile != f.Profile {
+			// Another profile, built-in or the agency's own, with its
+			// uploaded versions.
+			p, err := policyProfile(ctx, tx, opt.Profile)
+			if errors.Is(err, ErrNotFound) {
+				return FieldErrors{"profile": "unknown profile " + strconv.Quote(opt.Profile) + " (known: the built-in " + strings.Join(rules.ProfileIDs(), ", ") + ", and the agency's uploaded ones)"}
+			}
+			if err != nil {
+				return err
+			}
+			f.Profile, f.Policy = opt.Profile, p
 		}
+		n.Uploaded = uploadedInForce(f.Policy, f.AsOf)
 		fw := exchange.NewFactsWriter(w)
 		if err := fw.Header(f.AsOf, f.Profile, f.Holidays, f.HolidaysSet); err != nil {
 			return err
@@ -75,7 +113,7 @@ func (s *Store) ExportFacts(ctx context.Context, v access.Viewer, opt ExportOpti
 		}
 		// Last, so that the audit chain's lock is held only for the commit.
 		return audit(ctx, tx, v, AuditEntry{Action: "exported", Entity: "facts", Detail: map[string]any{
-			"as_of": f.AsOf.String(), "profile": f.Profile, "run_by": runBy(v),
+			"as_of": f.AsOf.String(), "profile": f.Profile, "uploaded_version": n.Uploaded.String(), "run_by": runBy(v),
 			"counts": map[string]int{"staff": n.Staff, "cases": n.Cases, "conferences": n.Conferences, "events": n.Events},
 		}})
 	})

@@ -37,8 +37,17 @@ func (s *Store) ImportFacts(ctx context.Context, v access.Viewer, file string, d
 		rep.Problems.Add(exchange.Problem{Path: p.Path, Msg: p.Msg})
 	}
 	if onlyFieldProblems(problems) {
-		// as_of and profile as `rules eval` checks them.
-		if _, err := rules.Evaluate(rules.Facts{AsOf: f.AsOf, Profile: f.Profile}, rules.Options{}); err != nil {
+		// as_of and profile as `rules eval` checks them; a profile not
+		// built in may be the agency's own, uploaded here.
+		var opts rules.Options
+		if f.Profile != "" && !rules.IsBuiltin(f.Profile) {
+			p, err := s.PolicyProfile(ctx, f.Profile)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return rep, fmt.Errorf("ImportFacts: %w", err)
+			}
+			opts.Use = p
+		}
+		if _, err := rules.Evaluate(rules.Facts{AsOf: f.AsOf, Profile: f.Profile}, opts); err != nil {
 			var fe rules.FieldError
 			if errors.As(err, &fe) {
 				rep.Problems.Add(exchange.Problem{Path: fe.Path, Msg: fe.Msg})

@@ -41,8 +41,9 @@ func (s *Store) ProfileVersions(ctx context.Context, v access.Viewer, profile st
 }
 
 // PolicyProfile returns the built-in profile with the versions uploaded for
-// it: what evaluation uses (facts carry it, see profileInForce). An
-// unknown id is not found.
+// it, or the agency's own profile made of its uploaded versions: what
+// evaluation uses (facts carry it, see profileInForce). An id neither
+// built in nor uploaded is not found.
 func (s *Store) PolicyProfile(ctx context.Context, id string) (*rules.Profile, error) {
 	var p *rules.Profile
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
@@ -54,14 +55,11 @@ func (s *Store) PolicyProfile(ctx context.Context, id string) (*rules.Profile, e
 }
 
 // policyProfile reads the uploaded versions of a profile, in upload order,
-// onto the built-in one. A stored version that no longer reads (the engine
-// changed) is an error, not skipped: evaluating with the wrong rules would
-// be worse than no answer.
+// onto the built-in one, or, for an agency's own profile, on their own. A
+// stored version that no longer reads (the engine changed) is an error, not
+// skipped: evaluating with the wrong rules would be worse than no answer.
 func policyProfile(ctx context.Context, tx pgx.Tx, id string) (*rules.Profile, error) {
-	base, ok := rules.LookupProfile(id)
-	if !ok {
-		return nil, ErrNotFound
-	}
+	base, builtin := rules.LookupProfile(id)
 	rows, err := tx.Query(ctx, `SELECT id, effective_on, file FROM profile_versions WHERE profile = $1 ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("profile versions of %s: %w", id, err)
@@ -69,32 +67,79 @@ func policyProfile(ctx context.Context, tx pgx.Tx, id string) (*rules.Profile, e
 	var uploaded []rules.Version
 	var rowID int64
 	var on time.Time
-	var file string
+	var file, latest string
 	_, err = pgx.ForEachRow(rows, []any{&rowID, &on, &file}, func() error {
 		ver, problems := rules.ReadVersion(id, dateOf(on), []byte(file))
 		if len(problems) > 0 {
 			return fmt.Errorf("profile version %d of %s no longer reads: %v", rowID, id, problems[0])
 		}
 		uploaded = append(uploaded, ver)
+		latest = file
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(uploaded) == 0 {
+	switch {
+	case builtin && len(uploaded) == 0:
 		return base, nil
+	case builtin:
+		return base.WithVersions(uploaded), nil
+	case len(uploaded) == 0:
+		return nil, ErrNotFound
 	}
-	return base.WithVersions(uploaded), nil
+	name := id
+	if p, problems := rules.ParseProfile([]byte(latest)); len(problems) == 0 {
+		name = p.Name
+	}
+	return rules.OwnProfile(id, name, uploaded), nil
+}
+
+// OwnProfile is an agency's own profile: one uploaded with an id no
+// built-in profile has.
+type OwnProfile struct {
+	ID, Name string
+}
+
+// OwnProfiles lists the agency's own profiles, by id, named as their latest
+// upload names them: what the policy page offers beside the built-in ones.
+// Administrators only.
+func (s *Store) OwnProfiles(ctx context.Context, v access.Viewer) ([]OwnProfile, error) {
+	if !v.Is(access.Administrator) {
+		return nil, ErrNotFound
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT DISTINCT ON (profile) profile, file FROM profile_versions
+		WHERE NOT (profile = ANY($1)) ORDER BY profile, id DESC`, rules.ProfileIDs())
+	if err != nil {
+		return nil, fmt.Errorf("OwnProfiles: %w", err)
+	}
+	var out []OwnProfile
+	var id, file string
+	_, err = pgx.ForEachRow(rows, []any{&id, &file}, func() error {
+		op := OwnProfile{ID: id, Name: id}
+		if p, problems := rules.ParseProfile([]byte(file)); len(problems) == 0 {
+			op.Name = p.Name
+		}
+		out = append(out, op)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("OwnProfiles: %w", err)
+	}
+	return out, nil
 }
 
 // UploadProfileVersion keeps an uploaded profile file as a version of its
 // profile from the date, and audits it. The file must read cleanly as that
 // profile (rules.ReadVersion); its problems come back as ProfileProblems.
+// A profile id no built-in profile has is the agency's own profile: its
+// first upload starts it (it is in force once chosen, see ChoosePolicy).
 func (s *Store) UploadProfileVersion(ctx context.Context, v access.Viewer, profile string, effective time.Time, file []byte) (int64, error) {
 	if !v.Is(access.Administrator) {
 		return 0, ErrNotFound
 	}
-	if _, ok := rules.LookupProfile(profile); !ok {
+	if profile == "" {
 		return 0, FieldErrors{"profile": "Choose a profile."}
 	}
 	ver, problems := rules.ReadVersion(profile, dateOf(effective), file)
@@ -111,7 +156,7 @@ func (s *Store) UploadProfileVersion(ctx context.Context, v access.Viewer, profi
 		}
 		return audit(ctx, tx, v, AuditEntry{Action: "uploaded", Entity: "profile_version", EntityID: fmt.Sprint(id), Detail: map[string]any{
 			"profile": profile, "effective_on": effective.Format(time.DateOnly), "sha256": hex.EncodeToString(sum[:]),
-			"bytes": len(file), "rules": len(ver.Rules), "changes": ver.Changes,
+			"bytes": len(file), "rules": len(ver.Rules), "changes": ver.Changes, "own_profile": !rules.IsBuiltin(profile),
 		}})
 	})
 	if err != nil {

@@ -38,6 +38,14 @@ func (app *App) renderPolicy(w http.ResponseWriter, r *http.Request, status int,
 			break
 		}
 	}
+	own, err := app.store.OwnProfiles(r.Context(), v)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	for _, o := range own {
+		pv.OwnProfiles = append(pv.OwnProfiles, views.ProfileOption{ID: o.ID, Name: o.Name})
+	}
 	if err := app.policyVersions(r, &pv); err != nil {
 		app.storeError(w, r, err)
 		return

@@ -17,16 +17,39 @@ import (
 const maxProfileUpload = 512 << 10
 
 // policyVersions fills the policy page's list of the uploaded versions of
-// the profile in force today.
+// the profile in force today, and of the agency's own profiles.
 func (app *App) policyVersions(r *http.Request, pv *views.PolicyView) error {
-	v, _ := viewerFrom(r.Context())
 	if pv.InForce == "" {
 		pv.InForce = rules.DefaultProfile
 	}
-	rows, err := app.store.ProfileVersions(r.Context(), v, pv.InForce)
+	rows, err := app.versionRows(r, pv.InForce)
 	if err != nil {
 		return err
 	}
+	pv.Versions = rows
+	// The agency's own profiles not in force: their versions too, so that
+	// one uploaded and not yet chosen is seen.
+	for _, o := range pv.OwnProfiles {
+		if o.ID == pv.InForce {
+			continue
+		}
+		rows, err := app.versionRows(r, o.ID)
+		if err != nil {
+			return err
+		}
+		pv.OwnVersions = append(pv.OwnVersions, views.OwnProfileVersions{Name: o.Name + " (" + o.ID + "), the agency's own, not in force today", Rows: rows})
+	}
+	return nil
+}
+
+// versionRows are the uploaded versions of a profile, for the policy page.
+func (app *App) versionRows(r *http.Request, profile string) ([]views.ProfileVersionRow, error) {
+	v, _ := viewerFrom(r.Context())
+	rows, err := app.store.ProfileVersions(r.Context(), v, profile)
+	if err != nil {
+		return nil, err
+	}
+	var out []views.ProfileVersionRow
 	for _, row := range rows {
 		vr := views.ProfileVersionRow{Effective: row.EffectiveOn, UploadedAt: row.UploadedAt.In(app.loc), UploadedBy: row.UploadedBy}
 		if ver, problems := rules.ReadVersion(row.Profile, rules.DateOf(row.EffectiveOn.Year(), int(row.EffectiveOn.Month()), row.EffectiveOn.Day()), []byte(row.File)); len(problems) == 0 {
@@ -34,9 +57,9 @@ func (app *App) policyVersions(r *http.Request, pv *views.PolicyView) error {
 		} else {
 			vr.Changes = []string{"This version no longer reads: " + problems[0].Error()}
 		}
-		pv.Versions = append(pv.Versions, vr)
+		out = append(out, vr)
 	}
-	return nil
+	return out, nil
 }
 
 // uploadProfileVersion checks an uploaded profile file and shows it beside
@@ -76,12 +99,9 @@ func (app *App) uploadProfileVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := []byte(u.Text)
+	// The file's id says what it is: a version of a built-in profile, or
+	// of the agency's own profile (any other id, checked the same way).
 	parsed, problems := rules.ParseProfile(data)
-	if len(problems) == 0 {
-		if _, ok := rules.LookupProfile(parsed.ID); !ok {
-			problems = append(problems, rules.ProfileError{Line: 1, Field: "id", Msg: "no profile " + parsed.ID + " (known: " + strings.Join(rules.ProfileIDs(), ", ") + "): a version is uploaded for a profile the engine knows"})
-		}
-	}
 	var ver rules.Version
 	if len(problems) == 0 {
 		ver, problems = rules.ReadVersion(parsed.ID, dateOfTime(effective), data)
@@ -94,11 +114,21 @@ func (app *App) uploadProfileVersion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	current, err := app.store.PolicyProfile(r.Context(), parsed.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		// The first upload of the agency's own profile: nothing before it.
+		current, err = rules.OwnProfile(parsed.ID, parsed.Name, nil), nil
+	}
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	old, ok := current.VersionAt(dateOfTime(effective))
+	u.Own = !rules.IsBuiltin(parsed.ID)
+	u.ProfileID = parsed.ID
+	var old *rules.Version
+	ok = false
+	if len(current.Versions) > 0 {
+		old, ok = current.VersionAt(dateOfTime(effective))
+	}
 	u.ProfileName, u.Replaces = current.Name, "nothing (no version before this date)"
 	if ok {
 		u.Replaces = "the version in force from " + old.Effective.String()

@@ -35,10 +35,13 @@ func (app *App) compliance(r *http.Request, months []rules.Date) ([]dashboard.Un
 	return dashboard.Trends(months, dwm, desc, app.calendar(r)), dwm, nil
 }
 
-// calendar is the business-day calendar of the agency's profile today.
+// calendar is the business-day calendar of the agency's profile today: of
+// its version in force, uploaded or built-in, or the agency's own profile.
 func (app *App) calendar(r *http.Request) rules.Calendar {
-	if p, ok := rules.LookupProfile(app.profile(r)); ok {
-		return p.Calendar
+	if p, err := app.store.PolicyProfile(r.Context(), app.profile(r)); err == nil {
+		if v, ok := p.VersionAt(dateOfTime(app.today())); ok {
+			return v.Calendar
+		}
 	}
 	return rules.NewCalendar(nil)
 }

@@ -270,6 +270,9 @@ func checklistOf(rec store.ConferenceRecord) []rules.ChecklistItem {
 	if rec.Kind == "casework_review" {
 		return rules.ReviewChecklist()
 	}
+	if rec.Rules != nil {
+		return rec.Rules.Checklist
+	}
 	return rules.Checklist(rec.Profile)
 }
 
@@ -288,9 +291,13 @@ func (app *App) localize(rec *store.ConferenceRecord) {
 }
 
 // documentationOf returns the profile version in force on the day of a
-// conference, whose documentation deadline its record has.
+// conference (uploaded or built-in, as the store read it), whose
+// documentation deadline its record has.
 func documentationOf(rec store.ConferenceRecord) (*rules.Version, rules.Date) {
 	held := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
+	if rec.Rules != nil {
+		return rec.Rules, held
+	}
 	return rules.Result{Profile: rec.Profile, AsOf: held}.Version(), held
 }
 

@@ -2,14 +2,16 @@
 // file or stdin, and list the profiles' rules.
 //
 //	casework rules eval [--profile ID] [--as-of YYYY-MM-DD] [FILE]   # FILE or stdin
-//	casework rules list [--profile ID]                               # rules, cadences, sources
-//	casework rules profile show ID                                   # a built-in profile's file
+//	casework rules list [--profile ID] [--database URL]              # rules: labels, tags, cadences, sources
+//	casework rules profile show ID [--database URL] [--as-of DATE]   # a profile's file
 //	casework rules check FILE                                        # check a profile file
 //	casework rules eval --profile-file FILE [--as-of YYYY-MM-DD] [FACTS]
 package rulescli
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,9 +23,14 @@ import (
 const usage = `usage:
   casework rules eval [--profile ID] [--as-of YYYY-MM-DD] [FILE]   # FILE or stdin ("-")
   casework rules eval --profile-file PROFILE [--as-of YYYY-MM-DD] [FILE]
-  casework rules list [--profile ID]                               # rules, cadences, sources
-  casework rules profile show ID                                   # a built-in profile's file
+  casework rules list [--profile ID] [--database URL]              # rules: labels, tags, cadences, sources
+  casework rules profile show ID [--database URL] [--as-of DATE]   # a profile's file
   casework rules check PROFILE                                     # every problem of a profile file
+
+Without --database (or DATABASE_URL) list and profile show read the built-in
+files only; with it they read the agency's database: the versions an
+administrator uploaded and the agency's own profiles. profile show prints
+the latest version's file, or with --as-of the one in force on that date.
 `
 
 // Exit codes.
@@ -33,10 +40,32 @@ const (
 	exitBad   = 2 // bad usage or bad input: nothing on stdout
 )
 
-// Main runs `casework rules` with the arguments that follow "rules". It
-// prints JSON on stdout and returns 0, or prints one line per problem on
-// stderr, nothing on stdout, and returns 2.
-func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+// Database is where `casework rules` reads the profiles an agency
+// uploaded, besides the built-in files.
+type Database struct {
+	// URL is DATABASE_URL ("" when not set); --database overrides it.
+	URL string
+	// Open connects to the database at url and returns the reader of a
+	// profile with its uploaded versions (or the agency's own profile),
+	// an error wrapping ErrUnknownProfile for an id neither built in nor
+	// uploaded, and what closes the connection.
+	Open func(ctx context.Context, url string) (read func(ctx context.Context, id string) (*rules.Profile, error), closeDB func(), err error)
+}
+
+// ErrUnknownProfile is a profile id neither built in nor uploaded.
+var ErrUnknownProfile = errors.New("unknown profile")
+
+// Main runs `casework rules` with the arguments that follow "rules" on the
+// built-in profiles only (see MainWith).
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return MainWith(Database{}, args, stdin, stdout, stderr)
+}
+
+// MainWith runs `casework rules`; list and profile show also read the
+// database when one is given (--database or db.URL). It prints JSON (or a
+// profile's file) on stdout and returns 0, or prints one line per problem
+// on stderr, nothing on stdout, and returns 2.
+func MainWith(db Database, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil { // never expected: a bug, not bad input
 			fmt.Fprintf(stderr, "casework rules: internal error: %v\n", r)
@@ -51,9 +80,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "eval":
 		return eval(args[1:], stdin, stdout, stderr)
 	case "list":
-		return list(args[1:], stdout, stderr)
+		return list(db, args[1:], stdout, stderr)
 	case "profile":
-		return profileCmd(args[1:], stdout, stderr)
+		return profileCmd(db, args[1:], stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -69,6 +98,7 @@ type flags struct {
 	profileFile string
 	asOf        string
 	asOfSet     bool
+	database    string
 	files       []string
 }
 
@@ -88,7 +118,7 @@ func parseFlags(cmd string, args []string, allowFile bool, stderr io.Writer) (fl
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		switch name {
-		case "profile", "as-of", "profile-file":
+		case "profile", "as-of", "profile-file", "database":
 		case "h", "help":
 			fmt.Fprint(stderr, usage)
 			return fl, false
@@ -96,7 +126,7 @@ func parseFlags(cmd string, args []string, allowFile bool, stderr io.Writer) (fl
 			fmt.Fprintf(stderr, "casework rules %s: unknown flag %s\n%s", cmd, a, usage)
 			return fl, false
 		}
-		if (name == "as-of" || name == "profile-file") && !allowFile {
+		if (name == "as-of" || name == "profile-file") && !allowFile || name == "database" && cmd == "eval" {
 			fmt.Fprintf(stderr, "casework rules %s: unknown flag %s\n%s", cmd, a, usage)
 			return fl, false
 		}
@@ -113,6 +143,8 @@ func parseFlags(cmd string, args []string, allowFile bool, stderr io.Writer) (fl
 			fl.profile = value
 		case "profile-file":
 			fl.profileFile = value
+		case "database":
+			fl.database = value
 		default:
 			fl.asOf, fl.asOfSet = value, true
 		}
@@ -243,6 +275,8 @@ type listVersion struct {
 
 type listRule struct {
 	Rule      string     `json:"rule"`
+	Label     string     `json:"label"`
+	Tags      []string   `json:"tags"`
 	Subject   string     `json:"subject"`
 	Applies   string     `json:"applies"`
 	Owed      string     `json:"owed"`
@@ -258,19 +292,21 @@ type listFirst struct {
 	Source string `json:"source"`
 }
 
-func list(args []string, stdout, stderr io.Writer) int {
+func list(db Database, args []string, stdout, stderr io.Writer) int {
 	fl, ok := parseFlags("list", args, false, stderr)
 	if !ok {
 		return exitBad
 	}
 	ps := rules.Profiles()
 	if fl.profile != "" {
-		p, ok := rules.LookupProfile(fl.profile)
-		if !ok {
-			fmt.Fprintf(stderr, "--profile: unknown profile %q (known: %s)\n", fl.profile, strings.Join(rules.ProfileIDs(), ", "))
-			return exitBad
+		p, code := lookup(db, fl, fl.profile, stderr)
+		if code != exitOK {
+			return code
 		}
 		ps = []*rules.Profile{p}
+	} else if fl.database != "" {
+		fmt.Fprintln(stderr, "casework rules list: --database reads one profile: give --profile ID")
+		return exitBad
 	}
 	var out listOutput
 	for _, p := range ps {
@@ -280,7 +316,7 @@ func list(args []string, stdout, stderr io.Writer) int {
 			for i := range v.Rules {
 				r := &v.Rules[i]
 				lr := listRule{
-					Rule: r.ID, Subject: string(r.Subject), Applies: r.Applies(), Owed: r.Owed,
+					Rule: r.ID, Label: r.Label, Tags: r.Tags.Names(), Subject: string(r.Subject), Applies: r.Applies(), Owed: r.Owed,
 					Counts: r.Counts.Describe(r.Subject), Due: r.Due.Describe(), Source: r.Source,
 				}
 				if r.FirstYear != nil {
@@ -324,21 +360,80 @@ func check(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// profileCmd is `casework rules profile show ID`: the file a built-in
-// profile ships as, to copy and change.
-func profileCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 2 || args[0] != "show" {
+// lookup finds a profile: in the database when one is given (--database,
+// or DATABASE_URL), with the versions the agency uploaded and its own
+// profiles; otherwise among the built-in files.
+func lookup(db Database, fl flags, id string, stderr io.Writer) (*rules.Profile, int) {
+	url := fl.database
+	if url == "" {
+		url = db.URL
+	}
+	if url == "" || db.Open == nil {
+		p, ok := rules.LookupProfile(id)
+		if !ok {
+			fmt.Fprintf(stderr, "unknown profile %q: the built-in files are %s; a profile the agency uploaded is read from its database (--database URL, or DATABASE_URL)\n", id, strings.Join(rules.ProfileIDs(), ", "))
+			return nil, exitBad
+		}
+		return p, exitOK
+	}
+	ctx := context.Background()
+	read, closeDB, err := db.Open(ctx, url)
+	if err != nil {
+		fmt.Fprintf(stderr, "casework rules: the database: %v\n", oneLine(err.Error()))
+		return nil, exitError
+	}
+	defer closeDB()
+	p, err := read(ctx, id)
+	if errors.Is(err, ErrUnknownProfile) {
+		fmt.Fprintf(stderr, "unknown profile %q: neither built in (%s) nor uploaded to the database\n", id, strings.Join(rules.ProfileIDs(), ", "))
+		return nil, exitBad
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "casework rules: the database: %v\n", oneLine(err.Error()))
+		return nil, exitError
+	}
+	return p, exitOK
+}
+
+// profileCmd is `casework rules profile show ID`: the file of a profile's
+// latest version (or of the one in force on --as-of), to copy and change;
+// from the built-in files, or with a database from its uploaded versions.
+func profileCmd(db Database, args []string, stdout, stderr io.Writer) int {
+	if len(args) < 2 || args[0] != "show" {
 		fmt.Fprintf(stderr, "casework rules profile: want \"show ID\"\n%s", usage)
 		return exitBad
 	}
-	data, ok := rules.BuiltinFile(args[1])
+	fl, ok := parseFlags("profile show", args[1:], true, stderr)
 	if !ok {
-		fmt.Fprintf(stderr, "unknown profile %q (known: %s)\n", args[1], strings.Join(rules.ProfileIDs(), ", "))
 		return exitBad
 	}
-	if _, err := stdout.Write(data); err != nil {
+	if len(fl.files) != 1 || fl.profile != "" || fl.profileFile != "" {
+		fmt.Fprintf(stderr, "casework rules profile: want \"show ID\"\n%s", usage)
+		return exitBad
+	}
+	p, code := lookup(db, fl, fl.files[0], stderr)
+	if code != exitOK {
+		return code
+	}
+	v := p.Latest()
+	if fl.asOfSet {
+		d, err := rules.ParseDate(fl.asOf)
+		if err != nil {
+			fmt.Fprintf(stderr, "--as-of: %q is not a date (want YYYY-MM-DD)\n", fl.asOf)
+			return exitBad
+		}
+		if v, ok = p.VersionAt(d); !ok {
+			fmt.Fprintf(stderr, "--as-of: %s is before profile %s took effect (%s)\n", d, p.ID, p.Versions[0].Effective)
+			return exitBad
+		}
+	}
+	if _, err := stdout.Write(v.File); err != nil {
 		fmt.Fprintf(stderr, "casework rules: %v\n", err)
 		return exitError
+	}
+	if top, problems := rules.ParseProfile(v.File); len(problems) == 0 && top.Latest().Effective != v.Effective {
+		// A built-in file's earlier version is a block of the file.
+		fmt.Fprintf(stderr, "casework rules: the version in force then is the file's [[earlier]] block effective %s\n", v.Effective)
 	}
 	return exitOK
 }
