@@ -43,8 +43,9 @@ func personnelChainSQL(worker, viewer, date string) string {
 	return `(` + worker + ` <> ` + viewer + ` AND ` + reach(worker, viewer, date) + `)`
 }
 
-// personnelFileOn is what the profile in force on the day held asks for the
-// personnel file (nil: nothing).
+// personnelFileOn is what the profile version in force on the day held asks
+// for the personnel file (nil: nothing), an uploaded version as well as a
+// built-in one.
 func personnelFileOn(ctx context.Context, tx pgx.Tx, held time.Time) (*rules.PersonnelFile, error) {
 	var profile string
 	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1), $2)`,
@@ -52,7 +53,11 @@ func personnelFileOn(ctx context.Context, tx pgx.Tx, held time.Time) (*rules.Per
 	if err != nil {
 		return nil, err
 	}
-	return rules.PersonnelFileOf(profile, rules.DateOf(held.Year(), int(held.Month()), held.Day())), nil
+	v, err := versionOn(ctx, tx, profile, dateOf(held))
+	if err != nil {
+		return nil, err
+	}
+	return v.PersonnelFile, nil
 }
 
 // savePersonnel writes a draft's personnel part, inside saveDraft's

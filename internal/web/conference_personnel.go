@@ -20,12 +20,17 @@ import (
 // the record to whom the store lets read it (docs/workspace.md, "Personnel
 // file").
 
-// personnelFileOf is what the profile in force on the day asks of a
-// record's personnel part; nil for a casework review or a profile that
-// asks for none.
+// personnelFileOf is what the profile version in force on the day held
+// (the record's, uploaded or built-in) asks of a record's personnel part;
+// nil for a casework review or a profile that asks for none. (A form that
+// moves the held-on date into another version's period is still read with
+// the record's version; the store's save checks against the new one.)
 func personnelFileOf(rec store.ConferenceRecord, held time.Time) *rules.PersonnelFile {
 	if rec.Kind != "supervision" {
 		return nil
+	}
+	if rec.Rules != nil {
+		return rec.Rules.PersonnelFile
 	}
 	return rules.PersonnelFileOf(rec.Profile, rules.DateOf(held.Year(), int(held.Month()), held.Day()))
 }
