@@ -108,7 +108,7 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 	// visit from 2026-12-01; the earlier versions keep their own rule.
 	for i, want := range []bool{false, false, true} {
 		r, ok := nj.Versions[i].Rule("closure.family_seen")
-		n := []int{16, 17, 23}[i] // 2016: the Safety Protection Plan conference; 2026: six visit rules
+		n := []int{16, 17, 25}[i] // 2016: the Safety Protection Plan conference; 2026: six visit rules, the emergent conference and the MVR review
 
 		if !ok || r.Counts.Each != want || len(nj.Versions[i].Rules) != n {
 			t.Errorf("nj-cpp version %s: closure.family_seen each = %v, want %v", nj.Versions[i].Effective, r.Counts.Each, want)
