@@ -218,7 +218,9 @@ func TestMVRReview(t *testing.T) {
 			f.MVRReviews = reviews
 		}
 	}
-	rv := func(worker, date string) MVRReview { return MVRReview{Worker: worker, Supervisor: "sup-1", Date: d(date)} }
+	rv := func(worker, date string) MVRReview {
+		return MVRReview{Worker: worker, Supervisor: "sup-1", Date: d(date)}
+	}
 	runPolicyTests(t, []policyTest{
 		{
 			name: "never reviewed, every visit made: overdue since one month after the first plan (never met without the record)",
