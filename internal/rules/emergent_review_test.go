@@ -127,9 +127,16 @@ func TestEmergentConference(t *testing.T) {
 			want:  &got{Due: "2025-11-03", State: "overdue"},
 		},
 		{
-			name: "before 2026-12-01 (earlier versions): not computed",
-			asOf: "2026-11-30", rule: "emergent.conference", subject: "cws-1",
-			facts: request("2026-11-30", false, ""),
+			name: "at every date: before 2026-12-01 (the 2016 version) the same reading",
+			asOf: "2026-11-23", rule: "emergent.conference", subject: "cws-1",
+			facts: request("2026-11-19", true, ""),
+			want:  &got{Due: "2026-11-20", State: "overdue"},
+		},
+		{
+			name: "at every date: the 2012 version too",
+			asOf: "2015-03-10", rule: "emergent.conference", subject: "cws-1",
+			facts: request("2015-03-10", false, ""),
+			want:  &got{Due: "2015-03-10", State: "open"},
 		},
 	})
 }
