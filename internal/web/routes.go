@@ -96,6 +96,7 @@ func (app *App) Router() chi.Router {
 			// supervisor over them; never a case page.
 			r.With(app.requireRole(access.Worker, access.Supervisor, access.CaseworkSupervisor)).Get("/workers/{workerID}/notes", app.performanceNotes)
 			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/notes", app.addPerformanceNote)
+			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/mvr-review", app.recordMVRReview)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Post("/requests/{requestID}/answer", app.answerRequest)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area/trends", app.trendsPage)
