@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/exchange"
 	"github.com/casework/casework/internal/rules"
 )
 
@@ -245,6 +246,47 @@ func (s *Store) SetClosingHour(ctx context.Context, hour int) error {
 	}
 	if _, err := s.pool.Exec(ctx, `UPDATE agency SET closing_hour = $1 WHERE closing_hour <> $1`, hour); err != nil {
 		return fmt.Errorf("SetClosingHour: %w", err)
+	}
+	return nil
+}
+
+// exportEmergentAndReviews writes the export's emergent requests (as the
+// facts as of the date read them) and every visit plan review on or before
+// it. The export holds every case, by number.
+func exportEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, fw *exchange.FactsWriter) error {
+	rows, err := queryEmergent(ctx, tx, `true`, on)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, r := range rows {
+		if r.caseID != nil {
+			ids = append(ids, *r.caseID)
+		}
+	}
+	crows, err := tx.Query(ctx, `SELECT id, case_number FROM cases WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	number := map[int64]string{}
+	var id int64
+	var n string
+	if _, err := pgx.ForEachRow(crows, []any{&id, &n}, func() error { number[id] = n; return nil }); err != nil {
+		return err
+	}
+	for _, q := range emergentFacts(rows, factID, func(id int64) (string, bool) { n, ok := number[id]; return n, ok }) {
+		if err := fw.Emergent(q); err != nil {
+			return err
+		}
+	}
+	reviews, err := mvrReviewFacts(ctx, tx, factID, `true`, on)
+	if err != nil {
+		return err
+	}
+	for _, r := range reviews {
+		if err := fw.MVRReview(r); err != nil {
+			return err
+		}
 	}
 	return nil
 }
