@@ -290,3 +290,68 @@ func exportEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, fact
 	}
 	return nil
 }
+
+// emergent checks the file's emergent requests: they are made and answered
+// in the app (what was asked, when and why is kept there, which the facts do
+// not carry), so an import adds none. A request the database already holds
+// (an export of this database read back) is unchanged; any other is a
+// problem naming it, so that nothing in the file is silently left out.
+func (im *factsImport) emergent(ctx context.Context) error {
+	if len(im.f.Emergent) == 0 {
+		return nil
+	}
+	ids := make([]string, len(im.f.Emergent))
+	for i, q := range im.f.Emergent {
+		ids[i] = q.ID
+	}
+	var known []string
+	rows, err := im.tx.Query(ctx, `SELECT 'e' || id FROM emergent_requests WHERE 'e' || id = ANY($1)`, ids)
+	if err != nil {
+		return err
+	}
+	if known, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, k := range known {
+		have[k] = true
+	}
+	count := im.rep.Count("emergent requests")
+	for i, q := range im.f.Emergent {
+		if have[q.ID] {
+			count.Unchanged++
+			continue
+		}
+		im.problem(fmt.Sprintf("emergent[%d].id", i), "no such request in this database: emergent requests are made and answered in the app, an import does not add them")
+	}
+	return nil
+}
+
+// mvrReviews adds the file's reviews of workers' visit plans not yet
+// recorded (a review of the same worker on the same day is the same), kept
+// for good like those recorded on the worker page.
+func (im *factsImport) mvrReviews(ctx context.Context) error {
+	if len(im.f.MVRReviews) == 0 {
+		return nil
+	}
+	n := len(im.f.MVRReviews)
+	workers, sups, days := make([]string, n), make([]string, n), make([]time.Time, n)
+	for i, r := range im.f.MVRReviews {
+		workers[i], sups[i], days[i] = r.Worker, r.Supervisor, dateTime(r.Date)
+	}
+	count := im.rep.Count("visit plan reviews")
+	tag, err := im.tx.Exec(ctx, `
+		INSERT INTO mvr_reviews (worker_id, reviewed_by, reviewed_on, note, recorded_at)
+		SELECT DISTINCT ON (w.person_id, r.day) w.person_id, s.person_id, r.day, $4, clock_timestamp()
+		FROM unnest($1::text[], $2::text[], $3::date[]) AS r(w, s, day)
+		JOIN f_staff w ON w.sid = r.w
+		JOIN f_staff s ON s.sid = r.s
+		WHERE NOT EXISTS (SELECT 1 FROM mvr_reviews x WHERE x.worker_id = w.person_id AND x.reviewed_on = r.day)
+		ORDER BY w.person_id, r.day`, workers, sups, days, "Imported from "+im.rep.File+".")
+	if err != nil {
+		return err
+	}
+	count.Created += int(tag.RowsAffected())
+	count.Unchanged += n - count.Created
+	return nil
+}
