@@ -19,3 +19,7 @@ CREATE TRIGGER emergent_requests_version_ins AFTER INSERT ON emergent_requests
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_by_emergent_request();
 CREATE TRIGGER emergent_requests_version_upd AFTER UPDATE ON emergent_requests
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_by_emergent_request();
+
+-- Each unit's facts read the requests its people made (and the asker's own
+-- list): by index, not a scan of every request.
+CREATE INDEX emergent_requests_by_idx ON emergent_requests (requested_by, requested_at);
