@@ -52,6 +52,11 @@ func serve(cfg config.Config) int {
 	if err := st.CheckLeastPrivilege(ctx); err != nil {
 		return fail("%v", err)
 	}
+	// The closing hour is kept with the agency: every facts loader (pages,
+	// exports, the state-wide run) reads it from there.
+	if err := st.SetClosingHour(ctx, cfg.ClosingHour); err != nil {
+		return fail("%v", err)
+	}
 	tz, err := st.AgencyTimeZone(ctx)
 	if err != nil {
 		return fail("reading the agency's time zone (is the database migrated and seeded?): %v", err)

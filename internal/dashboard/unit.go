@@ -35,6 +35,9 @@ type Row struct {
 	// NextConference is the worker's supervision.worker obligation; nil when
 	// the worker owes none (no assigned open case).
 	NextConference *rules.Obligation
+	// VisitReview is the supervisor's monthly review of the worker's visit
+	// plans (a rule tagged visit_review); nil when none is owed.
+	VisitReview *rules.Obligation
 	// Coverage is how much of the caseload has been discussed this month.
 	Coverage rules.MonthCoverage
 	// Undiscussed: caseload cases not yet discussed this month.
@@ -122,6 +125,10 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 			if u.Is(o, rules.TagWorkerConference) {
 				o := o
 				r.NextConference = &o
+			}
+			if u.Is(o, rules.TagVisitReview) {
+				o := o
+				r.VisitReview = &o
 			}
 			if o.State == rules.StateOverdue {
 				r.Overdue++

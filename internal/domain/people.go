@@ -29,3 +29,10 @@ type PendingContact struct {
 	Kind       string    `db:"kind"`
 	On         time.Time `db:"occurred_on"`
 }
+
+// MVRReview is one recorded review of a worker's visit plans.
+type MVRReview struct {
+	ReviewedOn time.Time
+	By         string
+	Note       string
+}

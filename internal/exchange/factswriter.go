@@ -24,7 +24,12 @@ type FactsWriter struct {
 	err     error
 }
 
-var sections = [...]string{"staff", "cases", "conferences", "events"}
+var sections = [...]string{"staff", "cases", "conferences", "events", "emergent", "mvr_reviews"}
+
+// requiredSections are written even when empty; the others (this app's
+// additions: emergent requests, visit plan reviews) only once one of their
+// elements is written, or a later section is.
+const requiredSections = 4
 
 // NewFactsWriter starts writing facts to w.
 func NewFactsWriter(w io.Writer) *FactsWriter {
@@ -192,6 +197,34 @@ func (fw *FactsWriter) Event(e rules.Event) error {
 	return fw.write(o.end())
 }
 
+// Emergent writes one emergent request (after the events).
+func (fw *FactsWriter) Emergent(q rules.EmergentRequest) error {
+	b := fw.open(4)
+	o := object{b: b}
+	o.str("id", q.ID, true)
+	o.str("case", q.Case, false)
+	o.str("requested_by", q.RequestedBy, false)
+	o.str("casework_supervisor", q.CaseworkSupervisor, true)
+	o.date("made", q.Made)
+	if q.AfterClosing {
+		o.key("after_closing")
+		o.b = append(o.b, "true"...)
+	}
+	o.date("held", q.Held)
+	return fw.write(o.end())
+}
+
+// MVRReview writes one review of a worker's visit plans (after the
+// emergent requests).
+func (fw *FactsWriter) MVRReview(r rules.MVRReview) error {
+	b := fw.open(5)
+	o := object{b: b}
+	o.str("worker", r.Worker, true)
+	o.str("supervisor", r.Supervisor, false)
+	o.date("date", r.Date)
+	return fw.write(o.end())
+}
+
 // Close ends the document (writing any empty sections) and flushes.
 func (fw *FactsWriter) Close() error {
 	if fw.err != nil {
@@ -201,7 +234,7 @@ func (fw *FactsWriter) Close() error {
 		return fw.fail(errors.New("FactsWriter: Header not written"))
 	}
 	b := fw.buf[:0]
-	for fw.section < len(sections)-1 {
+	for fw.section < requiredSections-1 {
 		if fw.n > 0 {
 			b = append(b, "\n  "...)
 		}

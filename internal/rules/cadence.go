@@ -30,6 +30,7 @@ var cadenceKinds = []cadenceSpec{
 	{kind: CalendarMonth, subjects: []Subject{SubjectCase, SubjectWorker, SubjectSupervisor}, court: true},
 	{kind: YearlyCount, subjects: []Subject{SubjectWorker}, count: true},
 	{kind: MonthlyCount, subjects: []Subject{SubjectCase}, countOf: true},
+	{kind: SameBusinessDay, subjects: []Subject{SubjectCaseworkSupervisor}},
 }
 
 // mvrKinds are the visit kinds of a minimum visitation requirement.
@@ -47,8 +48,12 @@ func CadenceKinds() []string {
 // anchorsOf returns the anchors a subject's rules may count from.
 func anchorsOf(subj Subject) []string {
 	switch subj {
-	case SubjectWorker, SubjectSupervisor:
+	case SubjectWorker:
+		return []string{string(AnchorSince), string(AnchorMVRSet)}
+	case SubjectSupervisor:
 		return []string{string(AnchorSince)}
+	case SubjectCaseworkSupervisor:
+		return []string{string(AnchorRequest)}
 	case SubjectConference:
 		return []string{string(AnchorConference)}
 	}
@@ -174,6 +179,12 @@ const (
 	// TagSafetyPlan: conferences owed while a Safety Protection Plan is
 	// in force (the agenda's deadlines).
 	TagSafetyPlan
+	// TagEmergent: emergent conference requests owed by a casework
+	// supervisor (the area dashboard's queue).
+	TagEmergent
+	// TagVisitReview: the supervisor's monthly review of each worker's
+	// visit plans (the unit dashboard and the worker page).
+	TagVisitReview
 )
 
 var tagNames = []struct {
@@ -193,6 +204,8 @@ var tagNames = []struct {
 	{"closure", TagClosure},
 	{"documentation", TagDocumentation},
 	{"safety_plan", TagSafetyPlan},
+	{"emergent", TagEmergent},
+	{"visit_review", TagVisitReview},
 }
 
 // TagNames returns the tags' names.

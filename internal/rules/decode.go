@@ -134,6 +134,28 @@ func Decode(data []byte) (Facts, []FieldError) {
 			Date: d.date(p+".date", o["date"]),
 		})
 	}
+	for i, r := range d.array("emergent", top["emergent"]) {
+		p := index("emergent", i)
+		o := d.object(p, r)
+		f.Emergent = append(f.Emergent, EmergentRequest{
+			ID:                 d.str(p+".id", o["id"]),
+			Case:               d.str(p+".case", o["case"]),
+			RequestedBy:        d.str(p+".requested_by", o["requested_by"]),
+			CaseworkSupervisor: d.str(p+".casework_supervisor", o["casework_supervisor"]),
+			Made:               d.date(p+".made", o["made"]),
+			AfterClosing:       d.boolean(p+".after_closing", o["after_closing"]),
+			Held:               d.date(p+".held", o["held"]),
+		})
+	}
+	for i, r := range d.array("mvr_reviews", top["mvr_reviews"]) {
+		p := index("mvr_reviews", i)
+		o := d.object(p, r)
+		f.MVRReviews = append(f.MVRReviews, MVRReview{
+			Worker:     d.str(p+".worker", o["worker"]),
+			Supervisor: d.str(p+".supervisor", o["supervisor"]),
+			Date:       d.date(p+".date", o["date"]),
+		})
+	}
 	errs := d.errs
 	// Validation problems about a field that could not be decoded would
 	// only repeat the decoding problem.
@@ -196,6 +218,18 @@ func (d *decoder) str(path string, raw json.RawMessage) string {
 		return ""
 	}
 	return s
+}
+
+// boolean reads true or false (absent or null: false).
+func (d *decoder) boolean(path string, raw json.RawMessage) bool {
+	switch string(raw) {
+	case "", "null", "false":
+		return false
+	case "true":
+		return true
+	}
+	d.add(path, "want true or false, got "+jsonType(raw))
+	return false
 }
 
 // count reads a number of visits a month: a whole number 0 to 31 (absent:
@@ -263,7 +297,7 @@ func quote(s string) string {
 
 var sectionRank = map[string]int{
 	"facts": 0, "as_of": 1, "profile": 2, "holidays": 3, "staff": 4,
-	"cases": 5, "conferences": 6, "events": 7,
+	"cases": 5, "conferences": 6, "events": 7, "emergent": 8, "mvr_reviews": 9,
 }
 
 // sortErrors orders problems by where they occur in the input: section,

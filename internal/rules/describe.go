@@ -18,8 +18,9 @@ var anchorWords = map[Anchor]string{
 	AnchorClosing:       "closing",
 	AnchorConference:    "the conference date",
 	AnchorSafetyPlan:    "safety_plan_start (of the Safety Protection Plan in force)",
-	AnchorMVRSet:        "the from of the first minimum visitation requirement",
+	AnchorMVRSet:        "the from of the first minimum visitation requirement (of a worker: the earliest of their assigned open cases')",
 	AnchorSiblingsApart: "the later of siblings_apart_start and placement_date (placed out of home apart from siblings)",
+	AnchorRequest:       "the day the request was made",
 }
 
 func (a Anchor) words() string {
@@ -41,6 +42,8 @@ func (r *Rule) Applies() string {
 		parts = append(parts, "each supervisor")
 	case SubjectConference:
 		return "each supervision conference dated within the 12 months up to as_of, and each older one whose notes are not shared"
+	case SubjectCaseworkSupervisor:
+		return "each emergent request made on or before as_of within the 12 months up to it, and each older one not yet held, owed by the casework supervisor it is made to"
 	}
 	s := r.Scope
 	add := func(flag Scope, w string) {
@@ -62,6 +65,7 @@ func (r *Rule) Applies() string {
 	add(ScopeGoalOther, "whose goal is not reunification (or not yet set)")
 	add(ScopeMVRSet, "with a minimum visitation requirement set (mvr from on or before as_of)")
 	add(ScopeSiblingsApart, "whose child has siblings placed apart (siblings_apart_start on or before as_of, siblings_apart_end after it or none)")
+	add(ScopeWithVisitPlans, "with an assigned open case under a minimum visitation requirement (mvr from on or before as_of)")
 	add(ScopeSafetyPlan, "under a Safety Protection Plan (safety_plan_start on or before as_of, safety_plan_end after it or none)")
 	return strings.Join(parts, ", ")
 }
@@ -74,6 +78,12 @@ func (c Counts) Describe(subject Subject) string {
 		return "the case's assigned date (met on assigned)"
 	case c.Shared:
 		return "the conference's shared date (met on shared)"
+	case c.Answered && c.Conference != "":
+		return "the day the request's answer records the conference held, or a " + c.Conference + " conference by the casework supervisor the request is made to listing its case, dated on or after the day it was made, whichever is earlier (and on or before as_of)"
+	case c.Answered:
+		return "the day the request's answer records the conference held (and on or before as_of)"
+	case c.MVRReview:
+		return "a review of the worker's visit plans recorded by the supervisor (mvr_reviews), any date (and on or before as_of)"
 	case c.Conference != "" && !c.Each:
 		b.WriteString("a " + c.Conference + " conference ")
 		switch subject {
@@ -150,6 +160,8 @@ func (c *Cadence) Describe() string {
 			s += "; when court_next is later than the last counting fact (or there is none), due no later than court_next - 1 day"
 		}
 		return s
+	case SameBusinessDay:
+		return "once: due " + c.Anchor.words() + " when it is a business day and the request was made before the closing hour, else the next business day"
 	case MonthlyCount:
 		return "monthly count: every calendar month, the " + c.CountOf + " visits the minimum visitation requirement in force on the month's first day sets; a month that ended short is overdue (due its last day) until a month is met"
 	case YearlyCount:

@@ -27,6 +27,10 @@ type Obligation struct {
 	Met     Date   `json:"met"`
 	Why     string `json:"why"`
 	Source  string `json:"source"`
+	// Request names the emergent request an obligation of a
+	// casework_supervisor rule is owed for (this app's addition; absent
+	// for every other rule).
+	Request string `json:"request,omitempty"`
 }
 
 // Options override the facts' own profile and as_of when set.
@@ -155,6 +159,7 @@ type ref struct {
 const (
 	refSupervision = uint8(len(eventKinds))     // case listed in / worker of a supervision conference
 	refReview      = uint8(len(eventKinds) + 1) // case listed in / supervisor of a casework_review
+	refMVRReview   = uint8(len(eventKinds) + 2) // worker's visit plans reviewed (facts mvr_reviews)
 )
 
 func eventKindIndex(k string) int {
@@ -208,6 +213,9 @@ func (c Counts) mask() uint16 {
 	}
 	if k, ok := conferenceRef(c.Conference); ok {
 		m |= 1 << k
+	}
+	if c.MVRReview {
+		m |= 1 << refMVRReview
 	}
 	return m
 }
@@ -304,6 +312,19 @@ func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 			x.staffOff[si+1]++
 		}
 	}
+	// The supervisor's reviews of a worker's visit plans, on the worker.
+	reviewStaff := make([]int32, len(f.MVRReviews))
+	for i := range f.MVRReviews {
+		rv := &f.MVRReviews[i]
+		reviewStaff[i] = -1
+		if rv.Date.IsZero() || rv.Date.After(asOf) {
+			continue
+		}
+		if si, ok := x.staffByID[rv.Worker]; ok {
+			reviewStaff[i] = si
+			x.staffOff[si+1]++
+		}
+	}
 	for i := 0; i < nc; i++ {
 		x.caseOff[i+1] += x.caseOff[i]
 	}
@@ -341,6 +362,12 @@ func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 		}
 		if si := confStaff[i]; si >= 0 {
 			x.staffRefs[sfill[si]] = r
+			sfill[si]++
+		}
+	}
+	for i, si := range reviewStaff {
+		if si >= 0 {
+			x.staffRefs[sfill[si]] = ref{n: f.MVRReviews[i].Date.n, k: refMVRReview}
 			sfill[si]++
 		}
 	}
@@ -640,6 +667,8 @@ const (
 	kindCase uint8 = iota
 	kindStaff
 	kindConference
+	kindEmergent // an emergent request (its subject: the casework supervisor)
+	kindCount
 )
 
 // emit records an obligation of the current rule and subject; its why is
@@ -676,6 +705,9 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 	}
 	e.recs = make([]rec, 0, len(f.Cases)*min(n, 8)+len(f.Staff)*2+16)
 	hasCases := make([]bool, len(f.Staff))
+	// plans: the earliest visit plan of each worker's assigned open cases
+	// under one (the anchor of a worker's mvr rules).
+	plans := make([]Date, len(f.Staff))
 	masks := make([]uint16, len(rules))
 	for i := range rules {
 		masks[i] = rules[i].Counts.mask()
@@ -689,6 +721,11 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		if ci.scope&ScopeAssigned != 0 {
 			if si, ok := x.staffByID[ci.c.Worker]; ok {
 				hasCases[si] = true
+				if ci.scope&ScopeMVRSet != 0 {
+					if from := ci.c.MVR[0].From; plans[si].IsZero() || from.Before(plans[si]) {
+						plans[si] = from
+					}
+				}
 			}
 		}
 		e.subj = int32(i)
@@ -707,6 +744,9 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		if hasCases[i] {
 			scope |= ScopeWithCases
 		}
+		if !plans[i].IsZero() {
+			scope |= ScopeWithVisitPlans
+		}
 		if !s.Since.IsZero() && !s.Since.After(e.asOf) {
 			scope |= ScopeInPost
 		}
@@ -719,7 +759,7 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 			e.ri = uint16(j)
 			switch {
 			case r.Subject == SubjectWorker && s.Role == RoleWorker:
-				e.workerRule(r, masks[j], s, x.staffRefsOf(i))
+				e.workerRule(r, masks[j], s, x.staffRefsOf(i), plans[i])
 			case r.Subject == SubjectSupervisor && s.Role == RoleSupervisor:
 				e.supervisorRule(r, masks[j], s, x.staffRefsOf(i))
 			}
@@ -730,6 +770,13 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		if rules[j].Subject == SubjectConference {
 			e.ri = uint16(j)
 			e.conferenceRule(&rules[j])
+		}
+	}
+	e.kind = kindEmergent
+	for j := range rules {
+		if rules[j].Subject == SubjectCaseworkSupervisor {
+			e.ri = uint16(j)
+			e.emergentRule(&rules[j])
 		}
 	}
 	return e.output(rules)
@@ -745,6 +792,8 @@ func (e *evaluator) rankSubjects(kind uint8) []uint32 {
 		n = len(f.Cases)
 	case kindStaff:
 		n = len(f.Staff)
+	case kindEmergent:
+		n = len(f.Emergent)
 	default:
 		n = len(f.Conferences)
 	}
@@ -753,7 +802,13 @@ func (e *evaluator) rankSubjects(kind uint8) []uint32 {
 		order[i] = int32(i)
 	}
 	id := func(i int32) string { return e.subjectID(&rec{kind: kind, subj: i}) }
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(id(a), id(b)) })
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := strings.Compare(id(a), id(b)); c != 0 || kind != kindEmergent {
+			return c
+		}
+		// Requests owed by the same casework supervisor: by request id.
+		return strings.Compare(f.Emergent[a].ID, f.Emergent[b].ID)
+	})
 	ranks := make([]uint32, n)
 	for r, i := range order {
 		ranks[i] = uint32(r)
@@ -768,6 +823,8 @@ func (e *evaluator) subjectID(r *rec) string {
 		return f.Cases[r.subj].ID
 	case kindStaff:
 		return f.Staff[r.subj].ID
+	case kindEmergent:
+		return f.Emergent[r.subj].CaseworkSupervisor
 	}
 	return f.Conferences[r.subj].ID
 }
@@ -784,7 +841,7 @@ func (e *evaluator) output(rules []Rule) []Obligation {
 		}
 	}
 	// Sort on one integer key: due date, rule rank, subject rank.
-	var subjRank [3][]uint32
+	var subjRank [kindCount][]uint32
 	for i := range e.recs {
 		r := &e.recs[i]
 		ranks := subjRank[r.kind]
@@ -811,6 +868,9 @@ func (e *evaluator) output(rules []Rule) []Obligation {
 			Rule: rule.ID, Subject: e.subjectID(r), Due: Date{n: r.due}, State: stateNames[r.state],
 			Last: Date{n: r.last}, Met: Date{n: r.met},
 			Why: whys[r.whyChunk][r.whyStart:r.whyEnd], Source: src,
+		}
+		if r.kind == kindEmergent {
+			out[i].Request = e.x.f.Emergent[r.subj].ID
 		}
 	}
 	return out
@@ -1113,7 +1173,7 @@ func (e *evaluator) monthlyCount(r *Rule, mask uint16, ci *caseInfo) {
 	e.emit(false, due, st, last, Date{})
 }
 
-func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
+func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref, plans Date) {
 	last := latest(refs, mask, Date{})
 	owed, cad, source := r.Owed, &r.Due, r.Source
 	exp := s.ExperienceStart
@@ -1130,6 +1190,9 @@ func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 		return
 	}
 	a := s.Since
+	if cad.Anchor == AnchorMVRSet {
+		a = plans
+	}
 	if a.IsZero() && last.IsZero() {
 		return
 	}
@@ -1146,6 +1209,9 @@ func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 		return
 	}
 	switch {
+	case cad.Anchor == AnchorMVRSet:
+		e.w("Cases under a visit plan (MVR) since ")
+		e.wd(plans)
 	case firstYear:
 		e.w("New worker (under one year since ")
 		e.wd(exp)
@@ -1163,12 +1229,16 @@ func (e *evaluator) workerRule(r *Rule, mask uint16, s *Staff, refs []ref) {
 	e.w(": ")
 	e.w(owed)
 	e.w("; ")
-	if last.IsZero() {
+	switch {
+	case last.IsZero() && cad.Anchor == AnchorMVRSet:
+		e.w("not yet ")
+		e.w(r.Done)
+	case last.IsZero():
 		e.w("none ")
 		e.w(r.Done)
 		e.w(" since taking the post on ")
 		e.wd(s.Since)
-	} else {
+	default:
 		e.w("last ")
 		e.w(r.Done)
 		e.w(" ")

@@ -83,6 +83,12 @@ type Facts struct {
 	Cases       []Case       `json:"cases"`
 	Conferences []Conference `json:"conferences"`
 	Events      []Event      `json:"events"`
+	// Emergent lists the emergent conference requests (this app's
+	// addition): each owed by a casework supervisor at once.
+	Emergent []EmergentRequest `json:"emergent,omitempty"`
+	// MVRReviews lists the supervisor's monthly reviews of each worker's
+	// visit plans (MVR compliance; this app's addition).
+	MVRReviews []MVRReview `json:"mvr_reviews,omitempty"`
 	// Policy, when set, is the profile named by Profile with the versions
 	// the agency uploaded (the store sets it; see Profile.WithVersions);
 	// nil: the built-in profile. Not part of the contract's JSON.
@@ -176,6 +182,35 @@ type Event struct {
 	Case string `json:"case"`
 	Kind string `json:"kind"`
 	Date Date   `json:"date"`
+}
+
+// EmergentRequest is a request to conference at once with a casework
+// supervisor (seed 001, "Emergent Reasons to Conference with a Casework
+// Supervisor"): made on a day, by a supervisor (or a worker whose
+// supervisor is not available), owed by the casework supervisor named,
+// about a case when it names one. AfterClosing says it was made at or
+// after the agency's closing hour (then due the next business day). Held
+// is the day the conference was held as recorded with an answer (zero:
+// not recorded); a casework review by that casework supervisor listing the
+// case, dated on or after Made, also holds it.
+type EmergentRequest struct {
+	ID                 string `json:"id"`
+	Case               string `json:"case,omitempty"`
+	RequestedBy        string `json:"requested_by,omitempty"`
+	CaseworkSupervisor string `json:"casework_supervisor"`
+	Made               Date   `json:"made"`
+	AfterClosing       bool   `json:"after_closing,omitempty"`
+	Held               Date   `json:"held"`
+}
+
+// MVRReview is a supervisor's review of a worker's visit plans (MVR
+// compliance, CP&P-III-C-5-500: "The Supervisor reviews MVR compliance for
+// each Worker on a monthly basis"), recorded on Date; it counts for the
+// calendar month of Date.
+type MVRReview struct {
+	Worker     string `json:"worker"`
+	Supervisor string `json:"supervisor,omitempty"`
+	Date       Date   `json:"date"`
 }
 
 // FieldError is one problem with the facts, naming the field by its path

@@ -14,6 +14,10 @@ const (
 	SubjectSupervisor Subject = "supervisor" // a staff member with role supervisor
 	SubjectCase       Subject = "case"
 	SubjectConference Subject = "conference" // a supervision conference
+	// SubjectCaseworkSupervisor: a staff member with role
+	// casework_supervisor, owing the emergent requests addressed to them
+	// (one obligation a request).
+	SubjectCaseworkSupervisor Subject = "casework_supervisor"
 )
 
 // Scope says which subjects owe a rule; every condition set must hold.
@@ -36,6 +40,7 @@ const (
 	ScopeGoalOther                           // case whose goal is not reunification, or not yet set
 	ScopeMVRSet                              // case with a minimum visitation requirement (mvr) from on or before as_of
 	ScopeSiblingsApart                       // case whose child has siblings placed apart on as_of (start on or before, end after or none)
+	ScopeWithVisitPlans                      // worker with an assigned open case under a visit plan (ScopeMVRSet)
 )
 
 // Anchor names the date a cadence counts from.
@@ -52,8 +57,9 @@ const (
 	AnchorClosing       Anchor = "closing"        // case closing (planned)
 	AnchorConference    Anchor = "conference"     // conference date
 	AnchorSafetyPlan    Anchor = "safety_plan"    // start of the case's Safety Protection Plan in force
-	AnchorMVRSet        Anchor = "mvr"            // from of the case's first minimum visitation requirement
+	AnchorMVRSet        Anchor = "mvr"            // from of the case's first minimum visitation requirement; of a worker: the earliest of their cases'
 	AnchorSiblingsApart Anchor = "siblings_apart" // the later of siblings_apart_start and placement_date (placed): placed out of home apart from siblings
+	AnchorRequest       Anchor = "request"        // the day an emergent request was made
 )
 
 // CadenceKind is how a due date is computed.
@@ -78,6 +84,10 @@ const (
 	// case's minimum visitation requirement sets for CountOf (see
 	// docs/rules.md, "Minimum visitation requirement").
 	MonthlyCount CadenceKind = "monthly_count"
+	// SameBusinessDay: a one-time obligation due the anchor's day when it
+	// is a business day and the request was made before closing, else the
+	// next business day (emergent requests).
+	SameBusinessDay CadenceKind = "same_business_day"
 )
 
 // Cadence says when a rule is due.
@@ -118,6 +128,13 @@ type Counts struct {
 	Assigned bool
 	// Shared: met on the conference's shared date (notes.shared).
 	Shared bool
+	// Answered: an emergent request is met on the day its recorded
+	// answer says the conference was held (and, with Conference, by a
+	// casework review of the case).
+	Answered bool
+	// MVRReview: met by the supervisor's reviews of the worker's visit
+	// plans (facts mvr_reviews).
+	MVRReview bool
 }
 
 // Variant replaces a rule's cadence for workers in their first year of

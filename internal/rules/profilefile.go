@@ -204,7 +204,7 @@ func ruleField(i int, id string) string {
 	return "rule[" + strconv.Itoa(i) + "]"
 }
 
-var subjectNames = []string{string(SubjectCase), string(SubjectWorker), string(SubjectSupervisor), string(SubjectConference)}
+var subjectNames = []string{string(SubjectCase), string(SubjectWorker), string(SubjectSupervisor), string(SubjectConference), string(SubjectCaseworkSupervisor)}
 
 // readRule reads one [[rule]] block.
 func readRule(t *ttable, i int, errs *[]ProfileError) Rule {
@@ -271,6 +271,7 @@ var scopeNames = []struct {
 	{"goal_other", ScopeGoalOther, []Subject{SubjectCase}},
 	{"mvr_set", ScopeMVRSet, []Subject{SubjectCase}},
 	{"siblings_apart", ScopeSiblingsApart, []Subject{SubjectCase}},
+	{"with_visit_plans", ScopeWithVisitPlans, []Subject{SubjectWorker}},
 }
 
 // ScopeNames returns the words of a scope, in the order of scopeNames.
@@ -333,14 +334,21 @@ func readCounts(f *fields, subj Subject) Counts {
 	if c.Each && len(c.Events)+min(len(c.Conference), 1) < 2 {
 		sf.fail(sf.line("each"), "each", "each = true needs two or more events (or events and a conference), every one of them required")
 	}
-	switch sf.oneOf("met_on", false, []string{"assigned", "shared"}) {
+	switch sf.oneOf("met_on", false, []string{"assigned", "shared", "answered", "mvr_review"}) {
 	case "assigned":
 		c.Assigned = true
 	case "shared":
 		c.Shared = true
+	case "answered":
+		c.Answered = true
+	case "mvr_review":
+		c.MVRReview = true
 	}
 	n := 0
-	for _, set := range []bool{c.Conference != "" && !(c.Each && subj == SubjectCase), len(c.Events) > 0, c.Assigned, c.Shared} {
+	// An emergent request is held by a casework review or by a recorded
+	// answer: conference and met_on = "answered" together are one.
+	conf := c.Conference != "" && !(c.Each && subj == SubjectCase) && !c.Answered
+	for _, set := range []bool{conf, len(c.Events) > 0, c.Assigned, c.Shared, c.Answered, c.MVRReview} {
 		if set {
 			n++
 		}
@@ -357,6 +365,14 @@ func readCounts(f *fields, subj Subject) Counts {
 		sf.fail(sf.t.line, "", "events and met_on = \"assigned\" satisfy case rules only")
 	case c.Shared && subj != SubjectConference && subj != "":
 		sf.fail(sf.t.line, "met_on", "met_on = \"shared\" satisfies conference rules only")
+	case c.Answered && subj != SubjectCaseworkSupervisor && subj != "":
+		sf.fail(sf.t.line, "met_on", "met_on = \"answered\" satisfies casework_supervisor rules only")
+	case c.MVRReview && subj != SubjectWorker && subj != "":
+		sf.fail(sf.t.line, "met_on", "met_on = \"mvr_review\" satisfies worker rules only")
+	case subj == SubjectCaseworkSupervisor && !c.Answered:
+		sf.fail(sf.t.line, "met_on", "a casework_supervisor rule is met on the answer: met_on = \"answered\"")
+	case c.Conference == KindSupervision && subj == SubjectCaseworkSupervisor:
+		sf.fail(sf.line("conference"), "conference", "a casework_supervisor rule counts casework_review conferences")
 	case c.Conference == KindSupervision && subj == SubjectSupervisor:
 		sf.fail(sf.line("conference"), "conference", "a supervisor's rule counts casework_review conferences")
 	case c.Conference == KindCaseworkReview && subj == SubjectWorker:

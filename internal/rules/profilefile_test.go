@@ -100,7 +100,7 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 		}
 	}
 	nj, _ := LookupProfile(DefaultProfile)
-	if len(nj.Versions) != 3 || nj.Versions[0].Effective != MustDate("2012-05-21") || len(nj.Versions[0].Rules) != 16 ||
+	if len(nj.Versions) != 3 || nj.Versions[0].Effective != MustDate("2012-05-21") || len(nj.Versions[0].Rules) != 17 ||
 		nj.Versions[2].Effective != MustDate("2026-12-01") {
 		t.Fatalf("nj-cpp versions: %d", len(nj.Versions))
 	}
@@ -108,7 +108,7 @@ func TestBuiltinFilesReadBack(t *testing.T) {
 	// visit from 2026-12-01; the earlier versions keep their own rule.
 	for i, want := range []bool{false, false, true} {
 		r, ok := nj.Versions[i].Rule("closure.family_seen")
-		n := []int{16, 17, 24}[i] // 2016: the Safety Protection Plan conference; 2026: seven visit rules
+		n := []int{17, 18, 26}[i] // the 16 core rules and the emergent conference (at every date); 2016: the Safety Protection Plan conference; 2026: seven visit rules and the MVR review
 
 		if !ok || r.Counts.Each != want || len(nj.Versions[i].Rules) != n {
 			t.Errorf("nj-cpp version %s: closure.family_seen each = %v, want %v", nj.Versions[i].Effective, r.Counts.Each, want)

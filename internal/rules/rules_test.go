@@ -1416,6 +1416,7 @@ func TestEveryRuleTested(t *testing.T) {
 		"nj-cpp closure.family_seen": true, "nj-cpp safety.weekly": true,
 		"nj-cpp mvr.child_monthly": true, "nj-cpp mvr.parents_monthly": true, "nj-cpp mvr.provider_monthly": true,
 		"nj-cpp visits.parent_child_weekly": true, "nj-cpp visits.sibling_weekly": true, "nj-cpp visits.parent_monthly": true, "nj-cpp visits.collateral_monthly": true,
+		"nj-cpp emergent.conference": true, "nj-cpp mvr.review_monthly": true,
 		"policy-46100 visits.child_monthly": true, "policy-46100 visits.parent_monthly": true, "policy-46100 visits.caregiver_monthly": true,
 		"tx-dfps supervision.yearly": true, "tx-dfps notes.shared": true,
 		"policy-46100 supervision.worker": true, "policy-46100 supervision.case": true,

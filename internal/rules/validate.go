@@ -214,5 +214,54 @@ func Validate(f Facts) []FieldError {
 			add(p+".date", "required")
 		}
 	}
+
+	requests := make(map[string]int, len(f.Emergent))
+	for i, q := range f.Emergent {
+		p := index("emergent", i)
+		if q.ID == "" {
+			add(p+".id", "required")
+		} else if j, dup := requests[q.ID]; dup {
+			add(p+".id", "duplicate id "+quote(q.ID)+" (also emergent["+strconv.Itoa(j)+"])")
+		} else {
+			requests[q.ID] = i
+		}
+		if q.CaseworkSupervisor == "" {
+			add(p+".casework_supervisor", "required (the casework supervisor the request is made to)")
+		} else {
+			ref(p+".casework_supervisor", q.CaseworkSupervisor, RoleCaseworkSupervisor)
+		}
+		if q.RequestedBy != "" {
+			if j, ok := staff[q.RequestedBy]; !ok {
+				add(p+".requested_by", "no staff member "+quote(q.RequestedBy))
+			} else if r := f.Staff[j].Role; r != RoleSupervisor && r != RoleWorker {
+				add(p+".requested_by", quote(q.RequestedBy)+" is a "+r+", not a supervisor or a worker")
+			}
+		}
+		if q.Case != "" {
+			if _, ok := cases[q.Case]; !ok {
+				add(p+".case", "no case "+quote(q.Case))
+			}
+		}
+		if q.Made.IsZero() {
+			add(p+".made", "required")
+		} else if !q.Held.IsZero() && q.Held.Before(q.Made) {
+			add(p+".held", q.Held.String()+" is before the day the request was made "+q.Made.String())
+		}
+	}
+
+	for i, r := range f.MVRReviews {
+		p := index("mvr_reviews", i)
+		if r.Worker == "" {
+			add(p+".worker", "required")
+		} else {
+			ref(p+".worker", r.Worker, RoleWorker)
+		}
+		if r.Supervisor != "" {
+			ref(p+".supervisor", r.Supervisor, RoleSupervisor)
+		}
+		if r.Date.IsZero() {
+			add(p+".date", "required")
+		}
+	}
 	return errs
 }

@@ -67,7 +67,7 @@ func TestUploadedVersion(t *testing.T) {
 	if strings.Join(changed, ",") != "Case assigned" {
 		t.Errorf("changed: %v", changed)
 	}
-	if len(changes) != 4+24 {
+	if len(changes) != 4+26 {
 		t.Errorf("%d lines", len(changes))
 	}
 	// Removing a rule and adding one show as such.
@@ -76,7 +76,7 @@ func TestUploadedVersion(t *testing.T) {
 	for _, c := range Compare(nj.Latest(), other.Latest()) {
 		kinds[c.Kind]++
 	}
-	if kinds[ChangeRemoved] != 21 || kinds[ChangeChanged] < 2 {
+	if kinds[ChangeRemoved] != 23 || kinds[ChangeChanged] < 2 {
 		t.Errorf("kinds: %v", kinds)
 	}
 }

@@ -108,6 +108,9 @@ func (s *Store) ExportFacts(ctx context.Context, v access.Viewer, opt ExportOpti
 		if err := exportEvents(ctx, tx, fw, &n); err != nil {
 			return err
 		}
+		if err := exportEmergentAndReviews(ctx, tx, on, factID, fw); err != nil {
+			return err
+		}
 		if err := fw.Close(); err != nil {
 			return err
 		}

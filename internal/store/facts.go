@@ -321,6 +321,18 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 
+	// Emergent requests about these cases or made by these workers or their
+	// supervisors (facts_emergent.go); the people they name are staff.
+	emergent, err := queryEmergent(ctx, tx, `e.case_id = ANY($2) OR e.requested_by = ANY($3)
+		OR e.requested_by IN (SELECT s.supervisor_id FROM unit_members m CROSS JOIN LATERAL (`+supervisorOfUnitSQL("m.unit_id", "$1")+`) s
+		                      WHERE m.worker_id = ANY($3) AND m.during @> $1::date)`, on, caseIDs, workers)
+	if err != nil {
+		return f, ids, err
+	}
+	for _, r := range emergent {
+		staffNeeded[r.cws], staffNeeded[r.by] = true, true
+	}
+
 	// Staff: the workers, every supervisor and casework supervisor above them
 	// today, and everyone the conferences name; each with the post they hold
 	// on the date (or their last one).
@@ -384,6 +396,16 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	for _, c := range cases {
 		c.c.Worker = factID[c.worker]
 		f.Cases = append(f.Cases, c.c)
+	}
+	f.Emergent = emergentFacts(emergent, factID, func(id int64) (string, bool) {
+		if i, ok := caseIdx[id]; ok {
+			return cases[i].c.ID, true
+		}
+		return "", false
+	})
+	f.MVRReviews, err = mvrReviewFacts(ctx, tx, factID, `r.worker_id = ANY($2)`, on, workers)
+	if err != nil {
+		return f, ids, err
 	}
 	return f, ids, nil
 }

@@ -110,6 +110,11 @@ func checkFactsForDatabase(f *rules.Facts, rep *exchange.Report) {
 			rep.Problems.Add(exchange.Problem{Path: path, Msg: msg})
 		}
 	}
+	for i, r := range f.MVRReviews {
+		if r.Supervisor == "" {
+			add(fmt.Sprintf("mvr_reviews[%d].supervisor", i), "required to import a review (who reviewed the visit plans)")
+		}
+	}
 	for i, s := range f.Staff {
 		if !s.ExperienceStart.IsZero() && s.Role != rules.RoleWorker {
 			add(fmt.Sprintf("staff[%d].experience_start", i), "only a worker has an experience start in this database")
@@ -162,6 +167,7 @@ func (im *factsImport) run(ctx context.Context) error {
 	steps := []func(context.Context) error{
 		im.agency, im.stage, im.staff, im.supervisors, im.workers, im.cases,
 		im.assignments, im.risk, im.mvr, im.siblingsApart, im.conferences, im.events, im.profile,
+		im.emergent, im.mvrReviews,
 	}
 	for i, step := range steps {
 		if err := step(ctx); err != nil {

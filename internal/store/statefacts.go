@@ -121,6 +121,9 @@ func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, di
 	if err := agencyConferences(ctx, tx, on, factID, index, f, discussed); err != nil {
 		return nil, fmt.Errorf("conferences: %w", err)
 	}
+	if err := agencyEmergentAndReviews(ctx, tx, on, factID, index, f); err != nil {
+		return nil, err
+	}
 	return index, nil
 }
 

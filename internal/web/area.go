@@ -29,7 +29,12 @@ func (app *App) showArea(w http.ResponseWriter, r *http.Request, status int, ans
 		app.storeError(w, r, err)
 		return
 	}
-	a := views.AreaDashboard{Units: ar.Units, Cases: ar.Refs, Requests: app.emergentEntries(r, requests), Reasons: emergentReasons(),
+	obs, err := app.store.AreaEmergent(r.Context(), v, today)
+	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	a := views.AreaDashboard{Units: ar.Units, Cases: ar.Refs, Requests: app.emergentEntries(requests, obs), Reasons: emergentReasons(),
 		Month: today.Format("2006-01"), Answer: answer}
 	if r.URL.Query().Get("notice") == "answered" {
 		a.Notice = "Your answer is recorded."

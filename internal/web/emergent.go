@@ -10,12 +10,12 @@ import (
 	"github.com/casework/casework/web/views"
 )
 
-// emergentEntries gives each request its obligation (rules.EmergentDue): due
-// the business day it was made, or the next after the agency's closing hour;
-// its state today; and how long it has waited.
-func (app *App) emergentEntries(r *http.Request, reqs []store.EmergentRequest) []views.EmergentEntry {
-	cal := app.calendar(r)
-	today := dateOf(app.today())
+// emergentEntries gives each request its obligation as the rules engine
+// evaluated it (rule tagged emergent: due the business day it was made, or
+// the next after the agency's closing hour), its state today, and how long
+// it has waited. A request the evaluation does not list (held more than a
+// year ago) shows only the day it was held.
+func (app *App) emergentEntries(reqs []store.EmergentRequest, obs map[int64]rules.Obligation) []views.EmergentEntry {
 	now := app.now()
 	out := make([]views.EmergentEntry, len(reqs))
 	for i, q := range reqs {
@@ -25,15 +25,15 @@ func (app *App) emergentEntries(r *http.Request, reqs []store.EmergentRequest) [
 			q.AnsweredAt = &t
 		}
 		made := dateOf(q.RequestedAt)
-		e := views.EmergentEntry{EmergentRequest: q, Due: rules.EmergentDue(cal, made, q.RequestedAt.Hour(), app.closingHour)}
-		held := rules.Date{}
+		e := views.EmergentEntry{EmergentRequest: q}
+		if o, ok := obs[q.ID]; ok {
+			e.Due, e.State = o.Due, o.State
+		}
 		if q.HeldOn != nil {
-			held = dateOf(*q.HeldOn)
-			e.Age = "waited " + days(held.Sub(made))
+			e.Age = "waited " + days(dateOf(*q.HeldOn).Sub(made))
 		} else {
 			e.Age = "open " + age(now.Sub(q.RequestedAt))
 		}
-		e.State = rules.EmergentState(e.Due, held, today)
 		out[i] = e
 	}
 	return out
@@ -70,7 +70,11 @@ func (app *App) myEmergentRequests(r *http.Request) ([]views.EmergentEntry, erro
 	if err != nil {
 		return nil, err
 	}
-	return app.emergentEntries(r, reqs), nil
+	obs, err := app.store.MyEmergentObligations(r.Context(), v, app.today())
+	if err != nil {
+		return nil, err
+	}
+	return app.emergentEntries(reqs, obs), nil
 }
 
 // emergentReasons names each reason code for people.

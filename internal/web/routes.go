@@ -98,6 +98,7 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.Worker, access.Supervisor, access.CaseworkSupervisor)).Get("/workers/{workerID}/notes", app.performanceNotes)
 			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/notes", app.addPerformanceNote)
 			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/personnel/met", app.markPersonnelStepMet) // the worker's own supervisor
+			r.With(app.requireRole(access.Supervisor)).Post("/workers/{workerID}/mvr-review", app.recordMVRReview)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Post("/requests/{requestID}/answer", app.answerRequest)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area/trends", app.trendsPage)

@@ -187,7 +187,7 @@ func TestList(t *testing.T) {
 	if !cmp.Equal(ids, []string{"nj-cpp", "policy-46100", "tx-dfps"}) {
 		t.Errorf("profiles %v", ids)
 	}
-	if n := len(v.Profiles[0].Versions); n != 3 || len(v.Profiles[0].Versions[2].Rules) != 24 {
+	if n := len(v.Profiles[0].Versions); n != 3 || len(v.Profiles[0].Versions[2].Rules) != 26 {
 		t.Errorf("nj-cpp: %d versions", n)
 	}
 	code, out, _ = run("", "list", "--profile", "tx-dfps")

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS mvr_reviews;
+DROP FUNCTION IF EXISTS bump_by_mvr_review();
