@@ -58,6 +58,7 @@ var matrix = map[string]reach{
 	"POST /workers/{workerID}/contacts/approve": {roles: []access.Role{access.Supervisor}},
 	"GET /workers/{workerID}/notes":             {roles: []access.Role{access.Worker, access.Supervisor, access.CaseworkSupervisor}},
 	"POST /workers/{workerID}/notes":            {roles: []access.Role{access.Supervisor}},
+	"POST /workers/{workerID}/mvr-review":       {roles: []access.Role{access.Supervisor}},
 
 	"GET /workers/{workerID}/conferences/new": {roles: []access.Role{access.Supervisor}},
 	"POST /workers/{workerID}/conferences":    {roles: []access.Role{access.Supervisor}},
