@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/conference"
 	"github.com/casework/casework/internal/domain"
 	"github.com/casework/casework/internal/fault"
 	"github.com/casework/casework/internal/rules"
@@ -46,13 +47,13 @@ type discussion struct {
 }
 
 // conferenceReachSQL: who may read conference $1 as viewer $2 on date $3.
-// Its supervisor or casework supervisor; the casework supervisor over its
-// supervisor; the worker's current supervisor and casework supervisor (the
-// history follows the worker); the worker, once it is shared with them.
+// Its author and its recipient as the lifecycle lets them read it (the
+// author always, the worker or the reviewed supervisor once it is shared
+// with them); the casework supervisor over its supervisor; the worker's
+// current supervisor and casework supervisor (the history follows the
+// worker).
 var conferenceReachSQL = `(
-    (k.kind = 'supervision' AND k.supervisor_id = $2) OR k.casework_supervisor_id = $2
-    OR (k.worker_id = $2 AND k.status IN ('shared', 'acknowledged'))
-    OR (k.kind = 'casework_review' AND k.supervisor_id = $2 AND k.status IN ('shared', 'acknowledged'))
+    ` + maySQL(conference.Read, "k.", "$2") + `
     OR EXISTS (SELECT 1 FROM supervisor_reports r WHERE r.supervisor_id = k.supervisor_id
                AND r.casework_supervisor_id = $2 AND r.during @> $3::date)
     OR (k.worker_id IS NOT NULL AND k.worker_id <> $2 AND ` + reach("k.worker_id", "$2", "$3") + `))`
@@ -460,7 +461,7 @@ func saveDraft(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64, versio
 		topics, _ := json.Marshal(nonEmpty(d.Topics))
 		err := tx.QueryRow(ctx, `
 			UPDATE conferences SET held_on = $4, topics = $5, version = version + 1, updated_at = now()
-			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
+			WHERE id = $1 AND version = $2 AND `+maySQL(conference.Edit, "", "$3")+`
 			RETURNING version, updated_at, coalesce(worker_id, 0), supervisor_id`, id, version, v.PersonID, d.HeldOn, topics).Scan(&res.Version, &res.UpdatedAt, &worker, &supervisor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return whyNotSaved(ctx, tx, v, id)
@@ -556,11 +557,11 @@ func whyNotSaved(ctx context.Context, tx pgx.Tx, v access.Viewer, id int64) erro
 	var version int
 	var updated time.Time
 	err := tx.QueryRow(ctx, `SELECT status, version, updated_at FROM conferences
-		WHERE id = $1 AND (supervisor_id = $2 AND kind = 'supervision' OR casework_supervisor_id = $2)`, id, v.PersonID).Scan(&status, &version, &updated)
+		WHERE id = $1 AND `+partySQL(conference.Author, "", "$2"), id, v.PersonID).Scan(&status, &version, &updated)
 	if err != nil {
 		return notFound(err)
 	}
-	if status != "draft" {
+	if ok, _ := conference.Can(conference.Author, conference.Edit, conference.Status(status)); !ok {
 		return ErrSigned
 	}
 	return &ConflictError{Current: version, UpdatedAt: updated}
@@ -651,8 +652,7 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 		var blank []int64
 		rows, err := tx.Query(ctx, `
 			SELECT cc.case_id FROM conference_cases cc JOIN conferences k ON k.id = cc.conference_id
-			WHERE cc.conference_id = $1 AND NOT cc.discussed AND k.version = $3 AND k.status = 'draft'
-			  AND (k.supervisor_id = $2 AND k.kind = 'supervision' OR k.casework_supervisor_id = $2)
+			WHERE cc.conference_id = $1 AND NOT cc.discussed AND k.version = $3 AND `+maySQL(conference.Sign, "k.", "$2")+`
 			ORDER BY cc.position, cc.case_id`, id, v.PersonID, version)
 		if err != nil {
 			return err
@@ -665,10 +665,10 @@ func (s *Store) SignConference(ctx context.Context, v access.Viewer, id int64, v
 		}
 		var held time.Time
 		err = tx.QueryRow(ctx, `
-			UPDATE conferences SET status = 'signed', signed_at = $6, signed_by = $3, version = version + 1, updated_at = now(),
+			UPDATE conferences SET status = $7, signed_at = $6, signed_by = $3, version = version + 1, updated_at = now(),
 			       floor_caseload = $4, floor_minimum = $5
-			WHERE id = $1 AND version = $2 AND status = 'draft' AND (supervisor_id = $3 AND kind = 'supervision' OR casework_supervisor_id = $3)
-			RETURNING held_on`, id, version, v.PersonID, floorCaseload(floor), floorMinimum(floor), at).Scan(&held)
+			WHERE id = $1 AND version = $2 AND `+maySQL(conference.Sign, "", "$3")+`
+			RETURNING held_on`, id, version, v.PersonID, floorCaseload(floor), floorMinimum(floor), at, string(movesTo(conference.Sign))).Scan(&held)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return whyNotSaved(ctx, tx, v, id)
 		}
@@ -746,31 +746,31 @@ func (e *BlankError) Unwrap() error { return ErrInvalid }
 // its supervisor. A clock a moment behind the one that signed (another
 // instance's) shares it when it was signed, never before.
 func (s *Store) ShareConference(ctx context.Context, v access.Viewer, id int64, at time.Time) error {
-	return s.lifecycle(ctx, v, id, at, "shared",
-		`status = 'signed' AND ((kind = 'supervision' AND supervisor_id = $2) OR (kind = 'casework_review' AND casework_supervisor_id = $2))`,
-		`status = 'shared', shared_at = greatest($3, signed_at), shared_by = $2`)
+	return s.lifecycle(ctx, v, id, at, conference.Share, `shared_at = greatest($3, signed_at), shared_by = $2`)
 }
 
 // AcknowledgeConference records that the person it was shared with read it,
 // at the moment given (the app's clock; never before it was shared).
 func (s *Store) AcknowledgeConference(ctx context.Context, v access.Viewer, id int64, at time.Time) error {
-	return s.lifecycle(ctx, v, id, at, "acknowledged",
-		`status = 'shared' AND ((kind = 'supervision' AND worker_id = $2) OR (kind = 'casework_review' AND supervisor_id = $2))`,
-		`status = 'acknowledged', acknowledged_at = greatest($3, shared_at), acknowledged_by = $2`)
+	return s.lifecycle(ctx, v, id, at, conference.Acknowledge, `acknowledged_at = greatest($3, shared_at), acknowledged_by = $2`)
 }
 
-// lifecycle moves a record one step: set, where the record ($1) is at the
-// step before and the viewer ($2) is the one who takes it, at the moment $3.
-func (s *Store) lifecycle(ctx context.Context, v access.Viewer, id int64, at time.Time, action, where, set string) error {
+// lifecycle takes a step of the lifecycle (internal/conference): where the
+// viewer ($2) may take it on the record ($1) in its state, the record moves
+// to the step's state and stamp sets when and by whom, at the moment $3.
+func (s *Store) lifecycle(ctx context.Context, v access.Viewer, id int64, at time.Time, step conference.Action, stamp string) error {
+	to := movesTo(step)
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE conferences SET `+set+`, updated_at = now() WHERE id = $1 AND `+where, id, v.PersonID, at)
+		tag, err := tx.Exec(ctx, `UPDATE conferences SET status = $4, `+stamp+`, updated_at = now() WHERE id = $1 AND `+maySQL(step, "", "$2"),
+			id, v.PersonID, at, string(to))
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() != 1 {
 			return ErrNotFound
 		}
-		if action == "shared" {
+		action := string(to) // the audit's word: "shared", "acknowledged"
+		if to == conference.Shared {
 			if err := enqueueShared(ctx, tx, id); err != nil {
 				return err
 			}
@@ -786,7 +786,7 @@ func (s *Store) AddAddendum(ctx context.Context, v access.Viewer, id int64, body
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO conference_addenda (conference_id, written_by, written_at, body)
 			SELECT id, $2, $4, $3 FROM conferences
-			WHERE id = $1 AND status <> 'draft' AND (supervisor_id = $2 AND kind = 'supervision' OR casework_supervisor_id = $2)`, id, v.PersonID, body, at)
+			WHERE id = $1 AND `+maySQL(conference.Addendum, "", "$2"), id, v.PersonID, body, at)
 		if err != nil {
 			return err
 		}

@@ -139,7 +139,7 @@ func runBy(v access.Viewer) string {
 
 // heldRefsSQL lists the people named by held conferences and by the
 // assignments the export writes.
-const heldRefsSQL = `
+var heldRefsSQL = `
 		SELECT unnest(ARRAY[k.supervisor_id, k.worker_id, k.casework_supervisor_id, k.invited_worker_id]) AS id
 		FROM conferences k WHERE k.status IN ` + heldStatuses + `
 		UNION

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/conference"
 	"github.com/casework/casework/internal/rules"
 )
 
@@ -33,8 +34,8 @@ const (
 
 // Only conferences whose record is signed count as held: a draft is a record
 // still being written, and may yet be discarded (docs/rules.md, "The app's
-// facts").
-const heldStatuses = `('signed', 'shared', 'acknowledged')`
+// facts"). The lifecycle (internal/conference) names them.
+var heldStatuses = statusList(conference.HeldStatuses())
 
 // UnitFacts loads the facts the rules engine needs for one unit on a date:
 // its workers, their supervisor and casework supervisor, the workers' open

@@ -62,23 +62,12 @@ func (app *App) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Addr, v.RequestID = origin(r).Addr, origin(r).RequestID
-	today := app.today()
-	f, ids, err := app.store.WorkerFacts(r.Context(), v, v.PersonID, today)
+	fd, err := app.ws.Feed(r.Context(), v, app.today())
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	steps, err := app.store.MyNextSteps(r.Context(), v, today)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	res, err := rules.Evaluate(f, rules.Options{})
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	events, cases := feedEvents(f, ids, res, factIDOf(ids, v.PersonID), steps)
+	events, cases := feedEvents(fd.Facts, fd.IDs, fd.Result, fd.FactID, fd.Steps)
 	if err := app.store.RecordCalendarRead(r.Context(), v, feed, cases); err != nil {
 		app.serverError(w, r, err)
 		return

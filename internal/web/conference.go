@@ -12,8 +12,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/casework/casework/internal/access"
+	"github.com/casework/casework/internal/conference"
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/workspace"
 	"github.com/casework/casework/web/views"
 )
 
@@ -33,65 +35,23 @@ func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	v, _ := viewerFrom(r.Context())
-	today := app.today()
-	ws, err := app.store.Worker(r.Context(), v, id, today)
-	if err == nil && ws.SupervisorID != v.PersonID {
-		err = store.ErrNotFound // only the worker's own supervisor logs their conferences
-	}
+	st, err := app.ws.ConferenceStart(r.Context(), v, id, app.today())
 	if err != nil {
 		app.storeError(w, r, err)
 		return
 	}
-	f, ids, err := app.store.WorkerFacts(r.Context(), v, id, today)
-	if err != nil {
-		app.storeError(w, r, err)
-		return
-	}
-	refs, err := app.store.WorkerCases(r.Context(), v, id, today)
-	if err != nil {
-		app.storeError(w, r, err)
-		return
-	}
-	factID := factIDOf(ids, id)
-	agenda, err := rules.ProposeAgenda(f, rules.Options{}, factID)
-	if err != nil {
-		app.serverError(w, r, err)
-		return
-	}
-	n := views.NewConference{Worker: ws, HeldOn: heldOn, Coverage: rules.Coverage(f, factID, f.AsOf),
-		FirstYear: agenda.FirstYear, Target: agenda.Target, Problems: problems, Chosen: chosen}
-	if n.Points, n.OpenSteps, err = app.carried(r, id); err != nil {
-		app.storeError(w, r, err)
-		return
-	}
-	proposed := map[string]bool{}
+	n := views.NewConference{Worker: st.Worker, HeldOn: heldOn, Coverage: st.Coverage, FirstYear: st.FirstYear, Target: st.Target,
+		Problems: problems, Chosen: chosen, Others: st.Others, Points: st.Points, OpenSteps: st.OpenSteps}
 	fill := chosen == nil
 	if fill {
 		n.Chosen = map[int64]bool{}
 	}
-	// Checked at first: every case whose discussion is overdue, at high
-	// risk or facing a deadline, then the next most urgent up to the
-	// engine's target (a quarter of the caseload in the first year); the
-	// rest of the proposal stays listed for the supervisor to add.
-	for i, it := range agenda.Items {
-		ref, ok := refs[it.Case]
-		if !ok {
-			continue
-		}
-		proposed[it.Case] = true
-		n.Agenda = append(n.Agenda, views.AgendaEntry{Case: ref, Priority: it.Priority, Reasons: it.Reasons})
-		if fill && (it.Priority <= rules.PriorityDeadline || i < agenda.Target) {
-			n.Chosen[ref.ID] = true
+	for _, it := range st.Agenda {
+		n.Agenda = append(n.Agenda, views.AgendaEntry{Case: it.Case, Priority: it.Priority, Reasons: it.Reasons})
+		if fill && it.Checked {
+			n.Chosen[it.Case.ID] = true
 		}
 	}
-	for number, ref := range refs {
-		if !proposed[number] {
-			n.Others = append(n.Others, ref)
-		}
-	}
-	sort.Slice(n.Others, func(i, j int) bool {
-		return n.Others[i].FamilyName+n.Others[i].Number < n.Others[j].FamilyName+n.Others[j].Number
-	})
 	app.render(w, r, status, views.NewConferencePage(app.chrome(r, "New conference", ""), n))
 }
 
@@ -99,21 +59,7 @@ func (app *App) showNewConference(w http.ResponseWriter, r *http.Request, status
 // own talking points and the open next steps of earlier conferences.
 func (app *App) carried(r *http.Request, workerID int64) ([]store.TalkingPoint, []store.OpenStep, error) {
 	v, _ := viewerFrom(r.Context())
-	points, err := app.store.TalkingPoints(r.Context(), v, workerID, app.today())
-	if err != nil {
-		return nil, nil, err
-	}
-	steps, err := app.store.OpenSteps(r.Context(), v, workerID, app.today())
-	return points, steps, err
-}
-
-func factIDOf(ids store.FactIDs, personID int64) string {
-	for fid, pid := range ids.People {
-		if pid == personID {
-			return fid
-		}
-	}
-	return ""
+	return app.ws.Carried(r.Context(), v, workerID, app.today())
 }
 
 // createConference opens the draft record with the chosen cases.
@@ -206,41 +152,36 @@ type addendumForm struct {
 }
 
 func (app *App) canEdit(v access.Viewer, rec store.ConferenceRecord) bool {
-	if rec.Status != "draft" {
-		return false
-	}
-	if rec.Kind == "supervision" {
-		return rec.SupervisorID == v.PersonID
-	}
-	return rec.CaseworkSupervisorID == v.PersonID
+	ok, _ := may(v, rec, conference.Edit)
+	return ok
 }
 
 func (app *App) renderRecord(w http.ResponseWriter, r *http.Request, status int, rec store.ConferenceRecord, add addendumForm) {
 	v, _ := viewerFrom(r.Context())
 	app.localize(&rec)
-	author := (rec.Kind == "supervision" && rec.SupervisorID == v.PersonID) || (rec.Kind == "casework_review" && rec.CaseworkSupervisorID == v.PersonID)
 	view := views.ConferenceView{
-		Record:         rec,
-		Checklist:      checklistOf(rec),
-		CanShare:       author && rec.Status == "signed",
-		CanAcknowledge: rec.Status == "shared" && ((rec.Kind == "supervision" && rec.WorkerID == v.PersonID) || (rec.Kind == "casework_review" && rec.SupervisorID == v.PersonID)),
-		CanAddendum:    author && rec.Status != "draft",
-		LateEntry:      app.lateEntry(rec),
-		AddendumText:   add.Body,
-		AddendumIssue:  add.Problem,
-		Personnel:      app.personnelRecord(r, rec),
+		Record:        rec,
+		Checklist:     checklistOf(rec),
+		LateEntry:     app.lateEntry(rec),
+		AddendumText:  add.Body,
+		AddendumIssue: add.Problem,
+		Held:          isHeld(rec),
+		Personnel:     app.personnelRecord(r, rec),
 	}
+	view.CanShare, _ = may(v, rec, conference.Share)
+	view.CanAcknowledge, _ = may(v, rec, conference.Acknowledge)
+	view.CanAddendum, _ = may(v, rec, conference.Addendum)
 	switch {
 	case rec.Floor != nil:
 		// Said on the record as checked when it was signed.
 		if n := len(discussedNumbers(rec)); n < rec.Floor.Minimum {
 			view.Floor = floorSentence(rec.Floor.Minimum, rec.Floor.Caseload, n)
 		}
-	case rec.Kind == "supervision" && rec.Status != "draft":
+	case rec.Kind == string(conference.Supervision) && isHeld(rec):
 		// Signed before the check was kept (migration 000043): the
 		// caseload as the facts know it today, as of the day held.
-		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today()); err == nil {
-			view.Floor = floorShort(facts, factIDOf(ids, rec.WorkerID), rec)
+		if c, err := app.floorCheck(r, rec); err == nil {
+			view.Floor = floorShort(c)
 		}
 	}
 	switch r.URL.Query().Get("notice") {
@@ -411,9 +352,9 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 			f.Cases[i].PendingContacts = pending[f.Cases[i].CaseID]
 		}
 		sort.Slice(f.AddChoices, func(i, j int) bool { return f.AddChoices[i].FamilyName < f.AddChoices[j].FamilyName })
-		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, today); err == nil {
-			f.Check = fmt.Sprintf("%d cases listed, %d written so far. ", len(f.Cases), len(numbers)) +
-				conferenceCheck(facts, factIDOf(ids, rec.WorkerID), rec.HeldOn, numbers)
+		k := rules.Conference{ID: "this-draft", Date: workspace.DateOf(rec.HeldOn), Cases: numbers}
+		if c, err := app.ws.CheckConference(r.Context(), v, rec.WorkerID, k, today); err == nil {
+			f.Check = fmt.Sprintf("%d cases listed, %d written so far. ", len(f.Cases), len(numbers)) + conferenceCheck(c)
 		}
 	}
 	title := "Conference with " + rec.WorkerName
@@ -426,8 +367,7 @@ func (app *App) renderEdit(w http.ResponseWriter, r *http.Request, status int, f
 // floorShort says, in a sentence, when a first-year worker's conference
 // discusses less than a quarter of the caseload (the policy's floor), counting
 // only the cases discussed; "" otherwise.
-func floorShort(f rules.Facts, worker string, rec store.ConferenceRecord) string {
-	c := floorCheck(f, worker, rec)
+func floorShort(c rules.ConferenceCheck) string {
 	if !c.FirstYear || c.Short == 0 {
 		return ""
 	}
@@ -439,11 +379,12 @@ func floorSentence(minimum, caseload, discussed int) string {
 		"(%d of %d cases); this one discusses %d.", minimum, caseload, discussed)
 }
 
-// floorCheck checks a record's discussed cases against the caseload on the
-// day it was held.
-func floorCheck(f rules.Facts, worker string, rec store.ConferenceRecord) rules.ConferenceCheck {
-	d := rules.DateOf(rec.HeldOn.Year(), int(rec.HeldOn.Month()), rec.HeldOn.Day())
-	return rules.CheckConference(f, rules.Conference{ID: "this-record", Kind: rules.KindSupervision, Date: d, Worker: worker, Cases: discussedNumbers(rec)})
+// floorCheck checks a record's discussed cases against the worker's
+// caseload on the day it was held.
+func (app *App) floorCheck(r *http.Request, rec store.ConferenceRecord) (rules.ConferenceCheck, error) {
+	v, _ := viewerFrom(r.Context())
+	k := rules.Conference{ID: "this-record", Date: workspace.DateOf(rec.HeldOn), Cases: discussedNumbers(rec)}
+	return app.ws.CheckConference(r.Context(), v, rec.WorkerID, k, app.today())
 }
 
 func discussedNumbers(rec store.ConferenceRecord) []string {
@@ -463,12 +404,10 @@ func (app *App) floorAtSigning(r *http.Request, rec store.ConferenceRecord) (*st
 	if rec.Kind != "supervision" {
 		return nil, nil
 	}
-	v, _ := viewerFrom(r.Context())
-	facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today())
+	c, err := app.floorCheck(r, rec)
 	if err != nil {
 		return nil, err
 	}
-	c := floorCheck(facts, factIDOf(ids, rec.WorkerID), rec)
 	if !c.FirstYear {
 		return nil, nil
 	}
@@ -493,9 +432,7 @@ func asSigned(rec store.ConferenceRecord, f views.ConferenceForm, d store.Draft)
 }
 
 // conferenceCheck says, in a sentence, whether the cases chosen are enough.
-func conferenceCheck(f rules.Facts, worker string, held time.Time, cases []string) string {
-	d := rules.DateOf(held.Year(), int(held.Month()), held.Day())
-	c := rules.CheckConference(f, rules.Conference{ID: "this-draft", Kind: rules.KindSupervision, Date: d, Worker: worker, Cases: cases})
+func conferenceCheck(c rules.ConferenceCheck) string {
 	s := fmt.Sprintf("This conference discusses %d of %d cases", c.Discussed, c.Caseload)
 	if c.Short > 0 {
 		s += fmt.Sprintf("; it should discuss at least %d (%d more)", c.Minimum, c.Short)
@@ -647,8 +584,8 @@ func (app *App) editableDraft(w http.ResponseWriter, r *http.Request) (store.Con
 		app.storeError(w, r, err)
 		return rec, false
 	}
-	if !app.canEdit(v, rec) {
-		if rec.Status != "draft" {
+	if ok, why := may(v, rec, conference.Edit); !ok {
+		if why == conference.Final {
 			app.storeError(w, r, store.ErrSigned)
 			return rec, false
 		}
@@ -803,11 +740,10 @@ func (app *App) showBlank(w http.ResponseWriter, r *http.Request, id int64) {
 
 // renderConfirmSign asks, without JavaScript, before a record becomes final.
 func (app *App) renderConfirmSign(w http.ResponseWriter, r *http.Request, rec store.ConferenceRecord) {
-	v, _ := viewerFrom(r.Context())
 	c := views.ConfirmSign{Record: rec}
 	if rec.Kind == "supervision" {
-		if facts, ids, err := app.store.WorkerFacts(r.Context(), v, rec.WorkerID, app.today()); err == nil {
-			c.Floor = floorShort(facts, factIDOf(ids, rec.WorkerID), rec)
+		if check, err := app.floorCheck(r, rec); err == nil {
+			c.Floor = floorShort(check)
 		}
 	}
 	app.render(w, r, http.StatusOK, views.ConfirmSignPage(app.chrome(r, "Sign the record", ""), c))
@@ -942,7 +878,7 @@ func (app *App) addendumFromForm(w http.ResponseWriter, r *http.Request) bool {
 	}
 	v, _ := viewerFrom(r.Context())
 	rec, err := app.store.Conference(r.Context(), v, id, app.today())
-	if err == nil && !((rec.Kind == "supervision" && rec.SupervisorID == v.PersonID) || rec.CaseworkSupervisorID == v.PersonID) {
+	if err == nil && partOf(v, rec) != conference.Author {
 		err = store.ErrNotFound // only the record's author adds addenda
 	}
 	if err != nil {
