@@ -763,11 +763,6 @@ func (e *evaluator) casesInParallel(rules []Rule, masks []uint16, hasCases []boo
 		wg.Go(func() { subs[p].caseRange(rules, masks, marks[p], lo, hi) })
 	}
 	wg.Wait()
-	total := 0
-	for _, sub := range subs {
-		total += len(sub.recs)
-	}
-	e.recs = slices.Grow(e.recs, total)
 	for p, sub := range subs {
 		base := uint16(len(e.chunks))
 		e.chunks = append(e.chunks, sub.chunks...)
