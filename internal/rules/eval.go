@@ -1,11 +1,9 @@
 package rules
 
 import (
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Obligation states.
@@ -673,7 +671,25 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		masks[i] = rules[i].Counts.mask()
 	}
 	e.kind = kindCase
-	e.casesInParallel(rules, masks, hasCases)
+	for i := range f.Cases {
+		ci := x.caseInfo(i)
+		if !ci.open {
+			continue
+		}
+		if ci.scope&ScopeAssigned != 0 {
+			if si, ok := x.staffByID[ci.c.Worker]; ok {
+				hasCases[si] = true
+			}
+		}
+		e.subj = int32(i)
+		for j := range rules {
+			r := &rules[j]
+			if r.Subject == SubjectCase && r.Scope&^ci.scope == 0 {
+				e.ri = uint16(j)
+				e.caseRule(r, masks[j], &ci)
+			}
+		}
+	}
 	e.kind = kindStaff
 	for i := range f.Staff {
 		s := &f.Staff[i]
@@ -707,74 +723,6 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		}
 	}
 	return e.output(rules)
-}
-
-// caseRange evaluates the case rules for cases lo..hi-1, marking in
-// hasCases the staff with an assigned case among them.
-func (e *evaluator) caseRange(rules []Rule, masks []uint16, hasCases []bool, lo, hi int) {
-	x := e.x
-	for i := lo; i < hi; i++ {
-		ci := x.caseInfo(i)
-		if !ci.open {
-			continue
-		}
-		if ci.scope&ScopeAssigned != 0 {
-			if si, ok := x.staffByID[ci.c.Worker]; ok {
-				hasCases[si] = true
-			}
-		}
-		e.subj = int32(i)
-		for j := range rules {
-			r := &rules[j]
-			if r.Subject == SubjectCase && r.Scope&^ci.scope == 0 {
-				e.ri = uint16(j)
-				e.caseRule(r, masks[j], &ci)
-			}
-		}
-	}
-}
-
-// parallelCases is the number of cases from which the case rules are
-// evaluated on several goroutines (a state's tens of thousands; a unit's
-// hundred is not worth a goroutine). A variable for the test that checks
-// both ways give the same obligations.
-var parallelCases = 20000
-
-// casesInParallel evaluates the case rules, for many cases on up to
-// GOMAXPROCS goroutines, each over a contiguous range of cases with an
-// evaluator of its own; their obligations are then appended in the cases'
-// order, so that the result is exactly the serial one's (the index is only
-// read, and the case rules touch nothing else shared).
-func (e *evaluator) casesInParallel(rules []Rule, masks []uint16, hasCases []bool) {
-	n := len(e.x.f.Cases)
-	parts := min(runtime.GOMAXPROCS(0), 4, n/max(parallelCases/2, 1))
-	if parts < 2 {
-		e.caseRange(rules, masks, hasCases, 0, n)
-		return
-	}
-	subs := make([]*evaluator, parts)
-	marks := make([][]bool, parts)
-	var wg sync.WaitGroup
-	for p := range parts {
-		subs[p] = &evaluator{x: e.x, p: e.p, v: e.v, asOf: e.asOf, kind: kindCase,
-			recs: make([]rec, 0, cap(e.recs)/parts)}
-		marks[p] = make([]bool, len(hasCases))
-		lo, hi := p*n/parts, (p+1)*n/parts
-		wg.Go(func() { subs[p].caseRange(rules, masks, marks[p], lo, hi) })
-	}
-	wg.Wait()
-	for p, sub := range subs {
-		base := uint16(len(e.chunks))
-		e.chunks = append(e.chunks, sub.chunks...)
-		for _, r := range sub.recs {
-			r.whyChunk += base
-			e.recs = append(e.recs, r)
-		}
-		for i, m := range marks[p] {
-			hasCases[i] = hasCases[i] || m
-		}
-	}
-	e.chunk = nil // the next obligation starts a chunk of its own, after theirs
 }
 
 // rankSubjects returns the rank of each subject of a kind in the order of
