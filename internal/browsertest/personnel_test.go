@@ -39,16 +39,12 @@ func TestTexasConferencePersonnelPartSavedAndSigned(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="create-conference"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="create-conference"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="personnel-part"]`)),
-		// Every case's topics answered; tx-dfps's "progress" topic marked
-		// "does not apply" (its field shares the progress rating's name).
+		// Every case's topics answered, tx-dfps's "progress" topic too (its
+		// field is not the case's progress rating).
 		chromedp.Evaluate[chromedp.Void](`(() => {
 			for (const d of document.querySelectorAll('details.case-section')) d.open = true;
 			for (const t of document.querySelectorAll('[data-testid="discussed-case"] textarea')) {
 				if (!t.name.endsWith('-notes')) t.value = 'Reviewed with the worker.';
-			}
-			for (const na of document.querySelectorAll('[data-testid="discussed-case"] input[name$="-progress-na"]')) {
-				na.checked = true;
-				document.getElementById(na.name.replace(/-na$/, '')).value = '';
 			}
 		})()`),
 		chromedp.SendKeys(chromedp.CSS(`#pf-notes`), "Supportive supervision: caseload stress discussed."),

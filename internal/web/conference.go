@@ -498,16 +498,20 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 			app.checkText(f.Problems, prefix+it.ID, fc.Items[it.ID])
 			fc.NotApplies[it.ID] = r.PostForm.Get(prefix+it.ID+"-na") != ""
 		}
-		fc.Progress = r.PostForm.Get(prefix + "progress")
+		// The case's own fields are named with a hyphen (case-progress),
+		// which no checklist key may hold (rules' keyPattern), so a
+		// profile's topic ("progress" in tx-dfps) never shares a name
+		// with them.
+		fc.Progress = r.PostForm.Get(prefix + "case-progress")
 		if fc.Progress != "" && !oneOf(fc.Progress, rules.ProgressRatings()) {
-			f.Problems[prefix+"progress"] = "Choose a rating from the list."
+			f.Problems[prefix+"case-progress"] = "Choose a rating from the list."
 		}
-		fc.RiskLevel = r.PostForm.Get(prefix + "risk")
+		fc.RiskLevel = r.PostForm.Get(prefix + "case-risk")
 		if fc.RiskLevel != "" && !oneOf(fc.RiskLevel, []string{"low", "moderate", "high", "very_high"}) {
-			f.Problems[prefix+"risk"] = "Choose a risk level from the list."
+			f.Problems[prefix+"case-risk"] = "Choose a risk level from the list."
 		}
-		fc.Notes = r.PostForm.Get(prefix + "notes")
-		app.checkText(f.Problems, prefix+"notes", fc.Notes)
+		fc.Notes = r.PostForm.Get(prefix + "case-notes")
+		app.checkText(f.Problems, prefix+"case-notes", fc.Notes)
 		f.Cases = append(f.Cases, fc)
 		d.Cases = append(d.Cases, store.DraftCase{CaseID: id, Items: fc.Items, NotApplies: fc.NotApplies, Progress: fc.Progress, Notes: fc.Notes, RiskLevel: fc.RiskLevel})
 	}

@@ -98,12 +98,12 @@ func TestConferenceFormRefusesTamperingAndKeepsWhatWasTyped(t *testing.T) {
 		t.Fatalf("another unit's case: %d", r.StatusCode)
 	}
 	f = form("1", case1, "Typed again.")
-	f.Set(fmt.Sprintf("c%d-progress", case1), "excellent")
+	f.Set(fmt.Sprintf("c%d-case-progress", case1), "excellent")
 	f.Set("step-desc", "Call the school")
 	f.Set("step-owner", "1") // the administrator
 	f.Set("step-due", "2026-12-01")
 	r, body = h.postBody(t, c, path, f)
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-progress-problem"`, case1)) ||
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-case-progress-problem"`, case1)) ||
 		!strings.Contains(body, `data-testid="step-0-problem"`) || !strings.Contains(body, "Call the school") {
 		t.Fatalf("bad rating and owner: %d", r.StatusCode)
 	}
@@ -194,7 +194,7 @@ func TestBlankRecordIsNotSigned(t *testing.T) {
 	// browser's dialog confirms it.
 	f = form("2", case1, "Safety plan holding.")
 	f.Add("case", fmt.Sprint(case2))
-	f.Set(fmt.Sprintf("c%d-notes", case2), "Typed beside a blank case.")
+	f.Set(fmt.Sprintf("c%d-case-notes", case2), "Typed beside a blank case.")
 	f.Set("op", "sign")
 	f.Set("confirmed", "yes")
 	r, body := h.postBody(t, c, path, f)
@@ -250,9 +250,9 @@ func TestOversizedAndEmptyFieldsKeepWhatWasTyped(t *testing.T) {
 	h := newHarness(t)
 	c, path, _, case1, _, _ := h.draftFixture(t)
 	f := form("1", case1, "Typed beside a long note.")
-	f.Set(fmt.Sprintf("c%d-notes", case1), strings.Repeat("n", 2<<20))
+	f.Set(fmt.Sprintf("c%d-case-notes", case1), strings.Repeat("n", 2<<20))
 	r, body := h.postBody(t, c, path, f)
-	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-notes-problem"`, case1)) ||
+	if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, fmt.Sprintf(`data-testid="c%d-case-notes-problem"`, case1)) ||
 		!strings.Contains(body, "Typed beside a long note.") {
 		t.Fatalf("a 2 MB note: %d; want the form with the message beside the note and the typed text", r.StatusCode)
 	}

@@ -30,12 +30,8 @@ func texasForm(version string, caseID int64, rating string) url.Values {
 	for _, it := range rules.Checklist("tx-dfps") {
 		v.Set(fmt.Sprintf("c%d-%s", caseID, it.ID), "Reviewed with the worker.")
 	}
-	// tx-dfps's topic "progress" shares its field name with the case's
-	// progress rating (c<case>-progress), so its text is read as a rating
-	// and refused: marked "does not apply" here (a defect of the
-	// conference form, reported, not of the personnel part).
-	v.Del(fmt.Sprintf("c%d-progress", caseID))
-	v.Set(fmt.Sprintf("c%d-progress-na", caseID), "1")
+	// tx-dfps's topic "progress" is written like every other (its field,
+	// c<case>-progress, is not the case's progress rating, c<case>-case-progress).
 	v.Set("pf-notes", "Supervisor's side: coaching continues (SUPNOTE-4411).")
 	v.Set("pf-objectives", "Enter each contact within a day (OBJ-2290).")
 	v.Set("pf-rating-timely_contacts", rating)
