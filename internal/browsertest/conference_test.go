@@ -129,7 +129,7 @@ func TestSupervisorLogsAConference(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitURL(t, ctx, "notice=shared")
-	if s := text(t, ctx, `[data-testid="status"]`); s != "shared" {
+	if s := text(t, ctx, `[data-testid="status"]`); s != "shared with the worker" {
 		t.Fatalf("status after sharing: %q", s)
 	}
 	checkAccessibility(t, ctx, "signed conference")

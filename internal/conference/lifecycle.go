@@ -41,6 +41,27 @@ func HeldStatuses() []Status { return []Status{Signed, Shared, Acknowledged} }
 // or later. A held record's content is final.
 func (s Status) Held() bool { return s == Signed || s == Shared || s == Acknowledged }
 
+// Words names a record's state for the people who read it, on the record
+// and in lists: "shared" says with whom (seed 000: with the worker; seed
+// 001: a casework review is shared with the supervisor). A name that is not
+// a state reads as itself, not as a state it might be taken for.
+func Words(k Kind, s Status) string {
+	switch s {
+	case Draft:
+		return "draft"
+	case Signed:
+		return "signed"
+	case Shared:
+		if k == CaseworkReview {
+			return "shared with the supervisor"
+		}
+		return "shared with the worker"
+	case Acknowledged:
+		return "acknowledged"
+	}
+	return string(s)
+}
+
 // order is the state's place in Statuses; -1 for a name that is not one.
 func (s Status) order() int {
 	for i, x := range Statuses() {

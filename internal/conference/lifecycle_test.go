@@ -138,3 +138,22 @@ func TestRelationOfEachKind(t *testing.T) {
 		t.Errorf("held statuses %v", HeldStatuses())
 	}
 }
+
+func TestWordsSayWithWhomARecordIsShared(t *testing.T) {
+	for _, c := range []struct {
+		k    Kind
+		s    Status
+		want string
+	}{
+		{Supervision, Draft, "draft"},
+		{Supervision, Signed, "signed"},
+		{Supervision, Shared, "shared with the worker"},
+		{CaseworkReview, Shared, "shared with the supervisor"},
+		{CaseworkReview, Acknowledged, "acknowledged"},
+		{Supervision, Status("archived"), "archived"},
+	} {
+		if got := Words(c.k, c.s); got != c.want {
+			t.Errorf("Words(%s, %s) = %q, want %q", c.k, c.s, got, c.want)
+		}
+	}
+}

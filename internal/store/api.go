@@ -174,7 +174,7 @@ func (s *Store) TokenConferences(ctx context.Context, v access.Viewer, tok APITo
 			                   WHERE us.supervisor_id = k.supervisor_id AND us.during @> k.held_on AND us.unit_id IN (SELECT id FROM su)) sup ON true
 			LEFT JOIN LATERAL (SELECT m.unit_id FROM unit_members m
 			                   WHERE m.worker_id = coalesce(k.worker_id, k.invited_worker_id) AND m.during @> k.held_on AND m.unit_id IN (SELECT id FROM su)) wm ON true
-			WHERE k.status <> 'draft' AND k.held_on BETWEEN $4 AND $5
+			WHERE k.status <> `+draftSQL+` AND k.held_on BETWEEN $4 AND $5
 			  AND coalesce(sup.unit_id, wm.unit_id) IS NOT NULL
 			  AND ($6::bigint = 0 OR coalesce(sup.unit_id, wm.unit_id) = $6)
 			  AND ($7::text = '' OR k.kind = $7)

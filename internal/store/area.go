@@ -84,7 +84,7 @@ func emergentSQL(where string) string {
 		CROSS JOIN LATERAL (SELECT coalesce(e.held_on, (e.answered_at AT TIME ZONE $1)::date) AS recorded) h
 		LEFT JOIN LATERAL (
 		    SELECT k.id, k.held_on FROM discussed_cases dc
-		    JOIN conferences k ON k.id = dc.conference_id AND k.kind = 'casework_review' AND k.status <> 'draft'
+		    JOIN conferences k ON k.id = dc.conference_id AND k.kind = 'casework_review' AND k.status <> ` + draftSQL + `
 		    WHERE dc.case_id = e.case_id AND k.casework_supervisor_id = e.casework_supervisor_id
 		      AND k.held_on >= (e.requested_at AT TIME ZONE $1)::date
 		    ORDER BY k.held_on, k.id LIMIT 1

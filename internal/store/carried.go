@@ -19,11 +19,11 @@ type TalkingPoint = domain.TalkingPoint
 
 // openPointsSQL: the worker's points not withdrawn and not taken up by a
 // conference since signed.
-const openPointsSQL = `
+var openPointsSQL = `
 	SELECT t.id, t.case_id, c.case_number, c.family_name, t.body, t.written_at
 	FROM talking_points t LEFT JOIN cases c ON c.id = t.case_id
 	WHERE t.worker_id = $1 AND t.withdrawn_at IS NULL
-	  AND (t.conference_id IS NULL OR EXISTS (SELECT 1 FROM conferences k WHERE k.id = t.conference_id AND k.status = 'draft'))
+	  AND (t.conference_id IS NULL OR EXISTS (SELECT 1 FROM conferences k WHERE k.id = t.conference_id AND k.status = ` + draftSQL + `))
 	  AND ` + "%s" + `
 	ORDER BY t.written_at, t.id LIMIT 50`
 
@@ -90,7 +90,7 @@ func (s *Store) OpenSteps(ctx context.Context, v access.Viewer, workerID int64, 
 		JOIN next_steps n ON n.conference_id = k.id AND n.done_on IS NULL
 		JOIN people p ON p.id = n.owner_id
 		LEFT JOIN cases c ON c.id = n.case_id
-		WHERE k.kind = 'supervision' AND k.worker_id = $1 AND k.status <> 'draft' AND `+reach("$1", "$2", "$3")+`
+		WHERE k.kind = 'supervision' AND k.worker_id = $1 AND k.status <> `+draftSQL+` AND `+reach("$1", "$2", "$3")+`
 		ORDER BY n.due_on, n.id LIMIT 100`, workerID, v.PersonID, on)
 	if err != nil {
 		return nil, fmt.Errorf("OpenSteps: %w", err)

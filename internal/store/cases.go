@@ -84,7 +84,7 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 		           CASE k.kind WHEN 'supervision' THEN 'Supervision conference' ELSE 'Casework review' END,
 		           k.status, k.id
 		    FROM discussed_cases cc JOIN conferences k ON k.id = cc.conference_id
-		    WHERE cc.case_id = $1 AND (NOT $4 OR (k.status IN ('shared', 'acknowledged') AND k.kind = 'supervision'))
+		    WHERE cc.case_id = $1 AND (NOT $4 OR (k.status IN `+recipientReadsSQL+` AND k.kind = 'supervision'))
 		    UNION ALL
 		    SELECT r.assessed_on, 'risk', 'Risk ' || replace(r.level, '_', ' '), '', NULL
 		    FROM risk_assessments r WHERE r.case_id = $1 AND r.assessed_on <= $3

@@ -70,11 +70,11 @@ func (s *Store) Compliance(ctx context.Context, v access.Viewer, today, from, to
 			    SELECT DISTINCT h.month, h.worker_id, h.case_id
 			    FROM held h
 			    JOIN discussed_cases cc ON cc.case_id = h.case_id
-			    JOIN conferences k ON k.id = cc.conference_id AND k.kind = 'supervision' AND k.status <> 'draft'
+			    JOIN conferences k ON k.id = cc.conference_id AND k.kind = 'supervision' AND k.status <> `+draftSQL+`
 			        AND k.worker_id = h.worker_id AND k.held_on >= h.month AND k.held_on < (h.month + interval '1 month')::date
 			)
 			SELECT mb.month, mb.unit_id, u.name AS unit_name, mb.worker_id, p.full_name AS worker_name,
-			       EXISTS (SELECT 1 FROM conferences k WHERE k.kind = 'supervision' AND k.status <> 'draft' AND k.worker_id = mb.worker_id
+			       EXISTS (SELECT 1 FROM conferences k WHERE k.kind = 'supervision' AND k.status <> `+draftSQL+` AND k.worker_id = mb.worker_id
 			               AND k.held_on >= mb.month AND k.held_on < mb.next) AS conferenced,
 			       (SELECT count(*) FROM held h WHERE h.month = mb.month AND h.worker_id = mb.worker_id)::int AS cases,
 			       (SELECT count(*) FROM discussed d WHERE d.month = mb.month AND d.worker_id = mb.worker_id)::int AS discussed
@@ -90,7 +90,7 @@ func (s *Store) Compliance(ctx context.Context, v access.Viewer, today, from, to
 			WITH units AS (`+complianceUnitsSQL+`)
 			SELECT date_trunc('month', r.assessed_on)::date AS month, um.unit_id, r.case_id, r.assessed_on,
 			       (SELECT min(k.held_on) FROM discussed_cases cc
-			        JOIN conferences k ON k.id = cc.conference_id AND k.kind = 'casework_review' AND k.status <> 'draft'
+			        JOIN conferences k ON k.id = cc.conference_id AND k.kind = 'casework_review' AND k.status <> `+draftSQL+`
 			        WHERE cc.case_id = r.case_id AND k.held_on >= r.assessed_on AND k.held_on <= $2) AS reported
 			FROM risk_assessments r
 			LEFT JOIN LATERAL (SELECT p.level FROM risk_assessments p WHERE p.case_id = r.case_id AND p.assessed_on < r.assessed_on

@@ -205,7 +205,7 @@ func (s *Store) StartConference(ctx context.Context, v access.Viewer, workerID i
 		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO conferences (kind, held_on, supervisor_id, worker_id, status, created_by, entered_at, updated_at)
-			VALUES ('supervision', $1, $2, $3, 'draft', $2, $4, $4) RETURNING id`, heldOn, v.PersonID, workerID, enteredAt).Scan(&id)
+			VALUES ('supervision', $1, $2, $3, `+draftSQL+`, $2, $4, $4) RETURNING id`, heldOn, v.PersonID, workerID, enteredAt).Scan(&id)
 		if err != nil {
 			return mapWriteError(err)
 		}
@@ -288,7 +288,7 @@ func (s *Store) StartReview(ctx context.Context, v access.Viewer, supervisorID i
 		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO conferences (kind, held_on, supervisor_id, casework_supervisor_id, status, created_by, entered_at, updated_at)
-			VALUES ('casework_review', $1, $2, $3, 'draft', $3, $4, $4) RETURNING id`, heldOn, supervisorID, v.PersonID, enteredAt).Scan(&id)
+			VALUES ('casework_review', $1, $2, $3, `+draftSQL+`, $3, $4, $4) RETURNING id`, heldOn, supervisorID, v.PersonID, enteredAt).Scan(&id)
 		if err != nil {
 			return mapWriteError(err)
 		}

@@ -200,9 +200,9 @@ func (s *Store) ConferencePersonnelPart(ctx context.Context, v access.Viewer, id
 			SELECT full_view, CASE WHEN full_view THEN cp.notes ELSE '' END, cp.objectives
 			FROM conferences k
 			JOIN conference_personnel cp ON cp.conference_id = k.id
-			CROSS JOIN LATERAL (SELECT (k.status = 'draft' AND k.supervisor_id = $2) OR `+personnelChainSQL("k.worker_id", "$2", "$3")+` AS full_view) fv
+			CROSS JOIN LATERAL (SELECT (k.status = `+draftSQL+` AND k.supervisor_id = $2) OR `+personnelChainSQL("k.worker_id", "$2", "$3")+` AS full_view) fv
 			WHERE k.id = $1 AND k.kind = 'supervision'
-			  AND (full_view OR (k.worker_id = $2 AND k.status IN ('shared', 'acknowledged')))`, id, v.PersonID, on).Scan(&p.Full, &p.Notes, &p.Objectives)
+			  AND (full_view OR (k.worker_id = $2 AND k.status IN `+recipientReadsSQL+`))`, id, v.PersonID, on).Scan(&p.Full, &p.Notes, &p.Objectives)
 		if err != nil {
 			return AuditEntry{}, notFound(err)
 		}

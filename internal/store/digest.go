@@ -244,9 +244,9 @@ func loadDigestRest(ctx context.Context, tx pgx.Tx, d *DigestArea, cws []int64, 
 	}
 	// The workers' records of the month and every draft (as UnitRecords).
 	rows, err = tx.Query(ctx, `
-			SELECT k.worker_id, k.held_on, k.entered_at, k.status <> 'draft'
+			SELECT k.worker_id, k.held_on, k.entered_at, k.status <> `+draftSQL+`
 			FROM conferences k
-			WHERE k.kind = 'supervision' AND k.worker_id = ANY($1) AND (k.held_on >= $2 OR k.status = 'draft')
+			WHERE k.kind = 'supervision' AND k.worker_id = ANY($1) AND (k.held_on >= $2 OR k.status = `+draftSQL+`)
 			ORDER BY k.worker_id, k.held_on`, workers, monthStart)
 	if err != nil {
 		return err
@@ -261,7 +261,7 @@ func loadDigestRest(ctx context.Context, tx pgx.Tx, d *DigestArea, cws []int64, 
 	// Records shared with the workers and not yet acknowledged.
 	rows, err = tx.Query(ctx, `
 			SELECT k.worker_id, k.id, k.held_on FROM conferences k
-			WHERE k.worker_id = ANY($1) AND k.status = 'shared' ORDER BY k.worker_id, k.shared_at, k.id`, workers)
+			WHERE k.worker_id = ANY($1) AND k.status = `+sharedSQL+` ORDER BY k.worker_id, k.shared_at, k.id`, workers)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func loadDigestRest(ctx context.Context, tx pgx.Tx, d *DigestArea, cws []int64, 
 	rows, err = tx.Query(ctx, `
 			SELECT n.owner_id, n.due_on, coalesce(c.case_number, '')
 			FROM next_steps n
-			JOIN conferences k ON k.id = n.conference_id AND k.status <> 'draft'
+			JOIN conferences k ON k.id = n.conference_id AND k.status <> `+draftSQL+`
 			LEFT JOIN cases c ON c.id = n.case_id AND EXISTS (
 			    SELECT 1 FROM case_assignments a WHERE a.case_id = c.id AND a.worker_id = n.owner_id AND a.during @> $2::date)
 			WHERE n.owner_id = ANY($1) AND n.done_on IS NULL AND n.due_on <= $3

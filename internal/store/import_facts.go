@@ -694,7 +694,7 @@ func (im *factsImport) conferences(ctx context.Context) error {
 		           CASE WHEN coalesce(k.worker_id, k.invited_worker_id) IS DISTINCT FROM f.worker_id THEN 'worker' END,
 		           CASE WHEN k.casework_supervisor_id IS DISTINCT FROM f.cws_id THEN 'casework_supervisor' END,
 		           CASE WHEN coalesce((SELECT array_agg(cc.case_id ORDER BY cc.position, cc.case_id) FROM conference_cases cc WHERE cc.conference_id = k.id), '{}') <> f.case_ids THEN 'cases' END,
-		           CASE WHEN k.shared_at IS NOT NULL AND f.shared IS NOT NULL AND `+sharedDate("k")+` <> f.shared THEN 'shared' END
+		           CASE WHEN k.shared_at IS NOT NULL AND f.shared IS NOT NULL AND `+sharedDate("k")+` <> f.shared THEN 'shared' END -- the field's name, not a state
 		       ], NULL),
 		       k.shared_at IS NULL AND f.shared IS NOT NULL
 		FROM f JOIN conferences k ON k.id = f.conference_id
@@ -729,7 +729,7 @@ func (im *factsImport) conferences(ctx context.Context) error {
 	// Shared since the last import.
 	if len(share) > 0 {
 		tag, err := tx.Exec(ctx, `
-			UPDATE conferences k SET status = CASE WHEN k.status = 'signed' THEN 'shared' ELSE k.status END,
+			UPDATE conferences k SET status = CASE WHEN k.status = `+signedSQL+` THEN `+sharedSQL+` ELSE k.status END,
 			       shared_at = greatest(k.signed_at, (f.shared + time '12:00') AT TIME ZONE $2),
 			       shared_by = coalesce(k.casework_supervisor_id, k.supervisor_id), updated_at = clock_timestamp()
 			FROM f_conf f WHERE f.conference_id = k.id AND f.idx = ANY($1)`, share, im.tz)
@@ -762,7 +762,7 @@ func (im *factsImport) conferences(ctx context.Context) error {
 		    SELECT f.kid, f.kind, f.held, sp.person_id,
 		           CASE WHEN f.kind = 'supervision' THEN wp.person_id END,
 		           CASE WHEN f.kind = 'casework_review' THEN wp.person_id END,
-		           cp.person_id, 'draft', coalesce(cp.person_id, sp.person_id), clock_timestamp(), clock_timestamp()
+		           cp.person_id, `+draftSQL+`, coalesce(cp.person_id, sp.person_id), clock_timestamp(), clock_timestamp()
 		    FROM f_conf f
 		    LEFT JOIN f_staff sp ON sp.sid = f.sup
 		    LEFT JOIN f_staff wp ON wp.sid = f.worker
@@ -786,7 +786,7 @@ func (im *factsImport) conferences(ctx context.Context) error {
 		return err
 	}
 	_, err = tx.Exec(ctx, `
-		UPDATE conferences k SET status = CASE WHEN f.shared IS NULL THEN 'signed' ELSE 'shared' END,
+		UPDATE conferences k SET status = CASE WHEN f.shared IS NULL THEN `+signedSQL+` ELSE `+sharedSQL+` END,
 		       signed_at = (f.held + time '12:00') AT TIME ZONE $1, signed_by = k.created_by,
 		       shared_at = (f.shared + time '12:00') AT TIME ZONE $1,
 		       shared_by = CASE WHEN f.shared IS NOT NULL THEN k.created_by END

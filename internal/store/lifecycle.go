@@ -19,11 +19,35 @@ var partyColumns = map[conference.Party]string{
 	conference.CaseworkSupervisorParty: "casework_supervisor_id",
 }
 
+// The lifecycle's states as the queries spell them, so that no query writes
+// a state's name itself (TestNoQuerySpellsAConferenceState keeps it so).
+var (
+	draftSQL  = statusWord(conference.Draft)
+	signedSQL = statusWord(conference.Signed)
+	sharedSQL = statusWord(conference.Shared)
+	// recipientReadsSQL: the states in which the person a record was held
+	// with reads it, ('shared', 'acknowledged').
+	recipientReadsSQL = statusList(readableBy(conference.Recipient))
+)
+
+// statusWord is a state as an SQL literal: 'draft'.
+func statusWord(s conference.Status) string { return "'" + string(s) + "'" }
+
+// readableBy lists the states in which the relation reads a record.
+func readableBy(r conference.Relation) []conference.Status {
+	for _, p := range conference.Permits(conference.Read) {
+		if p.By == r {
+			return p.In
+		}
+	}
+	return nil
+}
+
 // statusList is states as an SQL list: ('signed', 'shared').
 func statusList(ss []conference.Status) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
-		q[i] = "'" + string(s) + "'"
+		q[i] = statusWord(s)
 	}
 	return "(" + strings.Join(q, ", ") + ")"
 }

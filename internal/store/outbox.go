@@ -83,7 +83,7 @@ func enqueueShared(ctx context.Context, tx pgx.Tx, conferenceID int64) error {
 		                                    WHERE cc.conference_id = k.id), '[]'::jsonb)),
 		       now(), now()
 		FROM conferences k
-		WHERE k.id = $1 AND k.status = 'shared'
+		WHERE k.id = $1 AND k.status = `+sharedSQL+`
 		ON CONFLICT (idempotency_key) DO NOTHING`, conferenceID)
 	if err != nil {
 		return fmt.Errorf("enqueue shared record %d: %w", conferenceID, err)

@@ -23,7 +23,7 @@ func (s *Store) SharedWithMe(ctx context.Context, v access.Viewer) ([]Conference
 		       (SELECT count(*) FROM discussed_cases cc WHERE cc.conference_id = k.id) AS cases,
 		       k.entered_at, k.signed_at, k.shared_at, sp.full_name AS with_name
 		FROM conferences k JOIN people sp ON sp.id = k.supervisor_id
-		WHERE k.worker_id = $1 AND k.status = 'shared'
+		WHERE k.worker_id = $1 AND k.status = `+sharedSQL+`
 		ORDER BY k.shared_at, k.id LIMIT 100`, v.PersonID)
 	if err != nil {
 		return nil, fmt.Errorf("SharedWithMe: %w", err)
@@ -40,7 +40,7 @@ func (s *Store) MyNextSteps(ctx context.Context, v access.Viewer, on time.Time) 
 	rows, err := s.pool.Query(ctx, `
 		SELECT n.id, n.description, n.due_on, n.done_on, c.id AS case_id, c.family_name, k.held_on
 		FROM next_steps n
-		JOIN conferences k ON k.id = n.conference_id AND k.status <> 'draft'
+		JOIN conferences k ON k.id = n.conference_id AND k.status <> `+draftSQL+`
 		-- The case is named only while it is still the viewer's: a step about
 		-- a case since transferred stays theirs, the case does not.
 		LEFT JOIN cases c ON c.id = n.case_id AND EXISTS (
@@ -58,7 +58,7 @@ func (s *Store) MarkStepDone(ctx context.Context, v access.Viewer, stepID int64,
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `
 			UPDATE next_steps n SET done_on = $3 FROM conferences k
-			WHERE n.id = $1 AND n.owner_id = $2 AND n.done_on IS NULL AND k.id = n.conference_id AND k.status <> 'draft'`,
+			WHERE n.id = $1 AND n.owner_id = $2 AND n.done_on IS NULL AND k.id = n.conference_id AND k.status <> `+draftSQL+``,
 			stepID, v.PersonID, on)
 		if err != nil {
 			return err

@@ -120,7 +120,7 @@ func (s *Store) WorkerConferences(ctx context.Context, v access.Viewer, workerID
 		FROM conferences k
 		JOIN people sp ON sp.id = k.supervisor_id
 		WHERE k.kind = 'supervision' AND k.worker_id = $1 AND `+reach("$1", "$2", "$3")+`
-		  AND ($2 <> $1 OR k.status IN ('shared', 'acknowledged'))
+		  AND ($2 <> $1 OR k.status IN `+recipientReadsSQL+`)
 		ORDER BY k.held_on DESC, k.id DESC
 		LIMIT $4`, workerID, v.PersonID, on, limit)
 	if err != nil {
@@ -200,9 +200,9 @@ type RecordDates struct {
 // checked the reach.
 func readUnitRecords(ctx context.Context, tx pgx.Tx, unitID int64, on, since time.Time) ([]RecordDates, error) {
 	rows, err := tx.Query(ctx, `
-		SELECT k.worker_id, k.held_on, k.entered_at, k.status <> 'draft'
+		SELECT k.worker_id, k.held_on, k.entered_at, k.status <> `+draftSQL+`
 		FROM unit_members m JOIN conferences k ON k.worker_id = m.worker_id AND k.kind = 'supervision'
-		WHERE m.unit_id = $1 AND m.during @> $2::date AND (k.held_on >= $3 OR k.status = 'draft')
+		WHERE m.unit_id = $1 AND m.during @> $2::date AND (k.held_on >= $3 OR k.status = `+draftSQL+`)
 		ORDER BY k.worker_id, k.held_on`, unitID, on, since)
 	if err != nil {
 		return nil, err

@@ -276,7 +276,7 @@ func TestOversizedAndEmptyFieldsKeepWhatWasTyped(t *testing.T) {
 		t.Fatalf("share with an addendum typed: %d", r.StatusCode)
 	}
 	_, page := h.get(t, c, path)
-	if !strings.Contains(page, "Correction typed before sharing.") || !strings.Contains(page, `data-testid="status">shared`) {
+	if !strings.Contains(page, "Correction typed before sharing.") || !strings.Contains(page, `data-testid="status">shared with the worker`) {
 		t.Fatal("the addendum typed before sharing is not on the shared record")
 	}
 }
