@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
 
 	"github.com/casework/casework/internal/store"
 )
@@ -35,29 +34,3 @@ func (app *App) recordAdminViews(next http.Handler) http.Handler {
 	})
 }
 
-func (app *App) adminRoutes(r chi.Router) {
-	r.Get("/admin/people", app.peoplePage)
-	r.Get("/admin/people/new", app.newPersonPage)
-	r.Post("/admin/people", app.createPerson)
-	r.Get("/admin/people/{personID}", app.personPage)
-	r.Post("/admin/people/{personID}", app.updatePerson)
-	r.Post("/admin/people/{personID}/post", app.newPost)
-	r.Post("/admin/people/{personID}/active", app.setActive)
-	r.Post("/admin/people/{personID}/password", app.issuePassword)
-	r.Get("/admin/offices", app.officesPage)
-	r.Post("/admin/offices", app.saveOffice)
-	r.Post("/admin/offices/{officeID}", app.saveOffice)
-	r.Post("/admin/units", app.saveUnit)
-	r.Post("/admin/units/{adminUnitID}", app.saveUnit)
-	r.Post("/admin/units/{adminUnitID}/supervisor", app.unitSupervisor)
-	r.Get("/admin/cases", app.adminCasesPage)
-	r.Post("/admin/cases/reassign", app.reassignCases)
-	r.Get("/admin/policy", app.policyPage)
-	r.Post("/admin/policy", app.choosePolicy)
-	r.Post("/admin/policy/versions", app.uploadProfileVersion)
-	r.Get("/admin/import", app.importPage)
-	r.Post("/admin/import", app.importUpload)
-	r.Get("/admin/tokens", app.tokensPage)
-	r.Post("/admin/tokens", app.issueToken)
-	r.Post("/admin/tokens/{id}/revoke", app.revokeToken)
-}

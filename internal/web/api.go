@@ -12,32 +12,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 )
-
-// apiRoutes registers the read-only JSON API for integrations under /api/v1
-// (docs/api.md, docs/openapi.yaml). Every request carries a token
-// (Authorization: Bearer cwk_...) that an administrator issued for one scope:
-// an office, an area or a unit. It reads obligations and conference metadata,
-// never notes or anything of the personnel side.
-func (app *App) apiRoutes(r chi.Router) {
-	r.Use(middleware.Timeout(app.timeout))
-	r.Use(app.apiToken)
-	r.Get("/scope", app.apiScope)
-	r.Get("/obligations", app.apiObligations)
-	r.Get("/conferences", app.apiConferences)
-	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-		apiError(w, http.StatusNotFound, "not_found", "There is nothing at this address.", nil)
-	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		apiError(w, http.StatusMethodNotAllowed, "method_not_allowed", "The API is read-only: GET only.", nil)
-	})
-}
 
 type apiCtxKey int
 

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
 
 	"github.com/casework/casework/internal/notify"
 	"github.com/casework/casework/internal/store"
@@ -17,13 +16,6 @@ import (
 type mailSettings struct {
 	sending string // "" when no SMTP server is set: the outbox page previews
 	appURL  string
-}
-
-func (app *App) outboxRoutes(r chi.Router) {
-	r.Get("/admin/outbox", app.outboxPage)
-	r.Post("/admin/outbox/policy", app.saveNotificationPolicy)
-	r.Get("/admin/outbox/{messageID}", app.outboxMessage)
-	r.Get("/admin/outbox/{messageID}/html", app.outboxMessageHTML)
 }
 
 // settings are the kinds with the person's effective choice.

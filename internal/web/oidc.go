@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/sso"
@@ -46,15 +45,6 @@ const (
 )
 
 func init() { doneMessages["sso"] = "Saved." }
-
-// ssoRoutes adds the sign-in through the provider, when one is configured.
-func (app *App) ssoRoutes(r chi.Router) {
-	if app.sso == nil {
-		return
-	}
-	r.Get("/login/oidc", app.ssoStart)
-	r.Get("/login/oidc/callback", app.ssoCallback)
-}
 
 // loginView is what the sign-in page shows of single sign-on.
 func (app *App) loginView(r *http.Request) views.LoginForm {

@@ -135,3 +135,68 @@ func (app *App) Router() chi.Router {
 	})
 	return r
 }
+
+// The route groups the table above mounts, kept here so that every route
+// of the app is in this one file.
+
+func (app *App) adminRoutes(r chi.Router) {
+	r.Get("/admin/people", app.peoplePage)
+	r.Get("/admin/people/new", app.newPersonPage)
+	r.Post("/admin/people", app.createPerson)
+	r.Get("/admin/people/{personID}", app.personPage)
+	r.Post("/admin/people/{personID}", app.updatePerson)
+	r.Post("/admin/people/{personID}/post", app.newPost)
+	r.Post("/admin/people/{personID}/active", app.setActive)
+	r.Post("/admin/people/{personID}/password", app.issuePassword)
+	r.Get("/admin/offices", app.officesPage)
+	r.Post("/admin/offices", app.saveOffice)
+	r.Post("/admin/offices/{officeID}", app.saveOffice)
+	r.Post("/admin/units", app.saveUnit)
+	r.Post("/admin/units/{adminUnitID}", app.saveUnit)
+	r.Post("/admin/units/{adminUnitID}/supervisor", app.unitSupervisor)
+	r.Get("/admin/cases", app.adminCasesPage)
+	r.Post("/admin/cases/reassign", app.reassignCases)
+	r.Get("/admin/policy", app.policyPage)
+	r.Post("/admin/policy", app.choosePolicy)
+	r.Post("/admin/policy/versions", app.uploadProfileVersion)
+	r.Get("/admin/import", app.importPage)
+	r.Post("/admin/import", app.importUpload)
+	r.Get("/admin/tokens", app.tokensPage)
+	r.Post("/admin/tokens", app.issueToken)
+	r.Post("/admin/tokens/{id}/revoke", app.revokeToken)
+}
+
+// apiRoutes registers the read-only JSON API for integrations under /api/v1
+// (docs/api.md, docs/openapi.yaml). Every request carries a token
+// (Authorization: Bearer cwk_...) that an administrator issued for one scope:
+// an office, an area or a unit. It reads obligations and conference metadata,
+// never notes or anything of the personnel side.
+func (app *App) apiRoutes(r chi.Router) {
+	r.Use(middleware.Timeout(app.timeout))
+	r.Use(app.apiToken)
+	r.Get("/scope", app.apiScope)
+	r.Get("/obligations", app.apiObligations)
+	r.Get("/conferences", app.apiConferences)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, http.StatusNotFound, "not_found", "There is nothing at this address.", nil)
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, http.StatusMethodNotAllowed, "method_not_allowed", "The API is read-only: GET only.", nil)
+	})
+}
+
+func (app *App) outboxRoutes(r chi.Router) {
+	r.Get("/admin/outbox", app.outboxPage)
+	r.Post("/admin/outbox/policy", app.saveNotificationPolicy)
+	r.Get("/admin/outbox/{messageID}", app.outboxMessage)
+	r.Get("/admin/outbox/{messageID}/html", app.outboxMessageHTML)
+}
+
+// ssoRoutes adds the sign-in through the provider, when one is configured.
+func (app *App) ssoRoutes(r chi.Router) {
+	if app.sso == nil {
+		return
+	}
+	r.Get("/login/oidc", app.ssoStart)
+	r.Get("/login/oidc/callback", app.ssoCallback)
+}
