@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-
 	"github.com/casework/casework/internal/store"
 )
 
@@ -33,4 +32,3 @@ func (app *App) recordAdminViews(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 
-
 	"github.com/casework/casework/internal/notify"
 	"github.com/casework/casework/internal/store"
 	"github.com/casework/casework/web/views"

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/sso"
 	"github.com/casework/casework/internal/store"
