@@ -255,7 +255,7 @@ func (a *agency) startDraft(t *testing.T, c *http.Client, base string) int64 {
 func (a *agency) saveForm(version int, notes string) url.Values {
 	c := strconv.FormatInt(a.cases[0], 10)
 	return url.Values{"version": {strconv.Itoa(version)}, "held_on": {a.today.Format(time.DateOnly)},
-		"case": {c}, "c" + c + "-notes": {notes}}
+		"case": {c}, "c" + c + "-case-notes": {notes}}
 }
 
 // notes reads a draft's notes as the owner.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -501,16 +502,27 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 		// The case's own fields are named with a hyphen (case-progress),
 		// which no checklist key may hold (rules' keyPattern), so a
 		// profile's topic ("progress" in tx-dfps) never shares a name
-		// with them.
-		fc.Progress = r.PostForm.Get(prefix + "case-progress")
+		// with them. A form rendered before they were so named (a tab left
+		// open over an upgrade) posts the old names; they are read where no
+		// topic takes them, so what it holds is not dropped.
+		own := func(name string) string {
+			if _, ok := r.PostForm[prefix+"case-"+name]; ok {
+				return r.PostForm.Get(prefix + "case-" + name)
+			}
+			if !slices.ContainsFunc(checklist, func(it rules.ChecklistItem) bool { return it.ID == name }) {
+				return r.PostForm.Get(prefix + name)
+			}
+			return ""
+		}
+		fc.Progress = own("progress")
 		if fc.Progress != "" && !oneOf(fc.Progress, rules.ProgressRatings()) {
 			f.Problems[prefix+"case-progress"] = "Choose a rating from the list."
 		}
-		fc.RiskLevel = r.PostForm.Get(prefix + "case-risk")
+		fc.RiskLevel = own("risk")
 		if fc.RiskLevel != "" && !oneOf(fc.RiskLevel, []string{"low", "moderate", "high", "very_high"}) {
 			f.Problems[prefix+"case-risk"] = "Choose a risk level from the list."
 		}
-		fc.Notes = r.PostForm.Get(prefix + "case-notes")
+		fc.Notes = own("notes")
 		app.checkText(f.Problems, prefix+"case-notes", fc.Notes)
 		f.Cases = append(f.Cases, fc)
 		d.Cases = append(d.Cases, store.DraftCase{CaseID: id, Items: fc.Items, NotApplies: fc.NotApplies, Progress: fc.Progress, Notes: fc.Notes, RiskLevel: fc.RiskLevel})

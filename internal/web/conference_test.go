@@ -327,3 +327,39 @@ func TestFirstYearConferenceBelowTheFloorSaysSo(t *testing.T) {
 		t.Error("the floor of a signed record was changed")
 	}
 }
+
+// A form rendered before the case's own fields were named case-notes,
+// case-progress and case-risk (a tab left open over the upgrade) posts
+// the old names; what it holds is saved, not dropped. The new names win
+// when both come.
+func TestAFormOfTheOldFieldNamesLosesNothing(t *testing.T) {
+	h := newHarness(t)
+	c, path, _, case1, _, _ := h.draftFixture(t)
+	f := form("1", case1, "Safety plan holding.")
+	f.Set(fmt.Sprintf("c%d-notes", case1), "Typed in a tab opened before the upgrade.")
+	f.Set(fmt.Sprintf("c%d-progress", case1), rules.ProgressRatings()[0])
+	if r, body := h.postBody(t, c, path, f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save with the old names: %d\n%s", r.StatusCode, body)
+	}
+	id := strings.TrimPrefix(path, "/conferences/")
+	var notes, progress string
+	read := func() {
+		t.Helper()
+		if err := h.pool.QueryRow(context.Background(), `SELECT coalesce(notes, ''), coalesce(progress, '') FROM conference_cases WHERE conference_id = $1 AND case_id = $2`, id, case1).Scan(&notes, &progress); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	if notes != "Typed in a tab opened before the upgrade." || progress != rules.ProgressRatings()[0] {
+		t.Fatalf("saved notes %q, progress %q: the old names' text was dropped", notes, progress)
+	}
+	f = form("2", case1, "Safety plan holding.")
+	f.Set(fmt.Sprintf("c%d-notes", case1), "old")
+	f.Set(fmt.Sprintf("c%d-case-notes", case1), "new")
+	if r, _ := h.postBody(t, c, path, f); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save with both names: %d", r.StatusCode)
+	}
+	if read(); notes != "new" {
+		t.Errorf("with both names the notes are %q, want the new name's", notes)
+	}
+}
