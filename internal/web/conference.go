@@ -20,9 +20,6 @@ import (
 	"github.com/casework/casework/web/views"
 )
 
-// maxText bounds each text field of a conference record.
-const maxText = 10000
-
 // newConference shows the start of a conference: the engine's proposed
 // agenda checked, the rest of the caseload to add.
 func (app *App) newConference(w http.ResponseWriter, r *http.Request) {
@@ -559,28 +556,6 @@ func (app *App) parseConference(r *http.Request, rec store.ConferenceRecord) (vi
 	}
 	app.parsePersonnel(r, rec, &f, &d)
 	return f, d
-}
-
-func (app *App) checkText(problems map[string]string, key, s string) {
-	if utf8.RuneCountInString(s) > maxText {
-		problems[key] = fmt.Sprintf("This is longer than %d characters; split it or shorten it.", maxText)
-	}
-}
-
-func oneOf(s string, list []string) bool {
-	for _, x := range list {
-		if s == x {
-			return true
-		}
-	}
-	return false
-}
-
-func at(s []string, i int) string {
-	if i < len(s) {
-		return s[i]
-	}
-	return ""
 }
 
 // editableDraft loads the conference of the URL for a save, or answers 404.
