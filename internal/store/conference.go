@@ -427,17 +427,23 @@ func checklistOn(ctx context.Context, tx pgx.Tx, kind string, held time.Time) ([
 	if kind == "casework_review" {
 		return rules.ReviewChecklist(), nil
 	}
-	var profile string
-	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1), $2)`,
-		held, rules.DefaultProfile).Scan(&profile)
-	if err != nil {
-		return nil, err
-	}
-	v, err := versionOn(ctx, tx, profile, dateOf(held))
+	v, err := versionInForce(ctx, tx, held)
 	if err != nil {
 		return nil, err
 	}
 	return slices.Clone(v.Checklist), nil
+}
+
+// versionInForce is the version of the agency's chosen profile in force on
+// a day (the default profile where none was chosen), uploaded or built-in.
+func versionInForce(ctx context.Context, tx pgx.Tx, on time.Time) (*rules.Version, error) {
+	var profile string
+	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1), $2)`,
+		on, rules.DefaultProfile).Scan(&profile)
+	if err != nil {
+		return nil, err
+	}
+	return versionOn(ctx, tx, profile, dateOf(on))
 }
 
 // versionOn is the version of a profile in force on a date, uploaded or

@@ -47,13 +47,7 @@ func personnelChainSQL(worker, viewer, date string) string {
 // for the personnel file (nil: nothing), an uploaded version as well as a
 // built-in one.
 func personnelFileOn(ctx context.Context, tx pgx.Tx, held time.Time) (*rules.PersonnelFile, error) {
-	var profile string
-	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT profile FROM profile_choices WHERE effective_on <= $1 ORDER BY effective_on DESC LIMIT 1), $2)`,
-		held, rules.DefaultProfile).Scan(&profile)
-	if err != nil {
-		return nil, err
-	}
-	v, err := versionOn(ctx, tx, profile, dateOf(held))
+	v, err := versionInForce(ctx, tx, held)
 	if err != nil {
 		return nil, err
 	}
