@@ -1,0 +1,187 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/casework/casework/internal/access"
+)
+
+// packsDifferingFromEvents counts the cases whose kept pack (migration
+// 000111) is not exactly their events packed afresh, either way round: a
+// pack missing, one too many, or one with other contents.
+func packsDifferingFromEvents(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	err := pool.QueryRow(context.Background(), `
+		SELECT count(*) FROM
+		    (SELECT case_id, string_agg(event_pack_entry(occurred_on, kind), ''::bytea ORDER BY id) AS events
+		     FROM events GROUP BY case_id) fresh
+		FULL JOIN case_event_packs kept USING (case_id)
+		WHERE fresh.events IS DISTINCT FROM kept.events`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Every way the events change (the bulk load's COPY, the app recording one,
+// an approval, a correction of date, kind or case, a deletion, a statement
+// touching many cases at once) leaves each case's pack its events exactly.
+func TestEventPacksStayTrueToTheEvents(t *testing.T) {
+	st, owner := seededApp(t)
+	ctx := context.Background()
+	var packs int
+	if err := owner.QueryRow(ctx, `SELECT count(*) FROM case_event_packs`).Scan(&packs); err != nil {
+		t.Fatal(err)
+	}
+	if packs == 0 {
+		t.Fatal("the seeded demo has no event packs")
+	}
+	if n := packsDifferingFromEvents(t, owner); n != 0 {
+		t.Fatalf("after the bulk load, %d cases' packs differ from their events", n)
+	}
+
+	// The app, as the app's role, records a visit on a case a supervisor
+	// supervises (the trigger writes the pack the app's role cannot).
+	var caseID, supervisor int64
+	if err := owner.QueryRow(ctx, `
+		SELECT a.case_id, us.supervisor_id FROM case_assignments a
+		JOIN unit_members m ON m.worker_id = a.worker_id
+		JOIN unit_supervisors us ON us.unit_id = m.unit_id
+		JOIN cases c ON c.id = a.case_id AND c.closed IS NULL
+		WHERE a.during @> $1::date ORDER BY a.case_id LIMIT 1`, asOf).Scan(&caseID, &supervisor); err != nil {
+		t.Fatal(err)
+	}
+	sup := access.Viewer{Role: access.Supervisor, PersonID: supervisor}
+	if err := st.RecordEvent(ctx, sup, caseID, "child_visit", asOf.AddDate(0, 0, -1), asOf); err != nil {
+		t.Fatal(err)
+	}
+	if n := packsDifferingFromEvents(t, owner); n != 0 {
+		t.Fatalf("after recording a visit, %d cases' packs differ", n)
+	}
+	if _, err := st.Pool().Exec(ctx, `UPDATE case_event_packs SET events = '\x'`); err == nil {
+		t.Fatal("the app's role wrote a pack")
+	}
+
+	changes := []struct{ name, sql string }{
+		{"an approval (nothing of the pack changes)", `UPDATE events SET approval = 'approved' WHERE approval = 'pending'`},
+		{"a date corrected", `UPDATE events SET occurred_on = occurred_on - 3 WHERE id IN (SELECT id FROM events ORDER BY id LIMIT 40)`},
+		{"a kind corrected", `UPDATE events SET kind = 'collateral_contact' WHERE id IN (SELECT id FROM events WHERE kind = 'child_visit' ORDER BY id DESC LIMIT 25)`},
+		{"events moved to another case", `UPDATE events SET case_id = (SELECT min(id) FROM cases) WHERE id IN (SELECT id FROM events ORDER BY id LIMIT 10 OFFSET 100)`},
+		{"events deleted", `DELETE FROM events WHERE id IN (SELECT id FROM events ORDER BY id DESC LIMIT 60)`},
+		{"a case's every event deleted", `DELETE FROM events WHERE case_id = (SELECT case_id FROM events ORDER BY id LIMIT 1 OFFSET 500)`},
+		{"many cases at once", `INSERT INTO events (case_id, kind, occurred_on, recorded_at)
+			SELECT id, 'ninety_day_staffing', received + 90, now() FROM cases WHERE received IS NOT NULL`},
+	}
+	for _, c := range changes {
+		tag, err := owner.Exec(ctx, c.sql)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if tag.RowsAffected() == 0 {
+			t.Fatalf("%s: changed nothing, so it tests nothing", c.name)
+		}
+		if n := packsDifferingFromEvents(t, owner); n != 0 {
+			t.Fatalf("after %s, %d cases' packs differ from their events", c.name, n)
+		}
+	}
+	var orphans int
+	if err := owner.QueryRow(ctx, `SELECT count(*) FROM case_event_packs p WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = p.case_id)`).Scan(&orphans); err != nil {
+		t.Fatal(err)
+	}
+	if orphans != 0 {
+		t.Fatalf("%d packs of cases with no event", orphans)
+	}
+}
+
+// Two transactions recording events on the same case at once: the second
+// waits for the first's lock on the pack, then packs with the first's event
+// committed, so neither event is lost from the pack. Under REPEATABLE READ
+// the second fails instead (it cannot see the first), never silently.
+func TestEventPacksKeepConcurrentWriters(t *testing.T) {
+	_, owner := seededApp(t)
+	ctx := context.Background()
+	var caseID int64
+	if err := owner.QueryRow(ctx, `SELECT case_id FROM case_event_packs ORDER BY case_id LIMIT 1`).Scan(&caseID); err != nil {
+		t.Fatal(err)
+	}
+	insert := `INSERT INTO events (case_id, kind, occurred_on, recorded_at) VALUES ($1, 'family_team_meeting', $2, now())`
+
+	for _, iso := range []pgx.TxIsoLevel{pgx.ReadCommitted, pgx.RepeatableRead} {
+		first, err := owner.BeginTx(ctx, pgx.TxOptions{IsoLevel: iso})
+		if err != nil {
+			t.Fatal(err)
+		}
+		second, err := owner.BeginTx(ctx, pgx.TxOptions{IsoLevel: iso})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The second's snapshot is taken before the first commits.
+		if _, err := second.Exec(ctx, `SELECT 1 FROM cases WHERE id = $1`, caseID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := first.Exec(ctx, insert, caseID, asOf.AddDate(0, -1, 0)); err != nil {
+			t.Fatal(err)
+		}
+		var secondPID int
+		if err := second.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&secondPID); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			_, err := second.Exec(ctx, insert, caseID, asOf.AddDate(0, -2, 0))
+			done <- err
+		}()
+		waitUntilBlocked(t, owner, secondPID, done)
+		if err := first.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		err = <-done
+		switch iso {
+		case pgx.ReadCommitted:
+			if err != nil {
+				t.Fatalf("read committed: the second writer failed: %v", err)
+			}
+			if err := second.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		case pgx.RepeatableRead:
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "40001" {
+				t.Fatalf("repeatable read: want a serialization failure, got %v", err)
+			}
+			_ = second.Rollback(ctx)
+		}
+		if n := packsDifferingFromEvents(t, owner); n != 0 {
+			t.Fatalf("%v: %d cases' packs differ from their events after two writers", iso, n)
+		}
+	}
+}
+
+// waitUntilBlocked waits until the backend pid waits for a lock, or fails
+// if its statement ends first: the test's order of events, not its speed.
+func waitUntilBlocked(t *testing.T, pool *pgxpool.Pool, pid int, done chan error) {
+	t.Helper()
+	for {
+		var waiting bool
+		if err := pool.QueryRow(context.Background(),
+			`SELECT coalesce(wait_event_type = 'Lock', false) FROM pg_stat_activity WHERE pid = $1`, pid).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the second writer did not wait for the first: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
