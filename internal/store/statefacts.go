@@ -461,9 +461,11 @@ type rawDiscussedResult struct {
 	err  error
 }
 
-// rawDiscussed reads every row of discussed_cases on a connection of its
-// own, in the snapshot given, in binary: one pass over the table (a subquery
-// per conference would run hundreds of thousands of times).
+// rawDiscussed reads every conference's discussed cases on a connection of
+// its own, in the snapshot given, in binary: each conference's come packed
+// in one value (discussed_case_packs, migration 000112, kept true to the
+// view discussed_cases by the triggers of conference_cases), one row per
+// conference instead of one per case discussed.
 func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscussedResult) {
 	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
 		n, err := estimatedRows(ctx, tx, "conference_cases")
@@ -471,19 +473,22 @@ func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscu
 			return err
 		}
 		res.rows = make([]rawDiscussedRow, 0, n)
-		rows, err := tx.Query(ctx, `SELECT conference_id, case_id, position FROM discussed_cases`,
-			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode})
+		rows, err := tx.Query(ctx, `SELECT conference_id, cases FROM discussed_case_packs`,
+			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode})
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			raw := rows.RawValues()
-			if len(raw) != 3 || len(raw[0]) != 8 || len(raw[1]) != 8 || len(raw[2]) != 4 {
-				return fmt.Errorf("unexpected conference case row")
+			if len(raw) != 2 || len(raw[0]) != 8 || len(raw[1])%12 != 0 {
+				return fmt.Errorf("unexpected discussed cases pack")
 			}
-			res.rows = append(res.rows, rawDiscussedRow{conferenceID: int64(binary.BigEndian.Uint64(raw[0])),
-				caseID: int64(binary.BigEndian.Uint64(raw[1])), position: int32(binary.BigEndian.Uint32(raw[2]))})
+			conferenceID := int64(binary.BigEndian.Uint64(raw[0]))
+			for p := raw[1]; len(p) > 0; p = p[12:] {
+				res.rows = append(res.rows, rawDiscussedRow{conferenceID: conferenceID,
+					caseID: int64(binary.BigEndian.Uint64(p[:8])), position: int32(binary.BigEndian.Uint32(p[8:12]))})
+			}
 		}
 		return rows.Err()
 	})

@@ -185,3 +185,64 @@ func waitUntilBlocked(t *testing.T, pool *pgxpool.Pool, pid int, done chan error
 		}
 	}
 }
+
+// discussedPacksDifferingFromTheView counts the conferences whose kept pack
+// of discussed cases (migration 000112) is not exactly the view
+// discussed_cases packed afresh, either way round.
+func discussedPacksDifferingFromTheView(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	err := pool.QueryRow(context.Background(), `
+		SELECT count(*) FROM
+		    (SELECT conference_id, string_agg(int8send(case_id) || int4send(position), ''::bytea ORDER BY position, case_id) AS cases
+		     FROM discussed_cases GROUP BY conference_id) fresh
+		FULL JOIN discussed_case_packs kept USING (conference_id)
+		WHERE fresh.cases IS DISTINCT FROM kept.cases`).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Every change a draft's cases can take (a save that changes no discussion,
+// a case becoming discussed or blank again, a case added, moved or removed)
+// leaves each conference's pack of discussed cases the view exactly.
+func TestDiscussedPacksStayTrueToTheView(t *testing.T) {
+	_, owner := seededApp(t)
+	ctx := context.Background()
+	var packs int
+	if err := owner.QueryRow(ctx, `SELECT count(*) FROM discussed_case_packs`).Scan(&packs); err != nil {
+		t.Fatal(err)
+	}
+	if packs == 0 {
+		t.Fatal("the seeded demo has no packs of discussed cases")
+	}
+	if n := discussedPacksDifferingFromTheView(t, owner); n != 0 {
+		t.Fatalf("after the bulk load, %d conferences' packs differ from the view", n)
+	}
+	drafts := `(SELECT id FROM conferences WHERE status = 'draft' ORDER BY id LIMIT 5)`
+	changes := []struct{ name, sql string }{
+		{"a save that changes no discussion", `UPDATE conference_cases SET discussion = discussion WHERE conference_id IN ` + drafts},
+		{"cases reordered", `UPDATE conference_cases SET position = position + 7 WHERE conference_id IN ` + drafts},
+		{"a case blank again", `UPDATE conference_cases SET discussed = false WHERE (conference_id, case_id) IN (
+			SELECT conference_id, min(case_id) FROM conference_cases WHERE conference_id IN ` + drafts + ` GROUP BY conference_id)`},
+		{"cases discussed", `UPDATE conference_cases SET discussed = true WHERE NOT discussed AND conference_id IN ` + drafts},
+		{"a case added", `INSERT INTO conference_cases (conference_id, case_id, position, discussed)
+			SELECT k.id, (SELECT min(c.id) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM conference_cases x WHERE x.conference_id = k.id AND x.case_id = c.id)), 99, true
+			FROM conferences k WHERE k.id IN ` + drafts},
+		{"cases removed", `DELETE FROM conference_cases WHERE conference_id IN ` + drafts + ` AND position = 99`},
+		{"a draft's every case removed", `DELETE FROM conference_cases WHERE conference_id = (SELECT min(id) FROM ` + drafts + ` d)`},
+	}
+	for _, c := range changes {
+		tag, err := owner.Exec(ctx, c.sql)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if tag.RowsAffected() == 0 {
+			t.Fatalf("%s: changed nothing, so it tests nothing", c.name)
+		}
+		if n := discussedPacksDifferingFromTheView(t, owner); n != 0 {
+			t.Fatalf("after %s, %d conferences' packs differ from the view", c.name, n)
+		}
+	}
+}
