@@ -455,9 +455,10 @@ func supervisorOfUnitSQL(unit, date string) string {
 }
 
 // sharedDate is the calendar date, in the agency's zone, on which a
-// conference's notes were shared: the facts' `shared`.
+// conference's notes were shared: the facts' `shared`, kept on the row by
+// the trigger of migration 000113.
 func sharedDate(alias string) string {
-	return `(` + alias + `.shared_at AT TIME ZONE (SELECT time_zone FROM agency))::date`
+	return alias + `.shared_on`
 }
 
 // profileInForce sets the facts' profile and holiday calendar from the

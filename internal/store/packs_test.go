@@ -246,3 +246,72 @@ func TestDiscussedPacksStayTrueToTheView(t *testing.T) {
 		}
 	}
 }
+
+// sharedOnDiffering counts the conferences whose kept shared day (migration
+// 000113) is not the day of shared_at in the agency's zone.
+func sharedOnDiffering(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), `
+		SELECT count(*) FROM conferences
+		WHERE shared_on IS DISTINCT FROM (shared_at AT TIME ZONE (SELECT time_zone FROM agency))::date`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The shared day kept on a conference is the day of its sharing in the
+// agency's zone: after the load, after a sharing just before midnight,
+// after a statement that tries to write it, and after the zone changes.
+func TestSharedOnIsTheSharedDayInTheAgencysZone(t *testing.T) {
+	_, owner := seededApp(t)
+	ctx := context.Background()
+	var shared int
+	if err := owner.QueryRow(ctx, `SELECT count(*) FROM conferences WHERE shared_on IS NOT NULL`).Scan(&shared); err != nil {
+		t.Fatal(err)
+	}
+	if shared == 0 {
+		t.Fatal("the seeded demo has no shared conference")
+	}
+	if n := sharedOnDiffering(t, owner); n != 0 {
+		t.Fatalf("after the load, %d conferences' shared day is wrong", n)
+	}
+	// Shared at 23:30 in New York: 04:30 the next day in UTC.
+	if _, err := owner.Exec(ctx, `UPDATE agency SET time_zone = 'America/New_York'`); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	var day time.Time
+	err := owner.QueryRow(ctx, `
+		UPDATE conferences SET shared_at = timestamptz '2026-11-20 23:30 America/New_York', shared_by = supervisor_id
+		WHERE id = (SELECT id FROM conferences WHERE shared_at IS NULL AND signed_at IS NOT NULL ORDER BY id LIMIT 1)
+		RETURNING id, shared_on`).Scan(&id, &day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := day.Format(time.DateOnly); got != "2026-11-20" {
+		t.Fatalf("shared at 23:30 in New York on 20 November: shared day %s", got)
+	}
+	if _, err := owner.Exec(ctx, `UPDATE conferences SET shared_on = date '1999-01-01' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := sharedOnDiffering(t, owner); n != 0 {
+		t.Fatalf("a statement wrote the shared day: %d wrong", n)
+	}
+	// In Los Angeles, 23:30 in New York is 20:30 the same day; in Berlin,
+	// 05:30 the next.
+	for zone, want := range map[string]string{"America/Los_Angeles": "2026-11-20", "Europe/Berlin": "2026-11-21"} {
+		if _, err := owner.Exec(ctx, `UPDATE agency SET time_zone = $1`, zone); err != nil {
+			t.Fatal(err)
+		}
+		if err := owner.QueryRow(ctx, `SELECT shared_on FROM conferences WHERE id = $1`, id).Scan(&day); err != nil {
+			t.Fatal(err)
+		}
+		if got := day.Format(time.DateOnly); got != want {
+			t.Fatalf("in %s: shared day %s, want %s", zone, got, want)
+		}
+		if n := sharedOnDiffering(t, owner); n != 0 {
+			t.Fatalf("after the zone changed to %s, %d conferences' shared day is wrong", zone, n)
+		}
+	}
+}
