@@ -28,4 +28,6 @@ ALTER TABLE emergent_requests ADD CONSTRAINT emergent_requests_reason_check CHEC
     'disagreement_on_risk', 'disagreement_on_finding', 'disagreement_on_goals', 'three_or_more_re_referrals',
     'supervisor_unavailable'));
 
+ALTER TABLE emergent_requests DROP CONSTRAINT emergent_requests_asked_by_check;
+ALTER TABLE emergent_requests ALTER COLUMN requested_by SET NOT NULL;
 ALTER TABLE emergent_requests DROP COLUMN source_id;

@@ -2,8 +2,13 @@
 -- imported request keeps the file's id (`source_id`, as people and
 -- conferences do), so that the same file imported again finds it and the
 -- export names it as the file did. The facts do not say why it was asked:
--- its reason is 'imported' (pages show "Imported from a facts file").
+-- its reason is 'imported' (pages show "Imported from a facts file"). Nor
+-- need they say who asked (the rules contract's `requested_by` is optional):
+-- only an imported request may leave it unknown.
 ALTER TABLE emergent_requests ADD COLUMN source_id text UNIQUE CHECK (source_id <> '');
+ALTER TABLE emergent_requests ALTER COLUMN requested_by DROP NOT NULL;
+ALTER TABLE emergent_requests ADD CONSTRAINT emergent_requests_asked_by_check
+    CHECK (requested_by IS NOT NULL OR reason = 'imported');
 
 ALTER TABLE emergent_requests DROP CONSTRAINT emergent_requests_reason_check;
 ALTER TABLE emergent_requests ADD CONSTRAINT emergent_requests_reason_check CHECK (reason IN (

@@ -33,7 +33,7 @@ const factEmergentID = `coalesce(e.source_id, 'e' || e.id)`
 // its case, dated from `made` through $1: the same reading as the queue's.
 func emergentFactsSQL(where string) string {
 	return `
-		SELECT `+factEmergentID+`, e.id, e.case_id, e.requested_by, e.casework_supervisor_id, m.made,
+		SELECT ` + factEmergentID + `, e.id, e.case_id, e.requested_by, e.casework_supervisor_id, m.made,
 		       extract(hour FROM e.requested_at AT TIME ZONE a.time_zone) >= a.closing_hour AS after_closing,
 		       h.held
 		FROM emergent_requests e
@@ -54,8 +54,8 @@ func emergentFactsSQL(where string) string {
 // emergentRow is a request as read, by row ids.
 type emergentRow struct {
 	fid          string
-	id, by, cws  int64
-	caseID       *int64
+	id, cws      int64
+	by, caseID   *int64 // by: none for a request imported without who asked
 	made, held   pgtype.Date
 	afterClosing bool
 }
@@ -89,7 +89,7 @@ func emergentFacts(rows []emergentRow, staff map[int64]string, caseOf func(int64
 		if !ok {
 			continue
 		}
-		q := rules.EmergentRequest{ID: r.fid, RequestedBy: staff[r.by], CaseworkSupervisor: cws,
+		q := rules.EmergentRequest{ID: r.fid, RequestedBy: staffOf(staff, r.by), CaseworkSupervisor: cws,
 			Made: pgDate(r.made), AfterClosing: r.afterClosing, Held: pgDate(r.held)}
 		if r.caseID != nil {
 			q.Case, _ = caseOf(*r.caseID)
@@ -97,6 +97,14 @@ func emergentFacts(rows []emergentRow, staff map[int64]string, caseOf func(int64
 		out = append(out, q)
 	}
 	return out
+}
+
+// staffOf is the fact id of a person who may be unknown (none: "").
+func staffOf(staff map[int64]string, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return staff[*id]
 }
 
 // mvrReviewFacts reads the supervisors' reviews of the visit plans of the
@@ -175,7 +183,10 @@ func (s *Store) emergentObligations(ctx context.Context, on time.Time, where str
 		var caseIDs []int64
 		for _, r := range rows {
 			rowOf[r.fid] = r.id
-			people[r.by], people[r.cws] = true, true
+			people[r.cws] = true
+			if r.by != nil {
+				people[*r.by] = true
+			}
 			if r.caseID != nil {
 				caseIDs = append(caseIDs, *r.caseID)
 			}

@@ -175,7 +175,7 @@ func (im *factsImport) emergent(ctx context.Context) error {
 		           (f.held + time '12:00') AT TIME ZONE a.time_zone AS held_at
 		    FROM f_emergent f
 		    CROSS JOIN agency a
-		    JOIN f_staff bp ON bp.sid = f.by_sid
+		    LEFT JOIN f_staff bp ON bp.sid = f.by_sid
 		    JOIN f_staff cp ON cp.sid = f.cws_sid
 		    LEFT JOIN f_cases c ON c.cid = f.cid
 		    WHERE f.request_id IS NULL

@@ -207,7 +207,8 @@ func TestEmergentRequestsImportRoundTrip(t *testing.T) {
 }
 
 // A small file of the contract's own shape: requests made before and after
-// closing, answered the day made after closing, open, without a case. They
+// closing, answered the day made after closing, open, without a case,
+// without who asked. They
 // are created with the file's ids; answered ones read back as held; a newer
 // file saying an open one was held answers it; a file that changes what was
 // asked is refused by field and applies nothing, new requests included.
@@ -220,13 +221,14 @@ const emergentFacts = `{"as_of": "2026-11-20",
 	"emergent": [
 	  {"id": "e-1", "case": "c-1", "requested_by": "sup-1", "casework_supervisor": "cws-1", "made": "2026-11-19", "after_closing": true, "held": "2026-11-19"},
 	  {"id": "e-2", "requested_by": "w-1", "casework_supervisor": "cws-1", "made": "2026-11-18"},
-	  {"id": "e-3", "case": "c-1", "requested_by": "sup-1", "casework_supervisor": "cws-1", "made": "2026-11-13", "held": "2026-11-16"}]}`
+	  {"id": "e-3", "case": "c-1", "requested_by": "sup-1", "casework_supervisor": "cws-1", "made": "2026-11-13", "held": "2026-11-16"},
+	  {"id": "e-4", "casework_supervisor": "cws-1", "made": "2026-11-20"}]}`
 
 func TestEmergentRequestsImportedAnsweredAndRefused(t *testing.T) {
 	owner, st := testdb.App(t)
 	f := decode(t, []byte(emergentFacts))
 	rep := importFacts(t, st, "emergent.json", []byte(emergentFacts))
-	if c := counts(rep)["emergent requests"]; !rep.OK() || c.Created != 3 {
+	if c := counts(rep)["emergent requests"]; !rep.OK() || c.Created != 4 {
 		t.Fatalf("import: %v, emergent requests %+v", rep.Problems.List, c)
 	}
 	exported := func() rules.Facts {
@@ -263,6 +265,7 @@ func TestEmergentRequestsImportedAnsweredAndRefused(t *testing.T) {
 		"e-1 2026-11-19 17:00 2026-11-19 17:00 held 2026-11-19 by cws-1: Imported from emergent.json. imported",
 		"e-2 2026-11-18 12:00 open imported",
 		"e-3 2026-11-13 12:00 2026-11-16 12:00 held 2026-11-16 by cws-1: Imported from emergent.json. imported",
+		"e-4 2026-11-20 12:00 open imported",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stored requests (-want +got):\n%s", diff)
@@ -275,7 +278,7 @@ func TestEmergentRequestsImportedAnsweredAndRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep = importFacts(t, st, "newer.json", newer)
-	if c := counts(rep)["emergent requests"]; !rep.OK() || c.Updated != 1 || c.Unchanged != 2 || c.Created != 0 {
+	if c := counts(rep)["emergent requests"]; !rep.OK() || c.Updated != 1 || c.Unchanged != 3 || c.Created != 0 {
 		t.Fatalf("newer file: %v, emergent requests %+v", rep.Problems.List, c)
 	}
 	if back = exported(); !back.Emergent[1].Held.Equal(rules.MustDate("2026-11-20")) {
@@ -285,14 +288,47 @@ func TestEmergentRequestsImportedAnsweredAndRefused(t *testing.T) {
 		t.Errorf("e-2 held: its obligation is %s", o.State)
 	}
 
+	// The casework supervisor's queue shows them, the one without who asked
+	// too (the page says it was not recorded).
+	var cwsID int64
+	if err := owner.QueryRow(ctx(), `SELECT id FROM people WHERE source_id = 'cws-1'`).Scan(&cwsID); err != nil {
+		t.Fatal(err)
+	}
+	cv, err := st.ViewerByID(ctx(), cwsID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue, err := st.EmergentQueue(ctx(), cv, "America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, r := range queue {
+		held := "open"
+		if r.HeldOn != nil {
+			held = "held " + r.HeldOn.Format(time.DateOnly)
+		}
+		listed = append(listed, r.RequestedAt.In(time.UTC).Format(time.DateOnly)+" by "+r.RequestedBy+" "+r.Reason+" "+held)
+	}
+	slices.Sort(listed)
+	wantListed := []string{
+		"2026-11-13 by sup-1 imported held 2026-11-16",
+		"2026-11-18 by w-1 imported held 2026-11-20", // the newer file's answer
+		"2026-11-19 by sup-1 imported held 2026-11-19",
+		"2026-11-20 by  imported open",
+	}
+	if diff := cmp.Diff(wantListed, listed); diff != "" {
+		t.Errorf("the casework supervisor's queue (-want +got):\n%s", diff)
+	}
+
 	// What was asked, or an answer, differs from what is recorded: refused
-	// by field, and nothing applied (e-4, new, is not created either).
+	// by field, and nothing applied (e-5, new, is not created either).
 	digest := emergentDigest(t, owner)
 	bad := decode(t, newer)
 	bad.Emergent[0].CaseworkSupervisor = "cws-2"
 	bad.Emergent[1].AfterClosing = true
 	bad.Emergent[2].Held = rules.MustDate("2026-11-17")
-	bad.Emergent = append(bad.Emergent, rules.EmergentRequest{ID: "e-4", RequestedBy: "sup-1", CaseworkSupervisor: "cws-2", Made: rules.MustDate("2026-11-20")})
+	bad.Emergent = append(bad.Emergent, rules.EmergentRequest{ID: "e-5", RequestedBy: "sup-1", CaseworkSupervisor: "cws-2", Made: rules.MustDate("2026-11-20")})
 	data, err := json.Marshal(bad)
 	if err != nil {
 		t.Fatal(err)
@@ -323,14 +359,16 @@ func TestEmergentRequestsBadReferences(t *testing.T) {
 		  {"id": "e-1", "requested_by": "sup-1", "casework_supervisor": "nobody", "made": "2026-11-19"},
 		  {"id": "e-2", "requested_by": "cws-2", "casework_supervisor": "cws-1", "made": "2026-11-19"},
 		  {"id": "e-3", "case": "c-9", "requested_by": "sup-1", "casework_supervisor": "sup-1", "made": "2026-11-19"},
-		  {"id": "e-4", "casework_supervisor": "cws-1", "made": "2026-11-19"},
-		  {"id": "e-5", "requested_by": "sup-1", "casework_supervisor": "cws-1", "made": "2026-11-19", "held": "2026-11-18"}]`, []string{
+		  {"id": "e-4", "requested_by": "w-9", "casework_supervisor": "cws-1", "made": "2026-11-19"},
+		  {"id": "e-5", "requested_by": "sup-1", "casework_supervisor": "cws-1", "made": "2026-11-19", "held": "2026-11-18"},
+		  {"id": "e-1", "requested_by": "sup-1", "casework_supervisor": "cws-1", "made": "2026-11-19"}]`, []string{
 			`emergent[0].casework_supervisor: no staff member "nobody"`,
 			`emergent[1].requested_by: "cws-2" is a casework_supervisor, not a supervisor or a worker`,
 			`emergent[2].case: no case "c-9"`,
 			`emergent[2].casework_supervisor: "sup-1" is a supervisor`,
-			`emergent[3].requested_by: required to import a request`,
+			`emergent[3].requested_by: no staff member "w-9"`,
 			`emergent[4].held: 2026-11-18 is before the day the request was made 2026-11-19`,
+			`emergent[5].id: duplicate`,
 		}},
 		{"made and held after today", `[
 		  {"id": "e-1", "requested_by": "sup-1", "casework_supervisor": "cws-1", "made": "9000-01-03"},

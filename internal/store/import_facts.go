@@ -115,11 +115,6 @@ func checkFactsForDatabase(f *rules.Facts, rep *exchange.Report) {
 			add(fmt.Sprintf("mvr_reviews[%d].supervisor", i), "required to import a review (who reviewed the visit plans)")
 		}
 	}
-	for i, q := range f.Emergent {
-		if q.RequestedBy == "" {
-			add(fmt.Sprintf("emergent[%d].requested_by", i), "required to import a request (the supervisor or worker who asked)")
-		}
-	}
 	for i, s := range f.Staff {
 		if !s.ExperienceStart.IsZero() && s.Role != rules.RoleWorker {
 			add(fmt.Sprintf("staff[%d].experience_start", i), "only a worker has an experience start in this database")
