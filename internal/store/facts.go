@@ -331,7 +331,10 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 	for _, r := range emergent {
-		staffNeeded[r.cws], staffNeeded[r.by] = true, true
+		staffNeeded[r.cws] = true
+		if r.by != nil {
+			staffNeeded[*r.by] = true
+		}
 	}
 
 	// Staff: the workers, every supervisor and casework supervisor above them

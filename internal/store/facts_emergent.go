@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,10 +18,12 @@ import (
 // emergent requests and the supervisors' monthly reviews of each worker's
 // visit plans. Each loader is one query, whatever the number of rows.
 
-// emergentFactID is a request's id in the facts.
-func emergentFactID(id int64) string { return "e" + strconv.FormatInt(id, 10) }
+// factEmergentID is a request's id in the facts: the id it was imported
+// under, else e<row id> (as factConferenceID names conferences).
+const factEmergentID = `coalesce(e.source_id, 'e' || e.id)`
 
-// emergentFactsSQL selects the emergent requests the facts as of $1 carry:
+// emergentFactsSQL selects the emergent requests the facts as of $1 carry
+// (the fact id first, then the row's):
 // every request made on or before $1 within the 12 months up to it, and
 // every older one not yet held, matching where (over e). `made` is the day
 // in the agency's zone, `after_closing` whether it was made at or after the
@@ -32,7 +33,7 @@ func emergentFactID(id int64) string { return "e" + strconv.FormatInt(id, 10) }
 // its case, dated from `made` through $1: the same reading as the queue's.
 func emergentFactsSQL(where string) string {
 	return `
-		SELECT e.id, e.case_id, e.requested_by, e.casework_supervisor_id, m.made,
+		SELECT ` + factEmergentID + `, e.id, e.case_id, e.requested_by, e.casework_supervisor_id, m.made,
 		       extract(hour FROM e.requested_at AT TIME ZONE a.time_zone) >= a.closing_hour AS after_closing,
 		       h.held
 		FROM emergent_requests e
@@ -52,8 +53,9 @@ func emergentFactsSQL(where string) string {
 
 // emergentRow is a request as read, by row ids.
 type emergentRow struct {
-	id, by, cws  int64
-	caseID       *int64
+	fid          string
+	id, cws      int64
+	by, caseID   *int64 // by: none for a request imported without who asked
 	made, held   pgtype.Date
 	afterClosing bool
 }
@@ -65,7 +67,7 @@ func queryEmergent(ctx context.Context, tx pgx.Tx, where string, args ...any) ([
 	}
 	var out []emergentRow
 	var r emergentRow
-	_, err = pgx.ForEachRow(rows, []any{&r.id, &r.caseID, &r.by, &r.cws, &r.made, &r.afterClosing, &r.held}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&r.fid, &r.id, &r.caseID, &r.by, &r.cws, &r.made, &r.afterClosing, &r.held}, func() error {
 		out = append(out, r)
 		return nil
 	})
@@ -87,7 +89,7 @@ func emergentFacts(rows []emergentRow, staff map[int64]string, caseOf func(int64
 		if !ok {
 			continue
 		}
-		q := rules.EmergentRequest{ID: emergentFactID(r.id), RequestedBy: staff[r.by], CaseworkSupervisor: cws,
+		q := rules.EmergentRequest{ID: r.fid, RequestedBy: staffOf(staff, r.by), CaseworkSupervisor: cws,
 			Made: pgDate(r.made), AfterClosing: r.afterClosing, Held: pgDate(r.held)}
 		if r.caseID != nil {
 			q.Case, _ = caseOf(*r.caseID)
@@ -95,6 +97,14 @@ func emergentFacts(rows []emergentRow, staff map[int64]string, caseOf func(int64
 		out = append(out, q)
 	}
 	return out
+}
+
+// staffOf is the fact id of a person who may be unknown (none: "").
+func staffOf(staff map[int64]string, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return staff[*id]
 }
 
 // mvrReviewFacts reads the supervisors' reviews of the visit plans of the
@@ -159,6 +169,7 @@ func (s *Store) MyEmergentObligations(ctx context.Context, v access.Viewer, on t
 
 func (s *Store) emergentObligations(ctx context.Context, on time.Time, where string, person int64) (map[int64]rules.Obligation, error) {
 	var f rules.Facts
+	rowOf := map[string]int64{} // fact id -> row id
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		f = rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
 		if err := profileInForce(ctx, tx, on, &f); err != nil {
@@ -171,7 +182,11 @@ func (s *Store) emergentObligations(ctx context.Context, on time.Time, where str
 		people := map[int64]bool{}
 		var caseIDs []int64
 		for _, r := range rows {
-			people[r.by], people[r.cws] = true, true
+			rowOf[r.fid] = r.id
+			people[r.cws] = true
+			if r.by != nil {
+				people[*r.by] = true
+			}
 			if r.caseID != nil {
 				caseIDs = append(caseIDs, *r.caseID)
 			}
@@ -227,10 +242,10 @@ func (s *Store) emergentObligations(ctx context.Context, on time.Time, where str
 	}
 	out := map[int64]rules.Obligation{}
 	for _, o := range res.Obligations {
-		if !res.Is(o, rules.TagEmergent) || len(o.Request) < 2 {
+		if !res.Is(o, rules.TagEmergent) {
 			continue
 		}
-		if id, err := strconv.ParseInt(o.Request[1:], 10, 64); err == nil {
+		if id, ok := rowOf[o.Request]; ok {
 			out[id] = o
 		}
 	}
@@ -287,42 +302,6 @@ func exportEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, fact
 		if err := fw.MVRReview(r); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// emergent checks the file's emergent requests: they are made and answered
-// in the app (what was asked, when and why is kept there, which the facts do
-// not carry), so an import adds none. A request the database already holds
-// (an export of this database read back) is unchanged; any other is a
-// problem naming it, so that nothing in the file is silently left out.
-func (im *factsImport) emergent(ctx context.Context) error {
-	if len(im.f.Emergent) == 0 {
-		return nil
-	}
-	ids := make([]string, len(im.f.Emergent))
-	for i, q := range im.f.Emergent {
-		ids[i] = q.ID
-	}
-	var known []string
-	rows, err := im.tx.Query(ctx, `SELECT 'e' || id FROM emergent_requests WHERE 'e' || id = ANY($1)`, ids)
-	if err != nil {
-		return err
-	}
-	if known, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return err
-	}
-	have := map[string]bool{}
-	for _, k := range known {
-		have[k] = true
-	}
-	count := im.rep.Count("emergent requests")
-	for i, q := range im.f.Emergent {
-		if have[q.ID] {
-			count.Unchanged++
-			continue
-		}
-		im.problem(fmt.Sprintf("emergent[%d].id", i), "no such request in this database: emergent requests are made and answered in the app, an import does not add them")
 	}
 	return nil
 }
