@@ -168,6 +168,26 @@ func TestPreparation(t *testing.T) {
 	if len(got) < 2 || got[0] != "No contact recorded since the last conference on 2026-09-14: bring the visits up to date." {
 		t.Errorf("c-3 preparation: %q", got)
 	}
+	// A planned closing says what the closure rules of the version in force
+	// owe: from 2026-12-01 a parent visit too (closure.family_seen, rules
+	// contract version 2); before, the 2016 version's child visit.
+	f.AsOf = d("2026-12-10")
+	f.Cases[0].Closing = d("2026-12-12")
+	if res, err = rules.Evaluate(f, rules.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	closing := "Planned closing 2026-12-12: risk reassessment within the 30 days before closing; children and family seen (a child visit and a parent visit) within the 30 days before closing."
+	if got := Preparation(f, res, "c-1"); !contains(got, closing) {
+		t.Errorf("preparation lacks %q; got %q", closing, got)
+	}
+	f.AsOf = d("2026-11-22")
+	if res, err = rules.Evaluate(f, rules.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	closing = "Planned closing 2026-12-12: risk reassessment within the 30 days before closing; child seen within the 30 days before closing."
+	if got := Preparation(f, res, "c-1"); !contains(got, closing) {
+		t.Errorf("preparation lacks %q; got %q", closing, got)
+	}
 	if Preparation(f, res, "no-such-case") != nil {
 		t.Error("a case not in the facts has a preparation")
 	}
@@ -251,4 +271,13 @@ func TestBuildCountsOverdueVisits(t *testing.T) {
 	if diff := cmp.Diff([]string{"c-2 placement.child_seen"}, ids(u.Rows[0].OverdueVisits)); diff != "" {
 		t.Errorf("as of 2026-11-22, w-1 overdue visits (-want +got):\n%s", diff)
 	}
+}
+
+func contains(lines []string, s string) bool {
+	for _, l := range lines {
+		if l == s {
+			return true
+		}
+	}
+	return false
 }
