@@ -963,6 +963,9 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 			if r.Counts.From != AnchorNone {
 				lo = ci.anchor(r.Counts.From)
 			}
+			if r.Counts.BeforeDue > 0 {
+				lo = maxDate(lo, due.AddDays(-r.Counts.BeforeDue))
+			}
 			met, missing = e.earliestOf(r, ci.refs, mask, lo, Date{})
 		}
 		first := true
@@ -983,7 +986,7 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		}
 		e.w(": ")
 		e.w(r.Owed)
-		if r.Counts.Window > 0 {
+		if r.Counts.Window > 0 || r.Counts.BeforeDue > 0 {
 			e.w(" (from ")
 			e.wd(lo)
 			e.w(")")
