@@ -54,8 +54,8 @@ func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, err
 		if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
 			return err
 		}
-		// The cases each conference discussed (over a million rows) on a
-		// third: the three streams take about the same time.
+		// The cases each conference discussed on a third, the conferences
+		// on a fourth (agencyRest).
 		ectx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		var wg sync.WaitGroup
@@ -63,7 +63,7 @@ func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, err
 		dcc := make(chan rawDiscussedResult, 1)
 		wg.Go(func() { evc <- s.rawEvents(ectx, snapshot, on) })
 		wg.Go(func() { dcc <- s.rawDiscussed(ectx, snapshot) })
-		index, err := agencyRest(ctx, tx, on, &f, dcc)
+		index, err := s.agencyRest(ctx, tx, snapshot, on, &f, dcc)
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -102,8 +102,11 @@ func (s *Store) auditFactsRead(ctx context.Context, v access.Viewer, f rules.Fac
 }
 
 // agencyRest reads everything but the events, and returns each open case's
-// index in f.Cases by id.
-func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, discussed <-chan rawDiscussedResult) (*idIndex, error) {
+// index in f.Cases by id. The conferences (half a million rows at state
+// scale) are read on a connection of their own in the snapshot given while
+// this one reads the cases, and joined to their discussed cases once both
+// are in.
+func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on time.Time, f *rules.Facts, discussed <-chan rawDiscussedResult) (*idIndex, error) {
 	if err := profileInForce(ctx, tx, on, f); err != nil {
 		return nil, err
 	}
@@ -111,18 +114,34 @@ func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, di
 	if err != nil {
 		return nil, fmt.Errorf("staff: %w", err)
 	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	confc := make(chan heldConferences, 1)
+	go func() { confc <- s.heldConferences(cctx, snapshot, on, factID) }()
 	index, err := agencyCases(ctx, tx, on, factID, f)
+	if err == nil {
+		err = agencySiblingsApart(ctx, tx, index, f)
+		if err != nil {
+			err = fmt.Errorf("siblings apart: %w", err)
+		}
+	} else {
+		err = fmt.Errorf("cases: %w", err)
+	}
+	if err == nil {
+		err = agencyEmergentAndReviews(ctx, tx, on, factID, index, f)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cases: %w", err)
-	}
-	if err := agencySiblingsApart(ctx, tx, index, f); err != nil {
-		return nil, fmt.Errorf("siblings apart: %w", err)
-	}
-	if err := agencyConferences(ctx, tx, on, factID, index, f, discussed); err != nil {
-		return nil, fmt.Errorf("conferences: %w", err)
-	}
-	if err := agencyEmergentAndReviews(ctx, tx, on, factID, index, f); err != nil {
+		cancel()
+		<-confc
 		return nil, err
+	}
+	held := <-confc
+	if held.err != nil {
+		return nil, fmt.Errorf("conferences: %w", held.err)
+	}
+	f.Conferences = held.list
+	if err := joinDiscussed(held.byID, index, f, discussed); err != nil {
+		return nil, fmt.Errorf("conferences: %w", err)
 	}
 	return index, nil
 }
@@ -313,14 +332,34 @@ func agencySiblingsApart(ctx context.Context, tx pgx.Tx, index *idIndex, f *rule
 	})
 }
 
-func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult) error {
+// heldConferences is the conferences held by the date, signed, in the
+// table's order, without their cases, and each one's place in the list by
+// row id.
+type heldConferences struct {
+	list []rules.Conference
+	byID *idIndex
+	err  error
+}
+
+// heldConferences reads the held conferences on a connection of its own, in
+// the snapshot given; factID names their people (agencyStaff's).
+func (s *Store) heldConferences(ctx context.Context, snapshot string, on time.Time, factID map[int64]string) (res heldConferences) {
+	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
+		var err error
+		res.list, res.byID, err = readHeldConferences(ctx, tx, on, factID)
+		return err
+	})
+	return res
+}
+
+func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string) ([]rules.Conference, *idIndex, error) {
 	// Sized from the planner's count: growing them row by row was a fifth
 	// of this function's time at state scale. In the table's order, like the
 	// events: the engine indexes them itself (half a million rows sorted by
 	// date cost PostgreSQL a sort on disk).
 	maxID, n, err := idRange(ctx, tx, "conferences")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	// Binary, decoded by hand as the events are: half a million rows
 	// through the generic scanner cost more than PostgreSQL's side.
@@ -331,10 +370,10 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 		WHERE k.status IN `+heldStatuses+` AND k.held_on <= $1`,
 		pgx.QueryResultFormats{pgx.BinaryFormatCode}, on)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	byID := newIDIndex(maxID, n)
-	f.Conferences = make([]rules.Conference, 0, n)
+	list := make([]rules.Conference, 0, n)
 	kinds := map[string]string{}
 	idBuf := make([]byte, 0, 8*n)
 	idEnd := make([]int, 0, n)
@@ -357,7 +396,7 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 		raw := rows.RawValues()
 		if len(raw) != 8 || len(raw[0]) != 8 || len(raw[4]) != 8 {
 			rows.Close()
-			return fmt.Errorf("unexpected conference row")
+			return nil, nil, fmt.Errorf("unexpected conference row")
 		}
 		id := int64(binary.BigEndian.Uint64(raw[0]))
 		c := rules.Conference{Supervisor: person(raw[4]), Worker: person(raw[5]), CaseworkSupervisor: person(raw[6])}
@@ -378,26 +417,32 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 		c.Kind = kind
 		if c.Date, err = day(raw[3]); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if c.Shared, err = day(raw[7]); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
-		byID.set(id, len(f.Conferences))
-		f.Conferences = append(f.Conferences, c)
+		byID.set(id, len(list))
+		list = append(list, c)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
 	ids := string(idBuf)
-	for i := range f.Conferences {
+	for i := range list {
 		start := 0
 		if i > 0 {
 			start = idEnd[i-1]
 		}
-		f.Conferences[i].ID = ids[start:idEnd[i]]
+		list[i].ID = ids[start:idEnd[i]]
 	}
+	return list, byID, nil
+}
+
+// joinDiscussed gives each conference of f its discussed cases of index, in
+// the record's order: those read on another connection (rawDiscussed).
+func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult) error {
 	// The cases discussed, read in one pass over the table on another
 	// connection (rawDiscussed), put in each record's order here.
 	dr := <-discussedRows
