@@ -154,9 +154,9 @@ func (g *generator) addClosedCase(w store.Person, from, until time.Time, office 
 	g.caseEventsUntil(c, assigned, closed, g.start, w)
 }
 
-// caseEvents: visits roughly monthly, monthly contact-sheet approvals (some
-// missed, some pending), the placement milestones, the visit plan (MVR), and
-// the closure steps of cases planned to close.
+// caseEvents: the visit plan (MVR) and the visits (visits.go), monthly
+// contact-sheet approvals (some missed, some pending), the placement
+// milestones, and the closure steps of cases planned to close.
 func (g *generator) caseEvents(c store.Case, assigned time.Time, w store.Person) {
 	g.caseEventsUntil(c, assigned, g.asOf, time.Time{}, w)
 }
@@ -178,38 +178,31 @@ func (g *generator) caseEventsUntil(c store.Case, assigned, end, notBefore time.
 		}
 		g.d.Events = append(g.d.Events, e)
 	}
-	// Visits, about monthly, a little more often for some.
-	for on := from.AddDate(0, 0, 2+g.rng.IntN(8)); on.Before(end); on = on.AddDate(0, 0, 18+g.rng.IntN(20)) {
-		approval := "approved"
-		if g.asOf.Sub(on) < 10*24*time.Hour && g.pick(0.5) {
-			approval = "pending"
-		}
-		if g.pick(0.93) {
-			add("child_visit", on, approval)
-		}
-		if g.pick(0.7) {
-			add("parent_visit", on.AddDate(0, 0, g.rng.IntN(3)), approval)
-		}
-		if c.Setting == "out_of_home" && g.pick(0.4) {
-			add("provider_visit", on.AddDate(0, 0, 1), approval)
-		}
-		if g.pick(0.2) {
-			add("collateral_contact", on.AddDate(0, 0, 4), approval)
-		}
+	// The visit plan: usually within the policy's window, sometimes late;
+	// kept in the app as the case's plan (MVR) from g.planFrom on.
+	anchor := c.SCRAssigned
+	if !c.PlacementDate.IsZero() && c.PlacementDate.Before(anchor) {
+		anchor = c.PlacementDate
 	}
+	var mvrOn time.Time
+	if g.pick(0.92) {
+		mvrOn = anchor.AddDate(0, 0, 10+g.rng.IntN(45))
+		add("mvr_established", mvrOn, "not_required")
+	}
+	// Visits: about monthly until the plan is owed, then as it sets them.
+	planned := end
+	plans := g.visitPlans(c, mvrOn, from, end, w)
+	if len(plans) > 0 {
+		planned = monthCeil(plans[0].From)
+	}
+	g.sparseVisits(c, from, minDate(planned, end), add)
+	g.plannedVisits(c, plans, planned, end, add)
+	g.siblingsApart(c, from, end, w, add)
 	// The supervisor's monthly approval of the contact sheet, mostly on time.
 	for m := lastOfMonth(from); m.Before(end); m = lastOfMonth(m.AddDate(0, 0, 1)) {
 		if g.pick(0.88) {
 			add("contact_sheet_approved", m.AddDate(0, 0, -g.rng.IntN(10)), "not_required")
 		}
-	}
-	// The visit plan: usually within the policy's window, sometimes late.
-	anchor := c.SCRAssigned
-	if !c.PlacementDate.IsZero() && c.PlacementDate.Before(anchor) {
-		anchor = c.PlacementDate
-	}
-	if g.pick(0.92) {
-		add("mvr_established", anchor.AddDate(0, 0, 10+g.rng.IntN(45)), "not_required")
 	}
 	if c.Setting == "out_of_home" {
 		p := c.PlacementDate

@@ -69,6 +69,11 @@ type generator struct {
 	// weeklySupervision: experienced workers too are conferenced weekly, a
 	// quarter of the caseload at a time (the state data; see State).
 	weeklySupervision bool
+	// planFrom is the first month the agency keeps visit plans in the app:
+	// from it the visits follow the plans (visits.go).
+	planFrom time.Time
+	// supOf is each worker's supervisor (the one who sets the visit plans).
+	supOf map[int64]int64
 }
 
 // Generate builds the demo agency and the list of its logins.
@@ -80,6 +85,7 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 		asOf:    asOf,
 		start:   asOf.AddDate(-1, 0, 0),
 		names:   map[string]int{},
+		supOf:   map[int64]int64{},
 		d: &store.Dataset{
 			AgencyName:       "Demo County Division of Child Protection and Permanency",
 			TimeZone:         "America/New_York",
@@ -88,6 +94,7 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 			CreatedAt:        asOf.AddDate(0, 0, -1).Add(12 * time.Hour),
 		},
 	}
+	g.planFrom = monthCeil(g.start)
 	// One shared hash, salted from the seed: deterministic, and one argon2
 	// computation instead of fifty.
 	salt := []byte(fmt.Sprintf("demo-%016x", opt.Seed))[:16]
@@ -157,6 +164,7 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 				}
 			}
 			w := person("worker", officeID, exp)
+			g.supOf[w.ID] = sup.ID
 			workers = append(workers, workerInfo{p: w, unit: ui, since: since})
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/casework/casework/internal/store"
 )
 
 var asOf = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
@@ -57,6 +59,34 @@ func TestNothingHappensOnOrAfterAsOf(t *testing.T) {
 			if !a.Since.Before(day) {
 				t.Fatalf("as of %s: case assigned %s", day.Format(time.DateOnly), a.Since.Format(time.DateOnly))
 			}
+		}
+		checkNewerRecords(t, d, day)
+	}
+}
+
+// checkNewerRecords: the visit plans, siblings placed apart, emergent
+// requests and visit plan reviews of d begin before the as-of date, and an
+// answer is never before its request.
+func checkNewerRecords(t *testing.T, d *store.Dataset, day time.Time) {
+	t.Helper()
+	for _, m := range d.VisitPlans {
+		if !m.From.Before(day) || m.Child+m.Parents+m.Provider == 0 {
+			t.Fatalf("as of %s: visit plan %+v", day.Format(time.DateOnly), m)
+		}
+	}
+	for _, sa := range d.SiblingsApart {
+		if !sa.Start.Before(day) || (!sa.End.IsZero() && (!sa.End.Before(day) || sa.End.Before(sa.Start))) {
+			t.Fatalf("as of %s: siblings apart %+v", day.Format(time.DateOnly), sa)
+		}
+	}
+	for _, e := range d.Emergent {
+		if !e.RequestedAt.Before(day) || (!e.AnsweredAt.IsZero() && (!e.AnsweredAt.Before(day) || e.AnsweredAt.Before(e.RequestedAt))) {
+			t.Fatalf("as of %s: emergent request %+v", day.Format(time.DateOnly), e)
+		}
+	}
+	for _, r := range d.MVRReviews {
+		if !r.ReviewedOn.Before(day) {
+			t.Fatalf("as of %s: review %+v", day.Format(time.DateOnly), r)
 		}
 	}
 }

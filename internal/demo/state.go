@@ -56,8 +56,13 @@ type State struct {
 // within the history. 4: every case of a conference written topic by topic,
 // so that it counts as discussed (docs/workspace.md, "What counts as
 // discussed"); a version 3 database reads as never discussed after
-// migration 000040.
-const StateVersion = 4
+// migration 000040. 5: the newer rules' records (docs/rules.md): visit
+// plans (MVR) with visits that follow them in the last three months,
+// monthly collateral contacts, weekly parent/child visits for a goal of
+// reunification, siblings placed apart with their weekly visits, the
+// supervisors' monthly reviews of the visit plans and emergent requests; a
+// version 4 database has none of them.
+const StateVersion = 5
 
 const (
 	stateYears        = 3
@@ -70,6 +75,14 @@ const (
 	stateIntakeBase   = 880000
 	stateUnitsPerCWS  = 5
 	stateIntakePerOff = 3
+	// stateVisitMonths: the visits follow the visit plans (and the newer
+	// rules' weekly and monthly visits, visits.go) in the last three months
+	// before the as-of date's month; the three years before are the older,
+	// about monthly, visits. What the rules read as of the date (the month
+	// before and this one, the last weekly visit) is in them, the trends
+	// show three ended months of visit plans, and the state's events grow
+	// by a sixth rather than double.
+	stateVisitMonths = 3
 )
 
 // NewState lays out the state at the given scale.
@@ -126,6 +139,8 @@ func (s *State) newGenerator(stream uint64, caseBase, confBase int64) *generator
 		start:    s.asOf.AddDate(-stateYears, 0, 0),
 		d:        &store.Dataset{},
 		names:    map[string]int{},
+		supOf:    map[int64]int64{},
+		planFrom: monthStart(s.asOf).AddDate(0, -stateVisitMonths, 0),
 		caseBase: caseBase,
 		confBase: confBase,
 		// A state's supervisors meet every worker weekly, as many agencies
@@ -221,12 +236,14 @@ func (s *State) Unit(u int) *store.Dataset {
 			}
 		}
 		sl := slot{w: s.person(g, nextID(), "worker", office, exp), since: since}
+		g.supOf[sl.w.ID] = sup.ID
 		// Turnover: most who joined within the history took the place of a
 		// worker who has since left the agency.
 		if since.After(g.start) && g.pick(0.75) {
 			sl.fsince = since.AddDate(-1-g.rng.IntN(3), -g.rng.IntN(12), 0)
 			sl.former = s.person(g, nextID(), "worker", office, sl.fsince.AddDate(-g.rng.IntN(5), -g.rng.IntN(12), 0))
 			g.d.People[len(g.d.People)-1].Inactive = true
+			g.supOf[sl.former.ID] = sup.ID
 			g.d.UnitMembers = append(g.d.UnitMembers, store.Position{A: unitID, B: sl.former.ID, Since: sl.fsince, Until: since})
 		}
 		g.d.UnitMembers = append(g.d.UnitMembers, store.Position{A: unitID, B: sl.w.ID, Since: since})
@@ -272,6 +289,14 @@ func (s *State) Unit(u int) *store.Dataset {
 	}
 	g.caseworkReviews(cws, sup, supSince)
 	g.escalationReviews(func(int64) (store.Person, store.Person) { return cws, sup })
+	for _, sl := range slots {
+		if sl.former.ID != 0 {
+			g.visitReviews(sl.former, sup, sl.fsince, sl.since)
+		}
+		g.visitReviews(sl.w, sup, sl.since, time.Time{})
+	}
+	// About three emergent requests a year.
+	g.emergentHistory(unitID, sup, cws, stateYears*2+g.rng.IntN(stateYears*2+1))
 	if len(g.d.Conferences) >= stateConfBlock {
 		panic(fmt.Sprintf("demo: unit %d has %d conferences, over its id block", u, len(g.d.Conferences)))
 	}
@@ -301,6 +326,7 @@ func (g *generator) closedCases(w store.Person, since, until time.Time, office i
 // StateCounts is the size of a generated state, row by row.
 type StateCounts struct {
 	Offices, Units, People, Workers, ActiveWorkers, Cases, OpenCases, Assignments, Risks, Events, Conferences, ConferenceCases, NextSteps int
+	VisitPlans, SiblingsApart, Emergent, MVRReviews                                                                                       int
 }
 
 // Count walks the state once and counts its rows.
@@ -330,6 +356,10 @@ func (s *State) Count() StateCounts {
 		c.Conferences += len(d.Conferences)
 		c.ConferenceCases += len(d.ConferenceCases)
 		c.NextSteps += len(d.NextSteps)
+		c.VisitPlans += len(d.VisitPlans)
+		c.SiblingsApart += len(d.SiblingsApart)
+		c.Emergent += len(d.Emergent)
+		c.MVRReviews += len(d.MVRReviews)
 	}
 	return c
 }

@@ -58,12 +58,20 @@ func TestStateMix(t *testing.T) {
 	if c.Workers == c.ActiveWorkers {
 		t.Error("no former workers: the history has no turnover")
 	}
+	// The newer rules' records: visit plans on most cases, siblings placed
+	// apart on a few, reviews for most worker-months of the last three,
+	// some emergent requests; none on or after the as-of date.
+	if c.VisitPlans < c.OpenCases*3/4 || c.SiblingsApart == 0 || c.SiblingsApart > c.OpenCases/10 ||
+		c.MVRReviews < c.Workers || c.Emergent < c.Units {
+		t.Errorf("the newer rules' records: %+v", c)
+	}
 	for d := range s.Chunks() {
 		for _, e := range d.Events {
 			if !e.OccurredOn.Before(asOf) || e.OccurredOn.Before(asOf.AddDate(-3, 0, 0)) {
 				t.Fatalf("event on %s", e.OccurredOn.Format(time.DateOnly))
 			}
 		}
+		checkNewerRecords(t, d, asOf)
 		for _, k := range d.Conferences {
 			if !k.HeldOn.Before(asOf) || !k.EnteredAt.Before(asOf) {
 				t.Fatalf("conference held %s entered %s", k.HeldOn, k.EnteredAt)
@@ -91,6 +99,10 @@ func TestStateLoads(t *testing.T) {
 		{"SELECT count(*) FROM events", want.Events},
 		{"SELECT count(*) FROM conferences", want.Conferences},
 		{"SELECT count(*) FROM conference_cases", want.ConferenceCases},
+		{"SELECT count(*) FROM case_mvr", want.VisitPlans},
+		{"SELECT count(*) FROM case_siblings_apart", want.SiblingsApart},
+		{"SELECT count(*) FROM emergent_requests", want.Emergent},
+		{"SELECT count(*) FROM mvr_reviews", want.MVRReviews},
 	} {
 		var got int
 		if err := pool.QueryRow(context.Background(), q.sql).Scan(&got); err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,6 +51,9 @@ func (s *Store) LoadChunks(ctx context.Context, head *Dataset, chunks iter.Seq[*
 				return fmt.Errorf("LoadDataset: copy %s: %w", t.table, err)
 			}
 			progress(t.table, n, time.Since(start))
+		}
+		if err := loadSmallTables(ctx, tx, chunks, progress); err != nil {
+			return fmt.Errorf("LoadDataset: %w", err)
 		}
 		start := time.Now()
 		n, err := applyLifecycle(ctx, tx, chunks)
@@ -152,6 +156,105 @@ func bulkTables(at time.Time) []bulkTable {
 			return []any{n.ConferenceID, nullID(n.CaseID), n.Description, n.OwnerID, n.DueOn, nullDate(n.DoneOn)}
 		}},
 	}
+}
+
+// smallTables are the tables of the newer rules (visit plans, siblings
+// placed apart, emergent requests, the visit plans' reviews): a few rows a
+// unit, each table's ids the database's own. Walking a state's chunks
+// regenerates the whole state, so they share one walk (loadSmallTables).
+func smallTables() []bulkTable {
+	return []bulkTable{
+		{"case_mvr", []string{"case_id", "from_on", "child", "parents", "provider", "set_by", "set_at"}, func(d *Dataset) int { return len(d.VisitPlans) }, func(d *Dataset, i int) []any {
+			m := d.VisitPlans[i]
+			return []any{m.CaseID, m.From, m.Child, m.Parents, m.Provider, nullID(m.SetBy), endOfDay(m.From)}
+		}},
+		{"case_siblings_apart", []string{"case_id", "start_on", "end_on", "set_by", "set_at"}, func(d *Dataset) int { return len(d.SiblingsApart) }, func(d *Dataset, i int) []any {
+			sa := d.SiblingsApart[i]
+			set := sa.Start
+			if !sa.End.IsZero() {
+				set = sa.End
+			}
+			return []any{sa.CaseID, sa.Start, nullDate(sa.End), nullID(sa.SetBy), endOfDay(set)}
+		}},
+		{"emergent_requests", []string{"case_id", "requested_by", "casework_supervisor_id", "reason", "details", "requested_at", "answered_at", "answered_by", "answer", "held_on"},
+			func(d *Dataset) int { return len(d.Emergent) }, func(d *Dataset, i int) []any {
+				e := d.Emergent[i]
+				answered := !e.AnsweredAt.IsZero()
+				var answer any
+				if answered {
+					answer = e.Answer
+				}
+				return []any{nullID(e.CaseID), e.RequestedBy, e.CaseworkSupervisorID, e.Reason, e.Details, e.RequestedAt,
+					nullTime(e.AnsweredAt), idIf(e.CaseworkSupervisorID, answered), answer, nullDate(e.HeldOn)}
+			}},
+		{"mvr_reviews", []string{"worker_id", "reviewed_by", "reviewed_on", "note", "recorded_at"}, func(d *Dataset) int { return len(d.MVRReviews) }, func(d *Dataset, i int) []any {
+			r := d.MVRReviews[i]
+			return []any{r.WorkerID, r.ReviewedBy, r.ReviewedOn, r.Note, endOfDay(r.ReviewedOn)}
+		}},
+	}
+}
+
+// loadSmallTables writes the small tables in one walk of the chunks: every
+// row is copied, as JSON named by its columns, into one staging table, and
+// each table is then filled from it in one INSERT ... SELECT, through
+// jsonb_populate_record with the table's own column types. The schema's
+// triggers fire as for COPY.
+func loadSmallTables(ctx context.Context, tx pgx.Tx, chunks iter.Seq[*Dataset], progress func(string, int64, time.Duration)) error {
+	tables := smallTables()
+	start := time.Now()
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE bulk_small (tbl text NOT NULL, n bigint NOT NULL, r jsonb NOT NULL) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("staging: %w", err)
+	}
+	var n int64
+	src := newChunkSource(chunks, func(d *Dataset) int {
+		sum := 0
+		for _, t := range tables {
+			sum += t.n(d)
+		}
+		return sum
+	}, func(d *Dataset, i int) []any {
+		for _, t := range tables {
+			if k := t.n(d); i >= k {
+				i -= k
+				continue
+			}
+			vals := t.row(d, i)
+			row := make(map[string]any, len(vals))
+			for c, v := range vals {
+				row[t.cols[c]] = v
+			}
+			raw, err := json.Marshal(row)
+			if err != nil {
+				panic(fmt.Sprintf("bulk load: a %s row: %v", t.table, err)) // the rows hold dates, numbers and text only
+			}
+			n++
+			return []any{t.table, n, raw}
+		}
+		panic("bulk load: a row past the chunk's small tables")
+	}, nil)
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"bulk_small"}, []string{"tbl", "n", "r"}, src)
+	src.close()
+	if err != nil {
+		return fmt.Errorf("staging: %w", err)
+	}
+	progress("(staging the small tables)", n, time.Since(start))
+	for _, t := range tables {
+		start := time.Now()
+		cols := make([]string, len(t.cols))
+		for i, c := range t.cols {
+			cols[i] = pgx.Identifier{c}.Sanitize()
+		}
+		list := strings.Join(cols, ", ")
+		name := pgx.Identifier{t.table}.Sanitize()
+		tag, err := tx.Exec(ctx, `INSERT INTO `+name+` (`+list+`)
+			SELECT `+"x."+strings.Join(cols, ", x.")+` FROM bulk_small s CROSS JOIN LATERAL jsonb_populate_record(NULL::`+name+`, s.r) x
+			WHERE s.tbl = $1 ORDER BY s.n`, t.table)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.table, err)
+		}
+		progress(t.table, tag.RowsAffected(), time.Since(start))
+	}
+	return nil
 }
 
 // chunkSource is a pgx.CopyFromSource over one table's rows of every chunk,

@@ -30,6 +30,10 @@ type Dataset struct {
 	Conferences       []Conference
 	ConferenceCases   []ConferenceCase
 	NextSteps         []NextStep
+	VisitPlans        []VisitPlan           // case_mvr
+	SiblingsApart     []SiblingsApartRecord // case_siblings_apart
+	Emergent          []EmergentRecord      // emergent_requests
+	MVRReviews        []MVRReviewRecord     // mvr_reviews
 }
 
 type Office struct {
@@ -127,6 +131,48 @@ type NextStep struct {
 	OwnerID      int64
 	DueOn        time.Time
 	DoneOn       time.Time
+}
+
+// VisitPlan is one row of a case's visit plan (MVR): visits owed a month
+// from From until the case's next plan. It is recorded as set at the end of
+// From's day.
+type VisitPlan struct {
+	CaseID                   int64
+	From                     time.Time
+	Child, Parents, Provider int
+	SetBy                    int64 // the supervisor who set it; 0: the system of record
+}
+
+// SiblingsApartRecord is the time a case's child has siblings placed apart,
+// from Start until End (zero: still apart).
+type SiblingsApartRecord struct {
+	CaseID     int64
+	Start, End time.Time
+	SetBy      int64
+}
+
+// EmergentRecord is an emergent request to a casework supervisor and, when
+// AnsweredAt is set, the casework supervisor's answer and the day the
+// conference was held (HeldOn, zero: none recorded).
+type EmergentRecord struct {
+	CaseID               int64 // 0: no case
+	RequestedBy          int64
+	CaseworkSupervisorID int64
+	Reason               string
+	Details              string
+	RequestedAt          time.Time
+	AnsweredAt           time.Time
+	Answer               string
+	HeldOn               time.Time
+}
+
+// MVRReviewRecord is a supervisor's monthly review of a worker's visit
+// plans, recorded at the end of its day.
+type MVRReviewRecord struct {
+	WorkerID   int64
+	ReviewedBy int64
+	ReviewedOn time.Time
+	Note       string
 }
 
 // LoadDataset writes d into an empty database in one transaction. It refuses
