@@ -32,21 +32,37 @@ const factEmergentID = `coalesce(e.source_id, 'e' || e.id)`
 // signed casework review by the casework supervisor it is made to listing
 // its case, dated from `made` through $1: the same reading as the queue's.
 func emergentFactsSQL(where string) string {
+	return emergentRequestsSQL(where, true)
+}
+
+// emergentRequestsSQL is emergentFactsSQL, or with reviews false the same requests'
+// rows with `held` only as their answers record it, every request made on
+// or before $1 (no 12 months' cut), and the day 12 months before $1 last:
+// for the state-wide load, which finds the casework reviews in the
+// conferences it has loaded (agencyEmergentHeld). Per request, the reviews'
+// subquery probes each discussion of its case: seconds for the state's
+// thousands of requests.
+func emergentRequestsSQL(where string, reviews bool) string {
+	answered := `CASE WHEN (e.answered_at AT TIME ZONE a.time_zone)::date <= $1
+		         THEN coalesce(e.held_on, (e.answered_at AT TIME ZONE a.time_zone)::date) END`
+	held, cut, last := answered, ``, `, ($1::date - interval '12 months')::date`
+	if reviews {
+		held = `least(` + answered + `,
+		    (SELECT min(k.held_on) FROM discussed_cases dc
+		     JOIN conferences k ON k.id = dc.conference_id
+		     WHERE dc.case_id = e.case_id AND k.kind = '` + rules.KindCaseworkReview + `' AND k.status IN ` + heldStatuses + `
+		       AND k.casework_supervisor_id = e.casework_supervisor_id AND k.held_on >= m.made AND k.held_on <= $1))`
+		cut, last = ` AND (m.made > ($1::date - interval '12 months')::date OR h.held IS NULL OR h.held > $1)`, ``
+	}
 	return `
 		SELECT ` + factEmergentID + `, e.id, e.case_id, e.requested_by, e.casework_supervisor_id, m.made,
 		       extract(hour FROM e.requested_at AT TIME ZONE a.time_zone) >= a.closing_hour AS after_closing,
-		       h.held
+		       h.held` + last + `
 		FROM emergent_requests e
 		CROSS JOIN agency a
 		CROSS JOIN LATERAL (SELECT (e.requested_at AT TIME ZONE a.time_zone)::date AS made) m
-		CROSS JOIN LATERAL (SELECT least(
-		    CASE WHEN (e.answered_at AT TIME ZONE a.time_zone)::date <= $1
-		         THEN coalesce(e.held_on, (e.answered_at AT TIME ZONE a.time_zone)::date) END,
-		    (SELECT min(k.held_on) FROM discussed_cases dc
-		     JOIN conferences k ON k.id = dc.conference_id
-		     WHERE dc.case_id = e.case_id AND k.kind = 'casework_review' AND k.status IN ` + heldStatuses + `
-		       AND k.casework_supervisor_id = e.casework_supervisor_id AND k.held_on >= m.made AND k.held_on <= $1)) AS held) h
-		WHERE m.made <= $1 AND (m.made > ($1::date - interval '12 months')::date OR h.held IS NULL OR h.held > $1)
+		CROSS JOIN LATERAL (SELECT ` + held + ` AS held) h
+		WHERE m.made <= $1` + cut + `
 		  AND (` + where + `)
 		ORDER BY e.id`
 }
@@ -133,21 +149,80 @@ func mvrReviewFacts(ctx context.Context, tx pgx.Tx, staff map[int64]string, wher
 	return out, nil
 }
 
-// agencyEmergentAndReviews fills the state-wide facts' emergent requests
-// and visit plan reviews (AgencyFacts, the export).
-func agencyEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index *idIndex, f *rules.Facts) error {
-	rows, err := queryEmergent(ctx, tx, `true`, on)
+// agencyEmergent is the state-wide load's emergent requests as read: held
+// only by their answers so far, and the day 12 months before the date.
+type agencyEmergent struct {
+	rows   []emergentRow
+	cutoff pgtype.Date
+}
+
+// agencyEmergentAndReviews reads the state-wide facts' emergent requests
+// (to be completed by agencyEmergentHeld once the conferences are in) and
+// fills their visit plan reviews (AgencyFacts).
+func agencyEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, f *rules.Facts) (agencyEmergent, error) {
+	var a agencyEmergent
+	rows, err := tx.Query(ctx, emergentRequestsSQL(`true`, false), on)
 	if err != nil {
-		return err
+		return a, fmt.Errorf("emergent requests: %w", err)
 	}
-	f.Emergent = emergentFacts(rows, factID, func(id int64) (string, bool) {
-		if i, ok := index.get(id); ok {
-			return f.Cases[i].ID, true
-		}
-		return "", false
+	var r emergentRow
+	_, err = pgx.ForEachRow(rows, []any{&r.fid, &r.id, &r.caseID, &r.by, &r.cws, &r.made, &r.afterClosing, &r.held, &a.cutoff}, func() error {
+		a.rows = append(a.rows, r)
+		return nil
 	})
+	if err != nil {
+		return a, fmt.Errorf("emergent requests: %w", err)
+	}
 	f.MVRReviews, err = mvrReviewFacts(ctx, tx, factID, `true`, on)
-	return err
+	return a, err
+}
+
+// byCase is each request's place in rows by its case's row id, for the
+// discussions' pass (joinDiscussed).
+func (a agencyEmergent) byCase() map[int64][]int {
+	m := map[int64][]int{}
+	for i, r := range a.rows {
+		if r.caseID != nil {
+			m[*r.caseID] = append(m[*r.caseID], i)
+		}
+	}
+	return m
+}
+
+// reviewed makes the requests at reqs held, if earlier, by the conference k,
+// which lists their case: a held casework review, by the casework
+// supervisor each was made to, dated from the day it was made (k is held
+// by the date, being in the facts). cws names each request's casework
+// supervisor as the facts do. The same reading as emergentFactsSQL's
+// subquery.
+func (a agencyEmergent) reviewed(reqs []int, k *rules.Conference, cws func(int64) string) {
+	if k.Kind != rules.KindCaseworkReview || k.CaseworkSupervisor == "" {
+		return
+	}
+	for _, i := range reqs {
+		r := &a.rows[i]
+		made := pgDate(r.made)
+		if k.Date.Before(made) || cws(r.cws) != k.CaseworkSupervisor {
+			continue
+		}
+		if !r.held.Valid || k.Date.Before(pgDate(r.held)) {
+			r.held = pgtype.Date{Time: dateTime(k.Date), Valid: true}
+		}
+	}
+}
+
+// facts keeps, as emergentFactsSQL's WHERE does, every request made within
+// the 12 months up to the date and every older one not held by it, and
+// turns them into facts.
+func (a agencyEmergent) facts(asOf rules.Date, factID map[int64]string, caseOf func(int64) (string, bool)) []rules.EmergentRequest {
+	cutoff := pgDate(a.cutoff)
+	kept := a.rows[:0:0]
+	for _, r := range a.rows {
+		if pgDate(r.made).After(cutoff) || !r.held.Valid || pgDate(r.held).After(asOf) {
+			kept = append(kept, r)
+		}
+	}
+	return emergentFacts(kept, factID, caseOf)
 }
 
 // AreaEmergent evaluates the emergent requests addressed to the viewer (a

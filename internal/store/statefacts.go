@@ -127,8 +127,9 @@ func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on t
 	} else {
 		err = fmt.Errorf("cases: %w", err)
 	}
+	var emergent agencyEmergent
 	if err == nil {
-		err = agencyEmergentAndReviews(ctx, tx, on, factID, index, f)
+		emergent, err = agencyEmergentAndReviews(ctx, tx, on, factID, f)
 	}
 	if err != nil {
 		cancel()
@@ -140,9 +141,21 @@ func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on t
 		return nil, fmt.Errorf("conferences: %w", held.err)
 	}
 	f.Conferences = held.list
-	if err := joinDiscussed(held.byID, index, f, discussed); err != nil {
+	// The requests held by a casework review listing their case are found
+	// in the discussions' pass (the query's per-request subquery took
+	// seconds at state scale).
+	requests := emergent.byCase()
+	cws := func(id int64) string { return factID[id] }
+	review := func(k *rules.Conference, reqs []int) { emergent.reviewed(reqs, k, cws) }
+	if err := joinDiscussed(held.byID, index, f, discussed, requests, review); err != nil {
 		return nil, fmt.Errorf("conferences: %w", err)
 	}
+	f.Emergent = emergent.facts(f.AsOf, factID, func(id int64) (string, bool) {
+		if i, ok := index.get(id); ok {
+			return f.Cases[i].ID, true
+		}
+		return "", false
+	})
 	return index, nil
 }
 
@@ -442,7 +455,10 @@ func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID ma
 
 // joinDiscussed gives each conference of f its discussed cases of index, in
 // the record's order: those read on another connection (rawDiscussed).
-func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult) error {
+// Each discussion of a case in requests (by case row id, open or not) by
+// a conference of f is also handed to review, with the requests' places.
+func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult,
+	requests map[int64][]int, review func(k *rules.Conference, reqs []int)) error {
 	// The cases discussed, read in one pass over the table on another
 	// connection (rawDiscussed), put in each record's order here.
 	dr := <-discussedRows
@@ -461,6 +477,9 @@ func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan ra
 		ki, ok := byID.get(d.conferenceID)
 		if !ok {
 			continue // a draft
+		}
+		if reqs, ok := requests[d.caseID]; ok {
+			review(&f.Conferences[ki], reqs)
 		}
 		if ci, ok := index.get(d.caseID); ok {
 			kept = append(kept, discussed{int32(ki), d.position, int32(ci)})
