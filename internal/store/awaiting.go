@@ -7,14 +7,30 @@ import (
 )
 
 // contactAwaitingSQL: event e is a contact awaiting the supervisor's approval
-// on the date on, as the rules count it (rules.ContactKinds): a visit or
-// collateral contact on or before the date with no contact-sheet approval of
-// its case since. The worker page's list, the unit's count and the agenda's
-// reason are then one number.
+// on the date on: a visit or collateral contact (rules.ContactKinds) on or
+// before the date whose own approval is pending. A contact-sheet approval of
+// its case does not approve it: only its own approval does (ApproveContacts,
+// or the system of record's approval column). The worker page's list, the
+// unit's count, the conference page, the digest and the agenda's reason are
+// then one number.
 func contactAwaitingSQL(e, on string) string {
-	return e + `.kind IN (` + contactKindsSQL + `) AND ` + e + `.occurred_on <= ` + on + `
-	    AND NOT EXISTS (SELECT 1 FROM events s WHERE s.case_id = ` + e + `.case_id AND s.kind = '` + rules.EventContactSheetApproved + `'
-	                    AND s.occurred_on >= ` + e + `.occurred_on AND s.occurred_on <= ` + on + `)`
+	return e + `.kind IN (` + contactKindsSQL + `) AND ` + e + `.approval = 'pending' AND ` + e + `.occurred_on <= ` + on
+}
+
+// sheetApprovalHoldsSQL: event e is not a contact-sheet approval that the
+// contacts contradict. A contact_sheet_approved event dated D says every
+// contact of its case dated on or before D was approved by D; it is given to
+// the rules engine (and exported) only while that is true: no such contact
+// is pending, and none was approved after D (approved_on; NULL is an
+// approval of unknown day, read as in time). Every other event holds. Where
+// a stored approval does not hold, the case's last approval that does is
+// the one contacts.approval counts: the engine sees less compliance, never
+// more.
+func sheetApprovalHoldsSQL(e string) string {
+	return `(` + e + `.kind <> '` + rules.EventContactSheetApproved + `' OR NOT EXISTS (
+	    SELECT 1 FROM events p WHERE p.case_id = ` + e + `.case_id AND p.kind IN (` + contactKindsSQL + `)
+	      AND p.occurred_on <= ` + e + `.occurred_on
+	      AND (p.approval = 'pending' OR p.approved_on > ` + e + `.occurred_on)))`
 }
 
 var contactKindsSQL = func() string {

@@ -201,13 +201,15 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 
-	// Events on those cases, up to the date: by the events' own index, the
+	// Events on those cases, up to the date (a contact-sheet approval only
+	// where it holds, sheetApprovalHoldsSQL): by the events' own index, the
 	// case numbers filled in here (a join to cases would hash the whole
 	// table). Thousands of rows a unit: read in PostgreSQL's binary format,
 	// the kinds interned, so a row costs no allocation of its own.
 	rows, err = tx.Query(ctx, `
 		SELECT e.case_id, e.kind, e.occurred_on FROM events e
-		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 ORDER BY e.case_id, e.occurred_on, e.id`,
+		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 AND `+sheetApprovalHoldsSQL("e")+`
+		ORDER BY e.case_id, e.occurred_on, e.id`,
 		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, caseIDs, on)
 	if err != nil {
 		return f, ids, err

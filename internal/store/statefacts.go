@@ -554,7 +554,7 @@ func pgBinaryDate(raw []byte) rules.Date {
 }
 
 // rawEvents reads every event up to the date of the cases not closed by
-// then, on a connection of its own, in the snapshot given
+// then (a contact-sheet approval only where it holds, sheetApprovalHoldsSQL), on a connection of its own, in the snapshot given
 // (pg_export_snapshot), in the table's order: the engine groups by case
 // itself, and sorting millions of rows would cost more than the load. The
 // closed cases' events (a fifth of them at state scale) are left in
@@ -570,7 +570,8 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 		res.rows = make([]rawEvent, 0, n)
 		rows, err := tx.Query(ctx, `
 			SELECT e.case_id, e.kind, e.occurred_on FROM events e
-			WHERE e.occurred_on <= $1 AND NOT EXISTS (SELECT FROM cases c WHERE c.id = e.case_id AND c.closed <= $1)`,
+			WHERE e.occurred_on <= $1 AND NOT EXISTS (SELECT FROM cases c WHERE c.id = e.case_id AND c.closed <= $1)
+			  AND `+sheetApprovalHoldsSQL("e"),
 			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
 		if err != nil {
 			return err
