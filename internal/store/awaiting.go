@@ -33,6 +33,20 @@ func sheetApprovalHoldsSQL(e string) string {
 	      AND (p.approval = 'pending' OR p.approved_on > ` + e + `.occurred_on)))`
 }
 
+// importedContactApprovalSQL is the approval of a contact that comes from
+// the system of record without one of its own (a facts file, a CSV row with
+// the approval left empty), of the case caseID dated on: approved when a
+// contact-sheet approval of the case from the system of record (imported:
+// a source id, or no one who recorded it; or one of the same import, the
+// condition alsoIn) is dated on or after it, else awaiting approval. A sheet
+// approval made in Casework approved the contacts it listed, one by one, and
+// says nothing of others.
+func importedContactApprovalSQL(caseID, on, alsoIn string) string {
+	return `CASE WHEN EXISTS (SELECT 1 FROM events a WHERE a.case_id = ` + caseID + ` AND a.kind = '` + rules.EventContactSheetApproved + `'
+	        AND a.occurred_on >= ` + on + ` AND (a.source_id IS NOT NULL OR a.recorded_by IS NULL)) OR ` + alsoIn + `
+	    THEN 'approved' ELSE 'pending' END`
+}
+
 var contactKindsSQL = func() string {
 	kinds := rules.ContactKinds()
 	for i, k := range kinds {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/exchange"
+	"github.com/casework/casework/internal/rules"
 )
 
 // ImportCSV loads one CSV file of one kind (docs/import.md) in one
@@ -489,6 +490,17 @@ func applyEvents(ctx context.Context, im *csvImport) error {
 	}
 	if !im.rep.OK() {
 		return nil
+	}
+	// A contact whose approval is left empty keeps the approval it has
+	// (approved in Casework, say); a new one reads as the system of
+	// record's contact-sheet approvals say (importedContactApprovalSQL).
+	if _, err := im.exec(ctx, `
+		UPDATE csv_stage s SET approval = coalesce(
+		    (SELECT e.approval FROM events e WHERE e.source_id = s.event_id AND e.kind IN (`+contactKindsSQL+`) AND e.approval <> 'not_required'),
+		    `+importedContactApprovalSQL("s.case_ref", "s.date", `EXISTS (SELECT 1 FROM csv_stage t
+		        WHERE t.case_ref = s.case_ref AND t.kind = '`+rules.EventContactSheetApproved+`' AND t.date >= s.date)`)+`)
+		WHERE s.approval IS NULL AND s.kind IN (`+contactKindsSQL+`)`); err != nil {
+		return err
 	}
 	count := im.rep.Count("events")
 	updated, err := im.exec(ctx, `
