@@ -27,10 +27,14 @@ func contactAwaitingSQL(e, on string) string {
 // the one contacts.approval counts: the engine sees less compliance, never
 // more.
 func sheetApprovalHoldsSQL(e string) string {
-	return `(` + e + `.kind <> '` + rules.EventContactSheetApproved + `' OR NOT EXISTS (
-	    SELECT 1 FROM events p WHERE p.case_id = ` + e + `.case_id AND p.kind IN (` + contactKindsSQL + `)
+	// One NOT EXISTS with the kind inside (no OR around it): PostgreSQL
+	// makes it a hash anti-join against the few contacts pending or
+	// approved in Casework (events_approval_check_idx), not a probe per row.
+	return `NOT EXISTS (
+	    SELECT 1 FROM events p WHERE ` + e + `.kind = '` + rules.EventContactSheetApproved + `'
+	      AND p.case_id = ` + e + `.case_id AND p.kind IN (` + contactKindsSQL + `)
 	      AND p.occurred_on <= ` + e + `.occurred_on
-	      AND (p.approval = 'pending' OR p.approved_on > ` + e + `.occurred_on)))`
+	      AND (p.approval = 'pending' OR p.approved_on > ` + e + `.occurred_on))`
 }
 
 // importedContactApprovalSQL is the approval of a contact that comes from
