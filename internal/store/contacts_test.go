@@ -199,6 +199,20 @@ func TestImportedPendingContactBeforeAnApprovalAwaits(t *testing.T) {
 	if got := exported(); len(got) != 1 || got[0] != "2026-10-30" {
 		t.Fatalf("exported sheet approvals %v; want only 2026-10-30", got)
 	}
+	// The case's history says the approval of 2026-11-20 is not counted.
+	detail, err := st.Case(ctx, c.sup, c.caseID, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	said := map[string]string{}
+	for _, it := range detail.Timeline {
+		if it.What == "contact sheet approved" {
+			said[it.On.Format(time.DateOnly)] = it.Detail
+		}
+	}
+	if !strings.HasPrefix(said["2026-11-20"], "not counted") || said["2026-10-30"] != "" {
+		t.Errorf("the case's history of its sheet approvals: %v", said)
+	}
 	// The supervisor approves the contact of 2026-11-15 in Casework after
 	// the 20th: that approval was not true then, and never counts.
 	var early int64
