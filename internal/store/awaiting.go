@@ -37,18 +37,27 @@ func sheetApprovalHoldsSQL(e string) string {
 	      AND (p.approval = 'pending' OR p.approved_on > ` + e + `.occurred_on))`
 }
 
-// importedContactApprovalSQL is the approval of a contact that comes from
-// the system of record without one of its own (a facts file, a CSV row with
-// the approval left empty), of the case caseID dated on: approved when a
-// contact-sheet approval of the case from the system of record (imported:
-// a source id, or no one who recorded it; or one of the same import, the
-// condition alsoIn) is dated on or after it, else awaiting approval. A sheet
-// approval made in Casework approved the contacts it listed, one by one, and
-// says nothing of others.
-func importedContactApprovalSQL(caseID, on, alsoIn string) string {
-	return `CASE WHEN EXISTS (SELECT 1 FROM events a WHERE a.case_id = ` + caseID + ` AND a.kind = '` + rules.EventContactSheetApproved + `'
-	        AND a.occurred_on >= ` + on + ` AND (a.source_id IS NOT NULL OR a.recorded_by IS NULL)) OR ` + alsoIn + `
-	    THEN 'approved' ELSE 'pending' END`
+// importedContactApprovalSQL is the approval of a contact dated on that
+// comes from the system of record without one of its own (a facts file, a
+// CSV row with the approval left empty): approved when a contact-sheet
+// approval of its case from the system of record is dated on or after it
+// (latest: the days of the latest such approvals, NULL for none: those
+// recorded, sheetsOfRecordSQL, and those of the same import), else awaiting
+// approval. A sheet approval made in Casework approved the contacts it
+// listed, one by one, and says nothing of others.
+func importedContactApprovalSQL(on string, latest ...string) string {
+	return `CASE WHEN greatest(` + strings.Join(latest, ", ") + `) >= ` + on + ` THEN 'approved' ELSE 'pending' END`
+}
+
+// sheetsOfRecordSQL: (case_id, day) of the latest contact-sheet approval from
+// the system of record (imported: a source id, or no one who recorded it) of
+// each case the subquery cases names. One aggregate, joined by case: an
+// import does not look it up row by row.
+func sheetsOfRecordSQL(cases string) string {
+	return `SELECT case_id, max(occurred_on) AS day FROM events
+	    WHERE kind = '` + rules.EventContactSheetApproved + `' AND (source_id IS NOT NULL OR recorded_by IS NULL)
+	      AND case_id IN (` + cases + `)
+	    GROUP BY case_id`
 }
 
 var contactKindsSQL = func() string {

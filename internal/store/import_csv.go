@@ -495,11 +495,17 @@ func applyEvents(ctx context.Context, im *csvImport) error {
 	// (approved in Casework, say); a new one reads as the system of
 	// record's contact-sheet approvals say (importedContactApprovalSQL).
 	if _, err := im.exec(ctx, `
-		UPDATE csv_stage s SET approval = coalesce(
-		    (SELECT e.approval FROM events e WHERE e.source_id = s.event_id AND e.kind IN (`+contactKindsSQL+`) AND e.approval <> 'not_required'),
-		    `+importedContactApprovalSQL("s.case_ref", "s.date", `EXISTS (SELECT 1 FROM csv_stage t
-		        WHERE t.case_ref = s.case_ref AND t.kind = '`+rules.EventContactSheetApproved+`' AND t.date >= s.date)`)+`)
-		WHERE s.approval IS NULL AND s.kind IN (`+contactKindsSQL+`)`); err != nil {
+		WITH recorded AS (`+sheetsOfRecordSQL("SELECT case_ref FROM csv_stage")+`),
+		in_file AS (SELECT case_ref, max(date) AS day FROM csv_stage WHERE kind = '`+rules.EventContactSheetApproved+`' GROUP BY case_ref),
+		blank AS (
+		    SELECT s.row_no, coalesce(
+		        (SELECT e.approval FROM events e WHERE e.source_id = s.event_id AND e.kind IN (`+contactKindsSQL+`) AND e.approval <> 'not_required'),
+		        `+importedContactApprovalSQL("s.date", "r.day", "f.day")+`) AS approval
+		    FROM csv_stage s
+		    LEFT JOIN recorded r ON r.case_id = s.case_ref
+		    LEFT JOIN in_file f ON f.case_ref = s.case_ref
+		    WHERE s.approval IS NULL AND s.kind IN (`+contactKindsSQL+`))
+		UPDATE csv_stage s SET approval = b.approval FROM blank b WHERE s.row_no = b.row_no`); err != nil {
 		return err
 	}
 	count := im.rep.Count("events")

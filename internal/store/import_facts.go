@@ -825,14 +825,17 @@ func (im *factsImport) events(ctx context.Context) error {
 		    SELECT w.case_id, w.kind, w.day, count(ev.id) AS n
 		    FROM want w JOIN events ev ON ev.case_id = w.case_id AND ev.kind = w.kind AND ev.occurred_on = w.day
 		    GROUP BY w.case_id, w.kind, w.day
+		), recorded AS (`+sheetsOfRecordSQL("SELECT case_id FROM f_cases")+`
+		), in_file AS (
+		    SELECT case_id, max(day) AS day FROM want WHERE kind = '`+rules.EventContactSheetApproved+`' GROUP BY case_id
 		)
 		INSERT INTO events (case_id, kind, occurred_on, recorded_at, approval)
 		SELECT w.case_id, w.kind, w.day, clock_timestamp(),
-		       CASE WHEN w.kind IN (`+contactKindsSQL+`) THEN `+importedContactApprovalSQL("w.case_id", "w.day", `EXISTS (
-		           SELECT 1 FROM f_events t JOIN f_cases tc ON tc.cid = t.cid
-		           WHERE tc.case_id = w.case_id AND t.kind = '`+rules.EventContactSheetApproved+`' AND t.day >= w.day)`)+` ELSE 'not_required' END
+		       CASE WHEN w.kind IN (`+contactKindsSQL+`) THEN `+importedContactApprovalSQL("w.day", "r.day", "f.day")+` ELSE 'not_required' END
 		FROM want w
 		LEFT JOIN have h ON h.case_id = w.case_id AND h.kind = w.kind AND h.day = w.day
+		LEFT JOIN recorded r ON r.case_id = w.case_id
+		LEFT JOIN in_file f ON f.case_id = w.case_id
 		CROSS JOIN LATERAL generate_series(1, w.n - coalesce(h.n, 0))`)
 	if err != nil {
 		return err
