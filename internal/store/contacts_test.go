@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
+	"github.com/casework/casework/internal/testdb"
 )
 
 // contactCase is one open case of the demo with its worker and supervisor,
@@ -225,5 +228,69 @@ func TestImportedPendingContactBeforeAnApprovalAwaits(t *testing.T) {
 	}
 	if got := exported(); len(got) != 1 || got[0] != "2026-10-30" {
 		t.Fatalf("exported sheet approvals %v after a late approval; want only 2026-10-30", got)
+	}
+}
+
+// A facts file has no approval per contact: its contact_sheet_approved
+// dated D says every contact of the case up to D was approved. Imported,
+// the contacts up to the case's latest approval are approved and those
+// after it await approval; a later file's approval approves them, and the
+// export gives every approval back.
+func TestFactsImportReadsTheSheetApprovals(t *testing.T) {
+	data, err := os.ReadFile("../../docs/examples/facts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := decode(t, data)
+	f.Events = append(f.Events, rules.Event{Case: "c-1", Kind: rules.EventChildVisit, Date: rules.MustDate("2026-11-15")})
+	owner, st := testdb.App(t)
+	ctx := context.Background()
+	load := func(name string) {
+		t.Helper()
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep := importFacts(t, st, name, b); !rep.OK() {
+			t.Fatalf("import %s: %v", name, rep.Problems.List)
+		}
+	}
+	approvals := func() map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		rows, err := owner.Query(ctx, `SELECT e.kind || ' ' || e.occurred_on::text, e.approval FROM events e JOIN cases c ON c.id = e.case_id
+			WHERE c.case_number = 'c-1' AND e.kind IN ('child_visit', 'parent_visit', 'sibling_visit', 'provider_visit', 'collateral_contact')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k, a string
+			_ = rows.Scan(&k, &a)
+			out[k] = a
+		}
+		return out
+	}
+	load("first.json")
+	want := map[string]string{
+		"child_visit 2026-10-03": "approved", "parent_visit 2026-11-05": "approved", "sibling_visit 2026-11-06": "approved",
+		"provider_visit 2026-11-07": "approved", "collateral_contact 2026-11-10": "approved", "child_visit 2026-11-15": "pending",
+	}
+	if diff := cmp.Diff(want, approvals()); diff != "" {
+		t.Fatalf("after the first file (-want +got):\n%s", diff)
+	}
+	f.Events = append(f.Events, rules.Event{Case: "c-1", Kind: rules.EventContactSheetApproved, Date: rules.MustDate("2026-11-20")})
+	load("second.json")
+	want["child_visit 2026-11-15"] = "approved"
+	if diff := cmp.Diff(want, approvals()); diff != "" {
+		t.Fatalf("after the second file (-want +got):\n%s", diff)
+	}
+	var sheets []string
+	for _, e := range decode(t, export(t, st, asOf)).Events {
+		if e.Case == "c-1" && e.Kind == rules.EventContactSheetApproved {
+			sheets = append(sheets, e.Date.String())
+		}
+	}
+	if diff := cmp.Diff([]string{"2026-11-13", "2026-11-20"}, sheets); diff != "" {
+		t.Errorf("exported approvals of c-1 (-want +got):\n%s", diff)
 	}
 }
