@@ -43,6 +43,13 @@ type Options struct {
 	// and Profile name (a profile read from a file, or a built-in one with
 	// versions uploaded since).
 	Use *Profile
+	// ContactsAwaiting, when set, is how many contacts of each case (by
+	// fact id) await approval, as the caller knows it from each contact's
+	// own approval: the agenda's contact reason counts these. The facts
+	// carry no approval per contact, so without it the agenda counts the
+	// contacts dated after the case's last contact_sheet_approved. It
+	// changes no obligation.
+	ContactsAwaiting map[string]int
 }
 
 // Result is the output of Evaluate; its JSON is the contract's output.

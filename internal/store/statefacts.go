@@ -629,8 +629,11 @@ func pgBinaryDate(raw []byte) rules.Date {
 // triggers), so PostgreSQL sends one row per case instead of one per event,
 // and the engine finds them grouped by case. The closed cases' packs (a
 // fifth of them at state scale) are left in PostgreSQL (an anti-join with a
-// small hash of them). Binary format, kinds interned: no allocation per
-// event.
+// small hash of them). A contact-sheet approval counts only where it holds
+// (sheetApprovalHoldsSQL): the contacts that can keep one from holding,
+// few, are read first (sheetBlockers) and each approval of a pack checked
+// against its case's. Binary format, kinds interned: no allocation
+// per event.
 func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (res rawEventsResult) {
 	asOf := dateOf(on)
 	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
@@ -639,6 +642,10 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 			return err
 		}
 		res.rows = make([]rawEvent, 0, n)
+		blockers, err := sheetBlockers(ctx, tx)
+		if err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `
 			SELECT p.case_id, p.events FROM case_event_packs p
 			WHERE NOT EXISTS (SELECT FROM cases c WHERE c.id = p.case_id AND c.closed <= $1)`,
@@ -654,8 +661,12 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 				return fmt.Errorf("unexpected event pack row")
 			}
 			caseID := int64(binary.BigEndian.Uint64(raw[0]))
+			b := blockers[caseID] // mostly none
 			err := eachPackedEvent(raw[1], func(date rules.Date, kindName []byte) error {
 				if date.After(asOf) {
+					return nil
+				}
+				if len(b) > 0 && string(kindName) == rules.EventContactSheetApproved && !sheetHolds(b, date) {
 					return nil
 				}
 				kind, ok := kinds[string(kindName)] // no allocation for the lookup
@@ -677,6 +688,59 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 		return rows.Err()
 	})
 	return res
+}
+
+// sheetBlocker is a contact that keeps a contact-sheet approval of its case
+// from holding (sheetApprovalHoldsSQL): one dated on, or before, the
+// approval, and still pending, or approved only after the approval's day.
+type sheetBlocker struct {
+	on         rules.Date
+	pending    bool
+	approvedOn rules.Date // zero: no day recorded
+}
+
+// blocks reports whether the contact keeps an approval dated day from
+// holding: sheetApprovalHoldsSQL's condition, for one contact.
+func (b sheetBlocker) blocks(day rules.Date) bool {
+	return !b.on.After(day) && (b.pending || (!b.approvedOn.IsZero() && b.approvedOn.After(day)))
+}
+
+// sheetBlockers reads, by case row id, every contact that can keep a
+// contact-sheet approval from holding: those pending or approved in
+// Casework (the partial index events_approval_check_idx holds exactly
+// them, a few of each case's), whatever the date of the load, which the
+// reading does not depend on. Checked against each approval in the packs,
+// in Go: the query's per-approval anti-join read the whole events table.
+func sheetBlockers(ctx context.Context, tx pgx.Tx) (map[int64][]sheetBlocker, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT p.case_id, p.occurred_on, p.approval = 'pending', p.approved_on FROM events p
+		WHERE (p.approval = 'pending' OR p.approved_on IS NOT NULL) AND p.kind IN (`+contactKindsSQL+`)`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]sheetBlocker{}
+	var id int64
+	var on, approved pgtype.Date
+	var pending bool
+	_, err = pgx.ForEachRow(rows, []any{&id, &on, &pending, &approved}, func() error {
+		out[id] = append(out[id], sheetBlocker{on: pgDate(on), pending: pending, approvedOn: pgDate(approved)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("contacts awaiting approval: %w", err)
+	}
+	return out, nil
+}
+
+// sheetHolds reports whether a contact-sheet approval dated day holds
+// against its case's blockers.
+func sheetHolds(blockers []sheetBlocker, day rules.Date) bool {
+	for _, b := range blockers {
+		if b.blocks(day) {
+			return false
+		}
+	}
+	return true
 }
 
 // eachPackedEvent calls yield with the date and kind of each event of a

@@ -53,14 +53,12 @@ func TestApproveContactsOneByOneAndInBulk(t *testing.T) {
 	h := newHarness(t)
 	c, _, worker, _, _, _ := h.draftFixture(t)
 	ctx := context.Background()
-	// Awaiting approval: a visit or collateral contact after its case's last
-	// contact-sheet approval (the rules' count, the page's list).
+	// Awaiting approval: a visit or collateral contact whose own approval is
+	// pending (a contact-sheet approval of its case does not approve it).
 	pending := func() []int64 {
 		rows, _ := h.pool.Query(ctx, `SELECT e.id FROM events e JOIN case_assignments a ON a.case_id = e.case_id AND upper_inf(a.during)
 			WHERE a.worker_id = $1 AND e.kind IN ('child_visit', 'parent_visit', 'sibling_visit', 'provider_visit', 'collateral_contact')
-			  AND e.occurred_on <= DATE '2026-11-23'
-			  AND NOT EXISTS (SELECT 1 FROM events s WHERE s.case_id = e.case_id AND s.kind = 'contact_sheet_approved'
-			                  AND s.occurred_on >= e.occurred_on AND s.occurred_on <= DATE '2026-11-23')
+			  AND e.occurred_on <= DATE '2026-11-23' AND e.approval = 'pending'
 			ORDER BY e.id`, worker)
 		var ids []int64
 		for rows.Next() {
@@ -73,7 +71,7 @@ func TestApproveContactsOneByOneAndInBulk(t *testing.T) {
 	before := pending()
 	if len(before) < 3 {
 		// Make some: the demo may have approved this worker's contacts already.
-		if _, err := h.pool.Exec(ctx, `DELETE FROM events WHERE kind = 'contact_sheet_approved' AND case_id IN (
+		if _, err := h.pool.Exec(ctx, `UPDATE events SET approval = 'pending' WHERE kind IN ('child_visit', 'parent_visit') AND case_id IN (
 			SELECT a.case_id FROM case_assignments a WHERE a.worker_id = $1 AND upper_inf(a.during))`, worker); err != nil {
 			t.Fatal(err)
 		}
@@ -91,9 +89,15 @@ func TestApproveContactsOneByOneAndInBulk(t *testing.T) {
 	if after := pending(); len(after) != len(before)-3 {
 		t.Fatalf("pending: %d before, %d after, want 3 fewer", len(before), len(after))
 	}
-	var sheets int
-	if err := h.pool.QueryRow(ctx, `SELECT count(*) FROM events WHERE kind = 'contact_sheet_approved' AND occurred_on = DATE '2026-11-23'`).Scan(&sheets); err != nil || sheets == 0 {
-		t.Fatalf("no contact sheet approval recorded: %d %v", sheets, err)
+	// A contact sheet is approved today exactly on the cases touched that
+	// have no contact left pending.
+	var wrong int
+	if err := h.pool.QueryRow(ctx, `
+		SELECT count(*) FROM (SELECT DISTINCT case_id FROM events WHERE id = ANY($1)) t
+		WHERE EXISTS (SELECT 1 FROM events s WHERE s.case_id = t.case_id AND s.kind = 'contact_sheet_approved' AND s.occurred_on = DATE '2026-11-23')
+		    = EXISTS (SELECT 1 FROM events p WHERE p.case_id = t.case_id AND p.approval = 'pending' AND p.occurred_on <= DATE '2026-11-23'
+		              AND p.kind IN ('child_visit', 'parent_visit', 'sibling_visit', 'provider_visit', 'collateral_contact'))`, before[:3]).Scan(&wrong); err != nil || wrong != 0 {
+		t.Fatalf("%d cases with a contact-sheet approval recorded today while a contact is pending, or none with none pending (%v)", wrong, err)
 	}
 }
 
