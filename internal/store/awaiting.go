@@ -29,7 +29,7 @@ func contactAwaitingSQL(e, on string) string {
 func sheetApprovalHoldsSQL(e string) string {
 	// One NOT EXISTS with the kind inside (no OR around it): PostgreSQL
 	// makes it a hash anti-join against the few contacts pending or
-	// approved in Casework (events_approval_check_idx), not a probe per row.
+	// approved in Casework (events_approval_check_covering_idx, migration 000125), not a probe per row.
 	return `NOT EXISTS (
 	    SELECT 1 FROM events p WHERE ` + e + `.kind = '` + rules.EventContactSheetApproved + `'
 	      AND p.case_id = ` + e + `.case_id AND p.kind IN (` + contactKindsSQL + `)

@@ -707,7 +707,7 @@ func (b sheetBlocker) blocks(day rules.Date) bool {
 
 // sheetBlockers reads, by case row id, every contact that can keep a
 // contact-sheet approval from holding: those pending or approved in
-// Casework (the partial index events_approval_check_idx holds exactly
+// Casework (the partial index events_approval_check_covering_idx, migration 000125 holds exactly
 // them, a few of each case's), whatever the date of the load, which the
 // reading does not depend on. Checked against each approval in the packs,
 // in Go: the query's per-approval anti-join read the whole events table.
