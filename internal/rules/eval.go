@@ -888,6 +888,30 @@ func (e *evaluator) rankSubjects(kind uint8) []uint32 {
 	return ranks
 }
 
+// subjectIDs is the id of every subject of a kind, by its index: what
+// subjectID gives for each.
+func (e *evaluator) subjectIDs(kind uint8) []string {
+	f := e.x.f
+	var n int
+	switch kind {
+	case kindCase:
+		n = len(f.Cases)
+	case kindStaff:
+		n = len(f.Staff)
+	case kindEmergent:
+		n = len(f.Emergent)
+	default:
+		n = len(f.Conferences)
+	}
+	ids := make([]string, n)
+	r := rec{kind: kind}
+	for i := range ids {
+		r.subj = int32(i)
+		ids[i] = e.subjectID(&r)
+	}
+	return ids
+}
+
 func (e *evaluator) subjectID(r *rec) string {
 	f := e.x.f
 	switch r.kind {
@@ -928,23 +952,46 @@ func (e *evaluator) output(rules []Rule) []Obligation {
 	for i, c := range e.chunks {
 		whys[i] = c.String()
 	}
-	out := make([]Obligation, len(e.recs))
-	for i, j := range order {
-		r := &e.recs[j]
-		rule := &rules[r.rule]
-		src := rule.Source
-		if r.alt && rule.FirstYear != nil {
-			src = rule.FirstYear.Source
-		}
-		out[i] = Obligation{
-			Rule: rule.ID, Subject: e.subjectID(r), Due: Date{n: r.due}, State: stateNames[r.state],
-			Last: Date{n: r.last}, Met: Date{n: r.met},
-			Why: whys[r.whyChunk][r.whyStart:r.whyEnd], Source: src,
-		}
-		if r.kind == kindEmergent {
-			out[i].Request = e.x.f.Emergent[r.subj].ID
+	// The subjects' ids in compact slices: read in the obligations' order,
+	// from the facts' large structs, each was a cache miss.
+	var ids [kindCount][]string
+	for k := range kindCount {
+		if subjRank[k] != nil {
+			ids[k] = e.subjectIDs(uint8(k))
 		}
 	}
+	out := make([]Obligation, len(e.recs))
+	build := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			r := &e.recs[order[i]]
+			rule := &rules[r.rule]
+			src := rule.Source
+			if r.alt && rule.FirstYear != nil {
+				src = rule.FirstYear.Source
+			}
+			out[i] = Obligation{
+				Rule: rule.ID, Subject: ids[r.kind][r.subj], Due: Date{n: r.due}, State: stateNames[r.state],
+				Last: Date{n: r.last}, Met: Date{n: r.met},
+				Why: whys[r.whyChunk][r.whyStart:r.whyEnd], Source: src,
+			}
+			if r.kind == kindEmergent {
+				out[i].Request = e.x.f.Emergent[r.subj].ID
+			}
+		}
+	}
+	// A state's hundreds of thousands are built in contiguous parts on up
+	// to GOMAXPROCS goroutines: each writes only its own range of out, and
+	// reads what nothing writes any more.
+	parts := min(runtime.GOMAXPROCS(0), 4, len(out)/max(parallelCases, 1))
+	if parts < 2 {
+		build(0, len(out))
+		return out
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { build(p*len(out)/parts, (p+1)*len(out)/parts) })
+	}
+	wg.Wait()
 	return out
 }
 
