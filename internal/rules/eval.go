@@ -288,36 +288,66 @@ func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 			x.caseOff[ci+1]++
 		}
 	}
+	// The counted conferences' cases resolved to case indexes (-1 unknown)
+	// in one slice, each conference's from start[i] (-1: not counted). A
+	// state's 1.6 million lookups by id are made in contiguous parts on up
+	// to GOMAXPROCS goroutines (the maps are only read; each part writes its
+	// own conferences' places), then counted in order.
+	start := make([]int32, len(f.Conferences))
 	listed := 0
 	for i := range f.Conferences {
-		listed += len(f.Conferences[i].Cases)
-	}
-	confCases := make([]int32, 0, listed) // resolved case indexes of counted conferences, -1 unknown
-	confStaff := make([]int32, len(f.Conferences))
-	for i := range f.Conferences {
 		k := &f.Conferences[i]
-		confStaff[i] = -1
+		start[i] = -1
 		if k.Date.IsZero() || k.Date.After(asOf) {
 			continue
 		}
 		if _, ok := conferenceRef(k.Kind); !ok {
 			continue
 		}
-		for _, id := range k.Cases {
-			ci, ok := x.caseByID[id]
-			if !ok {
-				ci = -1
-			} else {
-				x.caseOff[ci+1]++
+		start[i] = int32(listed)
+		listed += len(k.Cases)
+	}
+	confCases := make([]int32, listed)
+	confStaff := make([]int32, len(f.Conferences))
+	resolve := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			k := &f.Conferences[i]
+			confStaff[i] = -1
+			if start[i] < 0 {
+				continue
 			}
-			confCases = append(confCases, ci)
+			for j, id := range k.Cases {
+				ci, ok := x.caseByID[id]
+				if !ok {
+					ci = -1
+				}
+				confCases[int(start[i])+j] = ci
+			}
+			who := k.Worker
+			if k.Kind == KindCaseworkReview {
+				who = k.Supervisor
+			}
+			if si, ok := x.staffByID[who]; ok {
+				confStaff[i] = si
+			}
 		}
-		who := k.Worker
-		if k.Kind == KindCaseworkReview {
-			who = k.Supervisor
+	}
+	if parts := min(runtime.GOMAXPROCS(0), 4, listed/max(parallelCases, 1)); parts < 2 {
+		resolve(0, len(f.Conferences))
+	} else {
+		var wg sync.WaitGroup
+		for p := range parts {
+			wg.Go(func() { resolve(p*len(f.Conferences)/parts, (p+1)*len(f.Conferences)/parts) })
 		}
-		if si, ok := x.staffByID[who]; ok {
-			confStaff[i] = si
+		wg.Wait()
+	}
+	for _, ci := range confCases {
+		if ci >= 0 {
+			x.caseOff[ci+1]++
+		}
+	}
+	for _, si := range confStaff {
+		if si >= 0 {
 			x.staffOff[si+1]++
 		}
 	}
