@@ -179,6 +179,7 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 				store.Position{A: unitID, B: w.p.ID, Since: w.since, Until: moveDate},
 				store.Position{A: 4, B: w.p.ID, Since: moveDate})
 			workers[i].unit = 3
+			g.supOf[w.p.ID] = supervisors[3].ID
 			continue
 		}
 		g.d.UnitMembers = append(g.d.UnitMembers, store.Position{A: unitID, B: w.p.ID, Since: w.since})
@@ -215,6 +216,7 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 		}
 		for _, p := range periods {
 			g.supervisionConferences(w.p, supOfUnit(p.unit), p.from, p.until)
+			g.visitReviews(w.p, supOfUnit(p.unit), p.from, p.until)
 		}
 	}
 	for ui := range unitPlan {
@@ -223,6 +225,16 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 	g.escalationReviews(func(unit int64) (store.Person, store.Person) {
 		return cws[unitPlan[unit-1].cws], supervisors[unit-1]
 	})
+	g.demoEmergent(func(unit int64) store.Person { return cws[unitPlan[unit-1].cws] },
+		func(unit int64) store.Person { return supervisors[unit-1] },
+		func(unit int64) store.Person {
+			for _, w := range workers {
+				if int64(w.unit+1) == unit {
+					return w.p
+				}
+			}
+			return store.Person{}
+		})
 	slices.SortStableFunc(g.d.Events, func(a, b store.Event) int {
 		if c := a.CaseID - b.CaseID; c != 0 {
 			return int(c)
