@@ -1,7 +1,10 @@
 // Package demo generates the demo agency: two offices, three casework
 // supervisors, eight units, about 45 workers and 600 open cases with twelve
 // months of believable history ending the day before the as-of date, so that
-// every kind of due, overdue and met state appears on the dashboards.
+// every kind of due, overdue and met state appears on the dashboards: the
+// newer rules' too (visit plans and their visits, siblings placed apart,
+// the supervisors' reviews of the visit plans, emergent requests; visits.go,
+// requests.go).
 //
 // The output depends only on the seed and the as-of date: generating twice
 // gives identical data. All names are synthetic.

@@ -124,8 +124,8 @@ func (g *generator) emergentHistory(unit int64, sup, cws store.Person, n int) {
 }
 
 // demoEmergent: the demo's emergent requests. Besides each unit's history,
-// the queues show one request made yesterday after closing, due today (Unit
-// A's supervisor to the first casework supervisor); one made three
+// the queues show one request made yesterday after closing, due the next
+// business day (Unit A's supervisor to the first casework supervisor); one made three
 // business days ago and not yet held, overdue (Unit D's, to the second);
 // one a worker of Unit F made when their supervisor was away, answered the
 // next day; and one that a casework review of its case held, without an

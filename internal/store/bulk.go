@@ -237,7 +237,7 @@ func loadSmallTables(ctx context.Context, tx pgx.Tx, chunks iter.Seq[*Dataset], 
 	if err != nil {
 		return fmt.Errorf("staging: %w", err)
 	}
-	progress("(staging the small tables)", n, time.Since(start))
+	progress("small tables (staged)", n, time.Since(start))
 	for _, t := range tables {
 		start := time.Now()
 		cols := make([]string, len(t.cols))

@@ -27,8 +27,16 @@ var admin = access.Viewer{Role: access.Administrator, Name: "test"}
 // least-privileged role (as the upload page runs) and the owner's pool.
 func seededApp(t *testing.T) (*store.Store, *pgxpool.Pool) {
 	t.Helper()
+	return seededAppWithout(t, func(*store.Dataset) {})
+}
+
+// seededAppWithout is seededApp with some of the demo's records left out
+// by strip, for a test whose own records of that kind must be the only ones.
+func seededAppWithout(t *testing.T, strip func(d *store.Dataset)) (*store.Store, *pgxpool.Pool) {
+	t.Helper()
 	owner, st := testdb.App(t)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: asOf})
+	strip(d)
 	if err := store.New(owner).LoadDataset(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
@@ -109,9 +117,11 @@ func counts(rep exchange.Report) map[string]exchange.Count { return rep.CountsMa
 
 // Export the demo agency's facts, import them into an empty database, export
 // again: the same bytes, the same obligations. A second import of the same
-// file changes nothing, and says so.
+// file changes nothing, and says so. The demo's emergent requests are left
+// out: they are made in the app and an import into another database refuses
+// them by name (TestMVRReviewsImportAndEmergentRequestsRefused).
 func TestFactsRoundTripThroughAnEmptyDatabase(t *testing.T) {
-	demoStore, _ := seededApp(t)
+	demoStore, _ := seededAppWithout(t, func(d *store.Dataset) { d.Emergent = nil })
 	first := export(t, demoStore, asOf)
 	before := evaluate(t, decode(t, first))
 	if len(before) < 1000 {
