@@ -110,15 +110,18 @@ clean:
 ## per page beside /readyz's, server memory, the state-wide rules run (docs/performance.md).
 ## BENCH_FLAGS passes flags to cmd/benchweb, e.g. BENCH_FLAGS='--scales 1 --duration 30s' or '--writes 5'.
 BENCH_DATA := .data/bench
+# The bench cluster's shared_buffers as docs/deploy.md sizes a state's (the stock 128MB made every
+# load re-read the state from the OS's cache).
+BENCH_PG := --set shared_buffers=2GB
 bench-web: build
 	$(GO) build -o $(BIN)/benchweb ./cmd/benchweb
-	$(PGDEV) run --dir $(BENCH_DATA) -- $(BIN)/benchweb $(BENCH_FLAGS)
+	$(PGDEV) run --dir $(BENCH_DATA) $(BENCH_PG) -- $(BIN)/benchweb $(BENCH_FLAGS)
 
 ## bench-digests: the whole state's daily digests composed and queued (docs/notifications.md),
 ## on the state bench-web seeds (reused the same way).
 bench-digests: build
 	$(GO) build -o $(BIN)/benchweb ./cmd/benchweb
-	$(PGDEV) run --dir $(BENCH_DATA) -- $(BIN)/benchweb --digests --scales 1 $(BENCH_FLAGS)
+	$(PGDEV) run --dir $(BENCH_DATA) $(BENCH_PG) -- $(BIN)/benchweb --digests --scales 1 $(BENCH_FLAGS)
 
 ## test-faults: the fault tests in full (make test runs their short versions): PostgreSQL
 ## crashed three times under load, 100 rounds of simultaneous saves, SIGTERM under load,

@@ -14,6 +14,14 @@ func cmdRun(args []string) (int, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	dir := fs.String("dir", defaultDir, "cluster directory")
 	env := fs.String("env", "DATABASE_URL", "environment variable that receives the URL")
+	var settings []string
+	fs.Func("set", "a postgresql.conf setting, name=value, for this start (repeatable)", func(kv string) error {
+		if _, _, err := pgcluster.ParseSetting(kv); err != nil {
+			return err
+		}
+		settings = append(settings, kv)
+		return nil
+	})
 	argv, err := parseFlags(fs, args, true)
 	if err != nil {
 		return 0, err
@@ -23,6 +31,7 @@ func cmdRun(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	opts.Settings = settings
 	start := time.Now()
 	c, err := pgcluster.Ensure(sup.ctx, *dir, opts)
 	if err != nil {

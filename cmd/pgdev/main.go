@@ -1,7 +1,7 @@
 // Command pgdev provides a private PostgreSQL server for development and
 // tests, so `make run` and `make test` work on a machine that has only Go:
 //
-//	pgdev run   [--dir DIR] [--env NAME] -- COMMAND ARGS...
+//	pgdev run   [--dir DIR] [--env NAME] [--set NAME=VALUE]... -- COMMAND ARGS...
 //	pgdev test  [--env NAME] -- COMMAND ARGS...
 //	pgdev url   [--dir DIR] [--db NAME]
 //	pgdev stop  [--dir DIR]
@@ -28,7 +28,7 @@ import (
 const defaultDir = ".data/pg"
 
 const usage = `usage:
-  pgdev run   [--dir DIR] [--env NAME] -- COMMAND ARGS...  start/reuse the cluster in DIR (default .data/pg), run COMMAND with NAME (default DATABASE_URL) set, stop the cluster afterwards
+  pgdev run   [--dir DIR] [--env NAME] [--set NAME=VALUE]... -- COMMAND ARGS...  start/reuse the cluster in DIR (default .data/pg) with those postgresql.conf settings, run COMMAND with NAME (default DATABASE_URL) set, stop the cluster afterwards
   pgdev test  [--env NAME] -- COMMAND ARGS...              run COMMAND against a throwaway cluster, NAME (default TEST_DATABASE_URL) points at its "postgres" database
   pgdev url   [--dir DIR] [--db NAME]                      start the cluster in DIR if needed and print its URL (it keeps running)
   pgdev stop  [--dir DIR]                                  stop the cluster in DIR, keeping its data

@@ -83,7 +83,7 @@ func Preparation(f rules.Facts, res rules.Result, caseID string) []string {
 		out = append(out, "Court date "+c.CourtNext.String()+": prepare the court report and have the contact sheets approved before it.")
 	}
 	if !c.Closing.IsZero() && !c.Closing.After(horizon) {
-		out = append(out, "Planned closing "+c.Closing.String()+": risk reassessment and a child visit within the 30 days before it.")
+		out = append(out, "Planned closing "+c.Closing.String()+closureWords(res.Version()))
 	}
 	for _, o := range res.Obligations {
 		if o.Subject != caseID || res.Is(o, rules.TagCaseDiscussion) {
@@ -97,4 +97,21 @@ func Preparation(f rules.Facts, res rules.Result, caseID string) []string {
 		}
 	}
 	return out
+}
+
+// closureWords says what the version's rules tagged closure owe before a
+// planned closing, in their own words (nj-cpp from 2026-12-01: the risk
+// reassessment, and a child visit and a parent visit); a profile with no
+// closure rule says nothing more.
+func closureWords(v *rules.Version) string {
+	var owed []string
+	for _, id := range v.Tagged(rules.TagClosure) {
+		if r, ok := v.Rule(id); ok {
+			owed = append(owed, r.Owed)
+		}
+	}
+	if len(owed) == 0 {
+		return "."
+	}
+	return ": " + strings.Join(owed, "; ") + "."
 }

@@ -48,6 +48,11 @@ type Row struct {
 	// OverdueMilestones: overdue placement, visit, visit-plan and closure
 	// obligations of the worker's cases.
 	OverdueMilestones []rules.Obligation
+	// OverdueVisits: overdue obligations of the worker's cases whose rule is
+	// tagged visits (the visit plan's monthly counts, the weekly and monthly
+	// visits and contacts, and the first visits and the visit before closing,
+	// which are milestones too).
+	OverdueVisits []rules.Obligation
 	// Overdue counts every overdue obligation of the worker and their cases.
 	Overdue int
 	// LateEntries: records of the month entered after their deadline.
@@ -61,6 +66,7 @@ type Totals struct {
 	ConferencesOverdue, ConferencesDueThisWeek            int
 	Undiscussed, RiskAwaiting, PendingContacts, Milestone int
 	LateEntries, UnsignedOverdue                          int
+	Visits                                                int // overdue visit obligations (Row.OverdueVisits)
 }
 
 // Unit is the dashboard of one unit.
@@ -156,6 +162,9 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 				if u.Is(o, rules.TagMilestone) { // placement steps, first visits, the visit plan, closure steps
 					r.OverdueMilestones = append(r.OverdueMilestones, o)
 				}
+				if u.Is(o, rules.TagVisits) {
+					r.OverdueVisits = append(r.OverdueVisits, o)
+				}
 			}
 			if (u.Is(o, rules.TagRiskReport) && (o.State == rules.StateOpen || o.State == rules.StateOverdue)) ||
 				(u.Is(o, rules.TagRiskReview) && o.State == rules.StateOverdue) {
@@ -176,6 +185,7 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 		t.RiskAwaiting += len(r.RiskAwaiting)
 		t.PendingContacts += r.PendingContacts
 		t.Milestone += len(r.OverdueMilestones)
+		t.Visits += len(r.OverdueVisits)
 		t.LateEntries += r.LateEntries
 		t.UnsignedOverdue += r.UnsignedOverdue
 		if r.FirstYear {

@@ -91,7 +91,10 @@ func TestBuild(t *testing.T) {
 	wantTotals := Totals{Workers: 2, FirstYear: 1, Caseload: 3, ConferencesOverdue: 1, ConferencesDueThisWeek: 1,
 		// w-1's c-1 (in-home, assigned 2026-11-03) owed a family visit by Tue
 		// 2026-11-17 (ten business days): one more overdue milestone.
-		Undiscussed: 2, RiskAwaiting: 1, PendingContacts: 2, Milestone: len(want) + 1}
+		Undiscussed: 2, RiskAwaiting: 1, PendingContacts: 2, Milestone: len(want) + 1,
+		// The visits among them: c-2's child visit after placement, c-3's
+		// and c-1's family visit after assignment.
+		Visits: 3}
 	if diff := cmp.Diff(wantTotals, u.Totals); diff != "" {
 		t.Errorf("totals (-want +got):\n%s", diff)
 	}
@@ -165,7 +168,116 @@ func TestPreparation(t *testing.T) {
 	if len(got) < 2 || got[0] != "No contact recorded since the last conference on 2026-09-14: bring the visits up to date." {
 		t.Errorf("c-3 preparation: %q", got)
 	}
+	// A planned closing says what the closure rules of the version in force
+	// owe: from 2026-12-01 a parent visit too (closure.family_seen, rules
+	// contract version 2); before, the 2016 version's child visit.
+	f.AsOf = d("2026-12-10")
+	f.Cases[0].Closing = d("2026-12-12")
+	if res, err = rules.Evaluate(f, rules.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	closing := "Planned closing 2026-12-12: risk reassessment within the 30 days before closing; children and family seen (a child visit and a parent visit) within the 30 days before closing."
+	if got := Preparation(f, res, "c-1"); !contains(got, closing) {
+		t.Errorf("preparation lacks %q; got %q", closing, got)
+	}
+	f.AsOf = d("2026-11-22")
+	if res, err = rules.Evaluate(f, rules.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	closing = "Planned closing 2026-12-12: risk reassessment within the 30 days before closing; child seen within the 30 days before closing."
+	if got := Preparation(f, res, "c-1"); !contains(got, closing) {
+		t.Errorf("preparation lacks %q; got %q", closing, got)
+	}
 	if Preparation(f, res, "no-such-case") != nil {
 		t.Error("a case not in the facts has a preparation")
 	}
+}
+
+// The visit obligations, selected by their rules' tag, as of Thu 2026-12-10
+// (nj-cpp's version of 2026-12-01, which has the visit rules): w-1's c-1
+// is under a plan of two child visits a month and had one in November, so
+// its plan's month ended short; w-1's c-2, placed 2026-12-01 with a goal of
+// reunification, has had neither the child's visit within five days nor a
+// weekly parent/child visit. The child's visit after placement is also a
+// milestone; the plan's count and the weekly visit are not. w-2's new case
+// owes visits that are not yet due.
+func TestBuildCountsOverdueVisits(t *testing.T) {
+	ev := func(c, kind, on string) rules.Event { return rules.Event{Case: c, Kind: kind, Date: d(on)} }
+	f := rules.Facts{
+		AsOf: d("2026-12-10"), Profile: "nj-cpp", HolidaysSet: true,
+		Staff: []rules.Staff{
+			{ID: "sup-1", Role: rules.RoleSupervisor, Since: d("2025-01-06")},
+			{ID: "w-1", Role: rules.RoleWorker, ReportsTo: "sup-1", Since: d("2020-01-06")},
+			{ID: "w-2", Role: rules.RoleWorker, ReportsTo: "sup-1", Since: d("2020-01-06")},
+		},
+		Cases: []rules.Case{
+			{ID: "c-1", Worker: "w-1", Assigned: d("2026-09-01"), Setting: rules.SettingInHome,
+				MVR: []rules.MVREntry{{From: d("2026-10-01"), Child: 2}}},
+			{ID: "c-2", Worker: "w-1", Assigned: d("2026-09-01"), Setting: rules.SettingOutOfHome, PlacementDate: d("2026-12-01"),
+				Goal: rules.GoalReunification},
+			{ID: "c-3", Worker: "w-2", Assigned: d("2026-12-01"), Setting: rules.SettingInHome},
+		},
+		Events: []rules.Event{
+			ev("c-1", rules.EventChildVisit, "2026-10-05"), ev("c-1", rules.EventChildVisit, "2026-10-20"),
+			ev("c-1", rules.EventChildVisit, "2026-11-12"), ev("c-1", rules.EventChildVisit, "2026-12-03"),
+			ev("c-1", rules.EventParentVisit, "2026-12-03"), ev("c-1", rules.EventCollateralContact, "2026-12-04"),
+			ev("c-2", rules.EventCollateralContact, "2026-12-04"), ev("c-2", rules.EventCPRBNotification, "2026-12-02"),
+		},
+	}
+	res, err := rules.Evaluate(f, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := Build(f, res, []Worker{{PersonID: 1, FactID: "w-1", Name: "A"}, {PersonID: 2, FactID: "w-2", Name: "B"}})
+	rows := map[string]Row{}
+	for _, r := range u.Rows {
+		rows[r.FactID] = r
+	}
+	ids := func(os []rules.Obligation) []string {
+		var out []string
+		for _, o := range os {
+			out = append(out, o.Subject+" "+o.Rule)
+		}
+		return sortedCopy(out)
+	}
+	want := []string{"c-1 mvr.child_monthly", "c-2 placement.child_seen", "c-2 visits.parent_child_weekly"}
+	if diff := cmp.Diff(want, ids(rows["w-1"].OverdueVisits)); diff != "" {
+		t.Errorf("w-1 overdue visits (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"c-2 placement.child_seen"}, ids(rows["w-1"].OverdueMilestones)); diff != "" {
+		t.Errorf("w-1 overdue milestones (-want +got):\n%s", diff)
+	}
+	if len(rows["w-2"].OverdueVisits) != 0 {
+		t.Errorf("w-2 overdue visits: %v", ids(rows["w-2"].OverdueVisits))
+	}
+	if u.Totals.Visits != 3 || u.Totals.Milestone != 1 {
+		t.Errorf("totals: %d visits, %d milestones; want 3 and 1", u.Totals.Visits, u.Totals.Milestone)
+	}
+	// The area's line of the unit carries the same figure.
+	area := BuildArea(f, res, []AreaInput{{UnitID: 1, Name: "Unit A", SupervisorFact: "sup-1",
+		Workers: []Worker{{FactID: "w-1", Name: "A"}, {FactID: "w-2", Name: "B"}}}})
+	if area[0].Unit.Totals.Visits != 3 {
+		t.Errorf("area: %d visits overdue, want 3", area[0].Unit.Totals.Visits)
+	}
+
+	// Before 2026-12-01 the version in force has no monthly visit rules: as
+	// of 2026-11-22, c-1's plan and c-2's weekly visits owe nothing yet.
+	f.AsOf = d("2026-11-22")
+	f.Cases[1].PlacementDate = d("2026-11-10")
+	if res, err = rules.Evaluate(f, rules.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	u = Build(f, res, []Worker{{FactID: "w-1", Name: "A"}})
+	if diff := cmp.Diff([]string{"c-2 placement.child_seen"}, ids(u.Rows[0].OverdueVisits)); diff != "" {
+		t.Errorf("as of 2026-11-22, w-1 overdue visits (-want +got):\n%s", diff)
+	}
+}
+
+func contains(lines []string, s string) bool {
+	for _, l := range lines {
+		if l == s {
+			return true
+		}
+	}
+	return false
 }

@@ -493,7 +493,7 @@ func (a *area) workerDigest(d *store.DigestArea, row dashboard.Row) Message {
 		}
 		conf.Groups = append(conf.Groups, Group{Items: []Item{{Text: ObligationLine("", words, *o), Link: "/agenda"}}})
 		sub, res := a.workerFacts(row.FactID)
-		if agenda, err := rules.ProposeAgenda(sub, rules.Options{}, row.FactID); err == nil {
+		if agenda, err := rules.ProposeAgenda(sub, rules.Options{ContactsAwaiting: d.PendingByCase}, row.FactID); err == nil {
 			for i, it := range agenda.Items {
 				if it.Priority > rules.PriorityDeadline && i >= agenda.Target {
 					continue

@@ -26,6 +26,10 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Binaries overrides the FindBinaries lookup.
 	Binaries *Binaries
+	// Settings are postgresql.conf settings, "name=value", written after
+	// pgdev's own (and so taking precedence over them) at every start: the
+	// benchmarks size shared_buffers as a deployment would (docs/deploy.md).
+	Settings []string
 }
 
 // Cluster is a PostgreSQL server whose files all live under Dir.
@@ -43,6 +47,7 @@ type Cluster struct {
 	bin        Binaries
 	acct       account
 	throwaway  bool
+	settings   []string
 	tempSocket bool // SocketDir is a temp dir of ours, removed by Stop
 	logf       func(string, ...any)
 }
@@ -142,7 +147,7 @@ func Ensure(ctx context.Context, dir string, opts Options) (*Cluster, error) {
 }
 
 func newCluster(ctx context.Context, dir string, opts Options) (*Cluster, error) {
-	c := &Cluster{Dir: dir, throwaway: opts.Throwaway, logf: opts.Logf}
+	c := &Cluster{Dir: dir, throwaway: opts.Throwaway, logf: opts.Logf, settings: opts.Settings}
 	if c.logf == nil {
 		c.logf = func(string, ...any) {}
 	}

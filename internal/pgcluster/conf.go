@@ -19,7 +19,7 @@ const confFile = "pgdev.conf"
 const includeLine = "include_if_exists = '" + confFile + "'"
 
 // writeConf writes data/pgdev.conf and makes sure postgresql.conf includes it.
-func writeConf(dataDir string, port int, socketDir string, throwaway bool) error {
+func writeConf(dataDir string, port int, socketDir string, throwaway bool, settings []string) error {
 	var b strings.Builder
 	b.WriteString("# Managed by pgdev (internal/pgcluster); rewritten on every start.\n")
 	// Loopback only: the cluster uses trust authentication.
@@ -33,6 +33,13 @@ func writeConf(dataDir string, port int, socketDir string, throwaway bool) error
 		// Test data is deleted afterwards, so crash safety buys nothing and
 		// costs a lot: these make CREATE DATABASE and commits much faster.
 		b.WriteString("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+	}
+	for _, kv := range settings {
+		name, value, err := ParseSetting(kv)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s = %s\n", name, quoteConf(value))
 	}
 	if err := os.WriteFile(filepath.Join(dataDir, confFile), []byte(b.String()), 0o600); err != nil {
 		return fmt.Errorf("writing %s: %w", confFile, err)
@@ -53,6 +60,21 @@ func writeConf(dataDir string, port int, socketDir string, throwaway bool) error
 	// At the end, so our settings override the stock defaults above.
 	_, err = fmt.Fprintf(f, "\n# Added by pgdev: settings it manages (port, sockets, ...).\n%s\n", includeLine)
 	return closeWithErr(err, f)
+}
+
+// ParseSetting splits a setting given as "name=value", refusing a name that
+// is not a plain identifier and a value with a line break (either could
+// write more into the file than the one setting).
+func ParseSetting(kv string) (name, value string, err error) {
+	name, value, ok := strings.Cut(kv, "=")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !ok || name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_0123456789.") != "" {
+		return "", "", fmt.Errorf("setting %q: want name=value, name of letters, digits, _ and .", kv)
+	}
+	if strings.ContainsAny(value, "\r\n") {
+		return "", "", fmt.Errorf("setting %q: the value has a line break", kv)
+	}
+	return name, value, nil
 }
 
 // quoteConf quotes a postgresql.conf string value, doubling single quotes.

@@ -76,7 +76,7 @@ func (c *Cluster) isRunning(ctx context.Context) (bool, error) {
 func (c *Cluster) start(ctx context.Context) error {
 	var err error
 	for attempt := 0; attempt < 3; attempt++ {
-		if err = writeConf(c.dataDir(), c.Port, c.SocketDir, c.throwaway); err != nil {
+		if err = writeConf(c.dataDir(), c.Port, c.SocketDir, c.throwaway, c.settings); err != nil {
 			return err
 		}
 		if err = c.acct.chownTree(c.Dir); err != nil {

@@ -332,10 +332,13 @@ func ProposeAgenda(f Facts, opts Options, workerID string) (Agenda, error) {
 			approvals[e.Case] = e.Date
 		}
 	}
-	newContacts := map[string]int{}
-	for _, e := range f.Events {
-		if _, ok := load[e.Case]; ok && contactKinds[e.Kind] && !e.Date.After(asOf) && e.Date.After(approvals[e.Case]) {
-			newContacts[e.Case]++
+	newContacts := opts.ContactsAwaiting
+	if newContacts == nil {
+		newContacts = map[string]int{}
+		for _, e := range f.Events {
+			if _, ok := load[e.Case]; ok && contactKinds[e.Kind] && !e.Date.After(asOf) && e.Date.After(approvals[e.Case]) {
+				newContacts[e.Case]++
+			}
 		}
 	}
 	for _, id := range ids {

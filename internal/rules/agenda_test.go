@@ -190,3 +190,38 @@ func TestAgendaSiblingVisit(t *testing.T) {
 	}
 	t.Errorf("%s not on the agenda", c.ID)
 }
+
+// The caller that knows each contact's own approval gives the agenda its
+// count: one of c-06's two contacts approved on its own leaves one
+// awaiting; a case the count leaves out has none, whatever its dates say.
+func TestProposeAgendaCountsTheContactsAwaitingGiven(t *testing.T) {
+	f := newWorkerUnit()
+	f.Events = []Event{ev("c-06", EventChildVisit, "2026-11-10"), ev("c-06", EventParentVisit, "2026-11-12"),
+		ev("c-06", EventContactSheetApproved, "2026-11-05"), ev("c-07", EventChildVisit, "2026-11-14")}
+	f.Conferences = []Conference{sup("k-1", "2026-11-02", "w-new", "c-01", "c-02", "c-03", "c-04", "c-05", "c-06", "c-07", "c-08", "c-09", "c-10")}
+	reasons := func(opts Options) map[string][]string {
+		a, err := ProposeAgenda(f, opts, "w-new")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]string{}
+		for _, it := range a.Items {
+			out[it.Case] = it.Reasons
+		}
+		return out
+	}
+	want := map[string][]string{
+		"c-06": {"2 new contacts awaiting approval (since the last approval on 2026-11-05)."},
+		"c-07": {"1 new contact awaiting approval (none approved yet)."},
+	}
+	if diff := cmp.Diff(want, reasons(Options{})); diff != "" {
+		t.Errorf("from the facts (-want +got):\n%s", diff)
+	}
+	want = map[string][]string{"c-06": {"1 new contact awaiting approval (since the last approval on 2026-11-05)."}}
+	if diff := cmp.Diff(want, reasons(Options{ContactsAwaiting: map[string]int{"c-06": 1, "c-99": 4}})); diff != "" {
+		t.Errorf("the count given (-want +got):\n%s", diff)
+	}
+	if got := reasons(Options{ContactsAwaiting: map[string]int{}}); len(got) != 0 {
+		t.Errorf("none awaiting, yet proposed: %v", got)
+	}
+}

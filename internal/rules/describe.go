@@ -108,8 +108,12 @@ func (c Counts) Describe(subject Subject) string {
 	switch {
 	case c.Window > 0:
 		b.WriteString(", dated from the due anchor - " + strconv.Itoa(c.Window) + " days through the due anchor")
+	case c.From != AnchorNone && c.BeforeDue > 0:
+		b.WriteString(", dated on or after " + c.From.words() + " and on or after the due date - " + strconv.Itoa(c.BeforeDue) + " days")
 	case c.From != AnchorNone:
 		b.WriteString(", dated on or after " + c.From.words())
+	case c.BeforeDue > 0:
+		b.WriteString(", dated on or after the due date - " + strconv.Itoa(c.BeforeDue) + " days")
 	default:
 		b.WriteString(", any date")
 	}

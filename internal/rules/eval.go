@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Obligation states.
@@ -41,6 +43,13 @@ type Options struct {
 	// and Profile name (a profile read from a file, or a built-in one with
 	// versions uploaded since).
 	Use *Profile
+	// ContactsAwaiting, when set, is how many contacts of each case (by
+	// fact id) await approval, as the caller knows it from each contact's
+	// own approval: the agenda's contact reason counts these. The facts
+	// carry no approval per contact, so without it the agenda counts the
+	// contacts dated after the case's last contact_sheet_approved. It
+	// changes no obligation.
+	ContactsAwaiting map[string]int
 }
 
 // Result is the output of Evaluate; its JSON is the contract's output.
@@ -713,30 +722,7 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		masks[i] = rules[i].Counts.mask()
 	}
 	e.kind = kindCase
-	for i := range f.Cases {
-		ci := x.caseInfo(i)
-		if !ci.open {
-			continue
-		}
-		if ci.scope&ScopeAssigned != 0 {
-			if si, ok := x.staffByID[ci.c.Worker]; ok {
-				hasCases[si] = true
-				if ci.scope&ScopeMVRSet != 0 {
-					if from := ci.c.MVR[0].From; plans[si].IsZero() || from.Before(plans[si]) {
-						plans[si] = from
-					}
-				}
-			}
-		}
-		e.subj = int32(i)
-		for j := range rules {
-			r := &rules[j]
-			if r.Subject == SubjectCase && r.Scope&^ci.scope == 0 {
-				e.ri = uint16(j)
-				e.caseRule(r, masks[j], &ci)
-			}
-		}
-	}
+	e.casesInParallel(rules, masks, hasCases, plans)
 	e.kind = kindStaff
 	for i := range f.Staff {
 		s := &f.Staff[i]
@@ -780,6 +766,92 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 		}
 	}
 	return e.output(rules)
+}
+
+// caseRange evaluates the case rules for cases lo..hi-1, marking in
+// hasCases the staff with an assigned case among them and in plans the
+// earliest visit plan of those cases of each.
+func (e *evaluator) caseRange(rules []Rule, masks []uint16, hasCases []bool, plans []Date, lo, hi int) {
+	x := e.x
+	for i := lo; i < hi; i++ {
+		ci := x.caseInfo(i)
+		if !ci.open {
+			continue
+		}
+		if ci.scope&ScopeAssigned != 0 {
+			if si, ok := x.staffByID[ci.c.Worker]; ok {
+				hasCases[si] = true
+				if ci.scope&ScopeMVRSet != 0 {
+					if from := ci.c.MVR[0].From; plans[si].IsZero() || from.Before(plans[si]) {
+						plans[si] = from
+					}
+				}
+			}
+		}
+		e.subj = int32(i)
+		for j := range rules {
+			r := &rules[j]
+			if r.Subject == SubjectCase && r.Scope&^ci.scope == 0 {
+				e.ri = uint16(j)
+				e.caseRule(r, masks[j], &ci)
+			}
+		}
+	}
+}
+
+// parallelCases is the number of cases from which the case rules are
+// evaluated on several goroutines (a state's tens of thousands; a unit's
+// hundred is not worth a goroutine). A variable for the test that checks
+// both ways give the same obligations.
+var parallelCases = 20000
+
+// casesInParallel evaluates the case rules, for many cases on up to
+// GOMAXPROCS goroutines, each over a contiguous range of cases with an
+// evaluator of its own; their obligations are then appended in the cases'
+// order, so that the result is exactly the serial one's (the index is only
+// read, and the case rules touch nothing else shared).
+func (e *evaluator) casesInParallel(rules []Rule, masks []uint16, hasCases []bool, plans []Date) {
+	n := len(e.x.f.Cases)
+	parts := min(runtime.GOMAXPROCS(0), 4, n/max(parallelCases/2, 1))
+	if parts < 2 {
+		e.caseRange(rules, masks, hasCases, plans, 0, n)
+		return
+	}
+	subs := make([]*evaluator, parts)
+	marks := make([][]bool, parts)
+	earliest := make([][]Date, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		subs[p] = &evaluator{x: e.x, p: e.p, v: e.v, asOf: e.asOf, kind: kindCase,
+			recs: make([]rec, 0, cap(e.recs)/parts)}
+		marks[p] = make([]bool, len(hasCases))
+		earliest[p] = make([]Date, len(plans))
+		lo, hi := p*n/parts, (p+1)*n/parts
+		wg.Go(func() { subs[p].caseRange(rules, masks, marks[p], earliest[p], lo, hi) })
+	}
+	wg.Wait()
+	total := len(e.recs)
+	for _, sub := range subs {
+		total += len(sub.recs)
+	}
+	e.recs = slices.Grow(e.recs, total-len(e.recs))
+	for p, sub := range subs {
+		base := uint16(len(e.chunks))
+		e.chunks = append(e.chunks, sub.chunks...)
+		for _, r := range sub.recs {
+			r.whyChunk += base
+			e.recs = append(e.recs, r)
+		}
+		for i, m := range marks[p] {
+			hasCases[i] = hasCases[i] || m
+		}
+		for i, d := range earliest[p] {
+			if !d.IsZero() && (plans[i].IsZero() || d.Before(plans[i])) {
+				plans[i] = d
+			}
+		}
+	}
+	e.chunk = nil // the next obligation starts a chunk of its own, after theirs
 }
 
 // rankSubjects returns the rank of each subject of a kind in the order of
@@ -963,6 +1035,9 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 			if r.Counts.From != AnchorNone {
 				lo = ci.anchor(r.Counts.From)
 			}
+			if r.Counts.BeforeDue > 0 {
+				lo = maxDate(lo, due.AddDays(-r.Counts.BeforeDue))
+			}
 			met, missing = e.earliestOf(r, ci.refs, mask, lo, Date{})
 		}
 		first := true
@@ -983,7 +1058,7 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		}
 		e.w(": ")
 		e.w(r.Owed)
-		if r.Counts.Window > 0 {
+		if r.Counts.Window > 0 || r.Counts.BeforeDue > 0 {
 			e.w(" (from ")
 			e.wd(lo)
 			e.w(")")

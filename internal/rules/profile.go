@@ -119,6 +119,11 @@ type Counts struct {
 	// Window: only facts from the due anchor - Window days through the due
 	// anchor count (closure rules).
 	Window int
+	// BeforeDue: only facts dated on or after the due date - BeforeDue days
+	// count (and on or after From), later ones too, however late (a once
+	// rule: placement.staffing_90, held at three months in placement, not at
+	// its start).
+	BeforeDue int
 	// Each: every event kind of Events is needed; a once rule is met on
 	// the later of the earliest of each (closure.family_seen: a child
 	// visit and a parent visit).

@@ -236,6 +236,9 @@ func readRule(t *ttable, i int, errs *[]ProfileError) Rule {
 	if r.Due.Kind == Once && r.Counts.Window > 0 && r.Due.Or != nil {
 		f.fail(f.line("or"), "or", "a rule counting a window before its anchor has one anchor only")
 	}
+	if r.Counts.BeforeDue > 0 && r.Due.Kind != Once && r.Due.Kind != "" {
+		f.fail(f.line("satisfied_by"), "satisfied_by.from_days_before_due", "from_days_before_due needs a one-time rule (cadence = \"once\")")
+	}
 	if fy := f.table("first_year", f.path+".first_year"); fy != nil {
 		if r.Subject != SubjectWorker {
 			f.fail(fy.t.line, "first_year", "only a worker's rule has a first-year variant")
@@ -330,6 +333,7 @@ func readCounts(f *fields, subj Subject) Counts {
 	}
 	c.From = Anchor(sf.oneOf("from", false, anchorsOf(SubjectCase)))
 	c.Window = sf.num("window_days", 1, 366)
+	c.BeforeDue = sf.num("from_days_before_due", 1, 366)
 	c.Each = sf.flag("each")
 	if c.Each && len(c.Events)+min(len(c.Conference), 1) < 2 {
 		sf.fail(sf.line("each"), "each", "each = true needs two or more events (or events and a conference), every one of them required")
@@ -383,6 +387,12 @@ func readCounts(f *fields, subj Subject) Counts {
 	}
 	if c.From != "" && c.Window > 0 {
 		sf.fail(sf.line("window_days"), "window_days", "give from or window_days, not both")
+	}
+	if c.BeforeDue > 0 && subj != SubjectCase && subj != "" {
+		sf.fail(sf.line("from_days_before_due"), "from_days_before_due", "from_days_before_due applies to case rules only")
+	}
+	if c.BeforeDue > 0 && c.Window > 0 {
+		sf.fail(sf.line("from_days_before_due"), "from_days_before_due", "give window_days or from_days_before_due, not both")
 	}
 	sf.done()
 	return c

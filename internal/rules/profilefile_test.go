@@ -322,3 +322,29 @@ func TestProfileFileKeyNotUsedByCadence(t *testing.T) {
 		t.Fatalf("problems: %v", problems)
 	}
 }
+
+// from_days_before_due (the 90-day staffing's window) bounds when a one-time
+// case rule's facts count; elsewhere it is a problem that says why.
+func TestProfileFileFromDaysBeforeDue(t *testing.T) {
+	for _, tt := range []struct {
+		id, old, new, field, msg string
+	}{
+		{"visits.collateral_monthly", `from = "assigned" }`, `from = "assigned", from_days_before_due = 10 }`,
+			`rule "visits.collateral_monthly".satisfied_by.from_days_before_due`, "needs a one-time rule"},
+		{"closure.reassessment", `window_days = 30 }`, `window_days = 30, from_days_before_due = 10 }`,
+			`rule "closure.reassessment".satisfied_by.from_days_before_due`, "not both"},
+		{"supervision.worker", `conference = "supervision" }`, `conference = "supervision", from_days_before_due = 10 }`,
+			`rule "supervision.worker".satisfied_by.from_days_before_due`, "case rules only"},
+		{"placement.staffing_90", `from_days_before_due = 30 }`, `from_days_before_due = 400 }`,
+			`rule "placement.staffing_90".satisfied_by.from_days_before_due`, ""},
+	} {
+		_, problems := ParseProfile(withChange(t, tt.id, tt.old, tt.new))
+		found := false
+		for _, p := range problems {
+			found = found || (p.Field == tt.field && strings.Contains(p.Msg, tt.msg) && p.Line > 0)
+		}
+		if !found {
+			t.Errorf("%s with %s: problems %v, want one on %s saying %q", tt.id, tt.new, problems, tt.field, tt.msg)
+		}
+	}
+}

@@ -582,6 +582,25 @@ func TestAssignment(t *testing.T) {
 	})
 }
 
+// The 90-day staffing's why names the day from which a staffing counts.
+func TestStaffingWhy(t *testing.T) {
+	f := unit()
+	f.AsOf = d("2027-03-10")
+	placed("2026-11-30")(&f)
+	f.Events = []Event{ev("c-1", EventNinetyDayStaffing, "2026-12-02")}
+	f.Conferences = []Conference{review("k-1", "2027-02-10", "c-1")}
+	res, err := Evaluate(f, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Placed 2026-11-30: 90-Day Staffing at three months in placement, with a conference with the casework supervisor, both held from 30 days before the due date (from 2027-01-29), due 2027-02-28; not yet held (no ninety day staffing yet)."
+	for _, o := range res.Obligations {
+		if o.Rule == "placement.staffing_90" && o.Why != want {
+			t.Errorf("why:\n got %s\nwant %s", o.Why, want)
+		}
+	}
+}
+
 func placed(on string) func(f *Facts) {
 	return func(f *Facts) {
 		c := assigned("c-1", "2026-09-01")
@@ -660,6 +679,66 @@ func TestPlacement(t *testing.T) {
 				f.Conferences = []Conference{review("k-0", "2026-11-20", "c-1"), review("k-2", "2027-03-03", "c-1")}
 			},
 			want: &got{Due: "2027-02-28", State: "met_late", Met: "2027-03-03"},
+		},
+		{
+			name: "from 2026-12-01: a staffing and a casework review at the start of the placement are not the 90-day staffing",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2026-12-02"))(f)
+				f.Conferences = []Conference{review("k-1", "2026-12-02", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "overdue"},
+		},
+		{
+			name: "staffing window: counted from 30 days before the due date (2027-02-28 - 30 = 2027-01-29), both days of the bound",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-01-29"))(f)
+				f.Conferences = []Conference{review("k-1", "2027-02-10", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "met", Met: "2027-02-10"},
+		},
+		{
+			name: "staffing window: a staffing the day before the window does not count",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-01-28"))(f)
+				f.Conferences = []Conference{review("k-1", "2027-02-10", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "overdue"},
+		},
+		{
+			name: "staffing window: a casework review early in the placement does not count, a later one does",
+			asOf: "2027-03-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2026-12-03"), ev("c-1", EventNinetyDayStaffing, "2027-02-15"))(f)
+				f.Conferences = []Conference{review("k-1", "2026-12-10", "c-1"), review("k-2", "2027-02-20", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "met", Met: "2027-02-20"},
+		},
+		{
+			name: "staffing window: a staffing after the due date still counts, late",
+			asOf: "2027-04-10", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-11-30"), ev("c-1", EventNinetyDayStaffing, "2027-03-25"))(f)
+				f.Conferences = []Conference{review("k-1", "2027-02-20", "c-1")}
+			},
+			want: &got{Due: "2027-02-28", State: "met_late", Met: "2027-03-25"},
+		},
+		{
+			name: "staffing window: placed 2026-10-15 (due 2027-01-15, counted from 2026-12-16), a staffing and a review in the placement's first weeks",
+			asOf: "2027-01-20", rule: "placement.staffing_90", subject: "c-1",
+			facts: func(f *Facts) {
+				withEvents(placed("2026-10-15"), ev("c-1", EventNinetyDayStaffing, "2026-10-17"), ev("c-1", EventNinetyDayStaffing, "2027-01-08"))(f)
+				f.Conferences = []Conference{review("k-1", "2026-10-20", "c-1"), review("k-2", "2026-12-16", "c-1")}
+			},
+			want: &got{Due: "2027-01-15", State: "met", Met: "2027-01-08"},
+		},
+		{
+			name: "before 2026-12-01 (the rules contract's reading): a staffing on the placement's second day met it",
+			asOf: "2026-11-30", rule: "placement.staffing_90", subject: "c-1",
+			facts: withEvents(placed("2026-08-15"), ev("c-1", EventNinetyDayStaffing, "2026-08-17")),
+			want:  &got{Due: "2026-11-15", State: "met", Met: "2026-08-17"},
 		},
 		{
 			name: "before 2026-12-01: the 90-day staffing alone sufficed",

@@ -73,12 +73,12 @@ const EmergentQueueLimit = 50
 // then the latest held.
 func emergentSQL(where string) string {
 	return `
-		SELECT e.id, e.case_id, c.case_number, c.family_name, p.full_name AS requested_by, p.role, cs.full_name AS asked_of,
+		SELECT e.id, e.case_id, c.case_number, c.family_name, coalesce(p.full_name, '') AS requested_by, coalesce(p.role, '') AS role, cs.full_name AS asked_of,
 		       e.reason, e.details, e.requested_at, e.answered_at, e.answer,
 		       CASE WHEN rv.held_on IS NOT NULL AND (h.recorded IS NULL OR rv.held_on < h.recorded) THEN rv.held_on ELSE h.recorded END AS held_on,
 		       CASE WHEN rv.held_on IS NOT NULL AND (h.recorded IS NULL OR rv.held_on < h.recorded) THEN rv.id END AS review_id
 		FROM emergent_requests e
-		JOIN people p ON p.id = e.requested_by
+		LEFT JOIN people p ON p.id = e.requested_by -- none: imported without who asked
 		JOIN people cs ON cs.id = e.casework_supervisor_id
 		LEFT JOIN cases c ON c.id = e.case_id
 		CROSS JOIN LATERAL (SELECT coalesce(e.held_on, (e.answered_at AT TIME ZONE $1)::date) AS recorded) h

@@ -77,7 +77,9 @@ func (s *Store) readCase(ctx context.Context, v access.Viewer, caseID int64, on 
 		    FROM case_assignments a JOIN people p ON p.id = a.worker_id WHERE a.case_id = $1
 		    UNION ALL
 		    SELECT e.occurred_on, 'event', replace(e.kind, '_', ' '),
-		           CASE e.approval WHEN 'pending' THEN 'awaiting approval' WHEN 'approved' THEN 'approved' ELSE '' END, NULL
+		           CASE WHEN e.approval = 'pending' THEN 'awaiting approval' WHEN e.approval = 'approved' THEN 'approved'
+		                WHEN NOT `+sheetApprovalHoldsSQL("e")+` THEN 'not counted: a contact of this date or before was not approved by then'
+		                ELSE '' END, NULL
 		    FROM events e WHERE e.case_id = $1 AND e.occurred_on <= $3
 		    UNION ALL
 		    SELECT k.held_on, 'conference',

@@ -33,12 +33,18 @@ type Escalation struct {
 }
 
 // complianceUnitsSQL: the units within the viewer's reach on the date ($1
-// viewer, $2 date): a supervisor's own, a casework supervisor's area.
+// viewer, $2 date, $5 the viewer's role): a supervisor's own units, those
+// they supervise on the date and no other; a casework supervisor's area,
+// the units of the supervisors reporting to them on the date. Each branch
+// is taken for its role only, so a person whose role changed while a
+// position of the other role was still open reaches nothing through it.
 const complianceUnitsSQL = `
     SELECT us.unit_id FROM unit_supervisors us
-    WHERE us.during @> $2::date AND (us.supervisor_id = $1 OR EXISTS (
-        SELECT 1 FROM supervisor_reports r WHERE r.supervisor_id = us.supervisor_id
-          AND r.casework_supervisor_id = $1 AND r.during @> $2::date))`
+    WHERE us.during @> $2::date AND (
+        ($5::text = 'supervisor' AND us.supervisor_id = $1)
+        OR ($5::text = 'casework_supervisor' AND EXISTS (
+            SELECT 1 FROM supervisor_reports r WHERE r.supervisor_id = us.supervisor_id
+              AND r.casework_supervisor_id = $1 AND r.during @> $2::date)))`
 
 // Compliance returns, for the units within the viewer's reach today, each
 // worker's monthly compliance and every risk escalation, for the months
@@ -79,7 +85,7 @@ func (s *Store) Compliance(ctx context.Context, v access.Viewer, today, from, to
 			       (SELECT count(*) FROM held h WHERE h.month = mb.month AND h.worker_id = mb.worker_id)::int AS cases,
 			       (SELECT count(*) FROM discussed d WHERE d.month = mb.month AND d.worker_id = mb.worker_id)::int AS discussed
 			FROM members mb JOIN units_all u ON u.id = mb.unit_id JOIN people p ON p.id = mb.worker_id
-			ORDER BY mb.month, u.name, p.full_name`, v.PersonID, today, from, to)
+			ORDER BY mb.month, u.name, p.full_name`, v.PersonID, today, from, to, string(v.Role))
 		if err != nil {
 			return err
 		}
@@ -100,7 +106,7 @@ func (s *Store) Compliance(ctx context.Context, v access.Viewer, today, from, to
 			WHERE r.level IN ('high', 'very_high') AND (prev.level IS NULL OR prev.level NOT IN ('high', 'very_high'))
 			  AND um.unit_id IN (SELECT unit_id FROM units)
 			  AND r.assessed_on >= $3 AND r.assessed_on < ($4::date + interval '1 month')::date AND r.assessed_on <= $2
-			ORDER BY r.assessed_on, r.case_id`, v.PersonID, today, from, to)
+			ORDER BY r.assessed_on, r.case_id`, v.PersonID, today, from, to, string(v.Role))
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,14 +35,17 @@ func (s *Store) PendingContacts(ctx context.Context, v access.Viewer, workerID i
 }
 
 // ApproveContacts approves the given pending contacts of cases the viewer
-// supervises, and records the approval of each case's contact sheet on the
-// date (the event contacts.approval counts), in one transaction. It returns
-// how many contacts it approved; ids outside the viewer's reach are ignored.
+// supervises, on the date, in one transaction. Only where that leaves no
+// contact of the case dated on or before the date pending does it record the
+// approval of the case's contact sheet on the date (the event
+// contacts.approval counts): approving one contact of two leaves the other
+// awaiting and the sheet not approved. It returns how many contacts it
+// approved; ids outside the viewer's reach are ignored.
 func (s *Store) ApproveContacts(ctx context.Context, v access.Viewer, eventIDs []int64, on time.Time) (int, error) {
 	var n int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
-			UPDATE events e SET approval = 'approved'
+			UPDATE events e SET approval = 'approved', approved_on = $3
 			FROM case_assignments a
 			JOIN unit_members m ON m.worker_id = a.worker_id AND m.during @> $3::date
 			JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> $3::date AND s.supervisor_id = $2
@@ -64,14 +68,22 @@ func (s *Store) ApproveContacts(ctx context.Context, v access.Viewer, eventIDs [
 		if n == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `
+		rows, err = tx.Query(ctx, `
 			INSERT INTO events (case_id, kind, occurred_on, recorded_by, recorded_at, approval)
-			SELECT c, 'contact_sheet_approved', $2, $3, now(), 'not_required' FROM unnest($1::bigint[]) AS c`,
-			keys(cases), on, v.PersonID); err != nil {
+			SELECT c, 'contact_sheet_approved', $2, $3, now(), 'not_required' FROM unnest($1::bigint[]) AS c
+			WHERE NOT EXISTS (SELECT 1 FROM events p WHERE p.case_id = c AND `+contactAwaitingSQL("p", "$2::date")+`)
+			RETURNING case_id`,
+			keys(cases), on, v.PersonID)
+		if err != nil {
 			return err
 		}
+		sheets, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		slices.Sort(sheets)
 		return audit(ctx, tx, v, AuditEntry{Action: "approved", Entity: "contacts", EntityID: fmt.Sprint(len(approved)),
-			Detail: map[string]any{"events": approved, "cases": keys(cases)}})
+			Detail: map[string]any{"events": approved, "cases": keys(cases), "sheets_approved": sheets}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("ApproveContacts: %w", err)

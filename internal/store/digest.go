@@ -231,7 +231,7 @@ func loadDigestRest(ctx context.Context, tx pgx.Tx, d *DigestArea, cws []int64, 
 	rows, err = tx.Query(ctx, `
 			SELECT c.case_number, count(*) FROM case_assignments a
 			JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
-			JOIN events e ON e.case_id = c.id AND e.approval = 'pending'
+			JOIN events e ON e.case_id = c.id AND `+contactAwaitingSQL("e", "$2::date")+`
 			WHERE a.worker_id = ANY($1) AND a.during @> $2::date
 			GROUP BY c.case_number`, workers, on)
 	if err != nil {

@@ -29,6 +29,10 @@ var EmergentReasons = []EmergentReason{
 	{Code: "supervisor_unavailable", Words: "The supervisor is not available to conference a case in crisis"},
 }
 
+// ImportedReason is the reason of a request imported from a facts file,
+// which does not say why it was asked. It is not one to choose on a form.
+var ImportedReason = EmergentReason{Code: "imported", Words: "Imported from a facts file (the reason was not recorded)"}
+
 // EmergentReason is domain.EmergentReason: what the store returns and the views take.
 type EmergentReason = domain.EmergentReason
 

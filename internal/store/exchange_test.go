@@ -117,11 +117,9 @@ func counts(rep exchange.Report) map[string]exchange.Count { return rep.CountsMa
 
 // Export the demo agency's facts, import them into an empty database, export
 // again: the same bytes, the same obligations. A second import of the same
-// file changes nothing, and says so. The demo's emergent requests are left
-// out: they are made in the app and an import into another database refuses
-// them by name (TestMVRReviewsImportAndEmergentRequestsRefused).
+// file changes nothing, and says so.
 func TestFactsRoundTripThroughAnEmptyDatabase(t *testing.T) {
-	demoStore, _ := seededAppWithout(t, func(d *store.Dataset) { d.Emergent = nil })
+	demoStore, _ := seededApp(t)
 	first := export(t, demoStore, asOf)
 	before := evaluate(t, decode(t, first))
 	if len(before) < 1000 {

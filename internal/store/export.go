@@ -319,10 +319,15 @@ func exportConferences(ctx context.Context, tx pgx.Tx, factID map[int64]string, 
 	return rows.Err()
 }
 
+// exportEvents writes every event, but a contact-sheet approval only where
+// it holds (sheetApprovalHoldsSQL): the facts have no approval per contact,
+// so a contact_sheet_approved fact dated D says every contact of the case
+// dated on or before D was approved (docs/rules.md).
 func exportEvents(ctx context.Context, tx pgx.Tx, fw *exchange.FactsWriter, n *ExportCounts) error {
 	rows, err := tx.Query(ctx, `
 		SELECT c.case_number, e.kind, e.occurred_on
 		FROM events e JOIN cases c ON c.id = e.case_id
+		WHERE `+sheetApprovalHoldsSQL("e")+`
 		ORDER BY c.case_number COLLATE "C", e.occurred_on, e.kind`)
 	if err != nil {
 		return err

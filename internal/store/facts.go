@@ -23,6 +23,11 @@ type FactIDs struct {
 	People      map[string]int64 // staff fact id -> people.id
 	Cases       map[string]int64 // case fact id (case number) -> cases.id
 	Conferences map[string]int64 // conference fact id -> conferences.id
+	// Awaiting: the contacts of each case (fact id) awaiting approval on
+	// the date, by their own approval (contactAwaitingSQL), for the
+	// agenda's count (rules.Options.ContactsAwaiting). Filled by the
+	// unit's and the worker's facts; nil in the agency's.
+	Awaiting map[string]int
 }
 
 // The SQL expressions of the fact ids, shared by every query that writes
@@ -94,7 +99,7 @@ const unitReachSQL = `EXISTS (
 // supervisor) are included, so the facts validate on their own.
 func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (rules.Facts, FactIDs, error) {
 	f := rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
-	ids := FactIDs{People: map[string]int64{}, Cases: map[string]int64{}, Conferences: map[string]int64{}}
+	ids := FactIDs{People: map[string]int64{}, Cases: map[string]int64{}, Conferences: map[string]int64{}, Awaiting: map[string]int{}}
 	if err := profileInForce(ctx, tx, on, &f); err != nil {
 		return f, ids, err
 	}
@@ -201,14 +206,16 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 
-	// Events on those cases, up to the date: by the events' own index, the
+	// Events on those cases, up to the date (a contact-sheet approval only
+	// where it holds, sheetApprovalHoldsSQL): by the events' own index, the
 	// case numbers filled in here (a join to cases would hash the whole
 	// table). Thousands of rows a unit: read in PostgreSQL's binary format,
 	// the kinds interned, so a row costs no allocation of its own.
 	rows, err = tx.Query(ctx, `
-		SELECT e.case_id, e.kind, e.occurred_on FROM events e
-		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 ORDER BY e.case_id, e.occurred_on, e.id`,
-		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, caseIDs, on)
+		SELECT e.case_id, e.kind, e.occurred_on, `+contactAwaitingSQL("e", "$2::date")+` FROM events e
+		WHERE e.case_id = ANY($1) AND e.occurred_on <= $2 AND `+sheetApprovalHoldsSQL("e")+`
+		ORDER BY e.case_id, e.occurred_on, e.id`,
+		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, caseIDs, on)
 	if err != nil {
 		return f, ids, err
 	}
@@ -216,7 +223,7 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 	kinds := map[string]string{}
 	for rows.Next() {
 		raw := rows.RawValues()
-		if len(raw) != 3 || len(raw[0]) != 8 || len(raw[2]) != 4 {
+		if len(raw) != 4 || len(raw[0]) != 8 || len(raw[2]) != 4 || len(raw[3]) != 1 {
 			rows.Close()
 			return f, ids, fmt.Errorf("events: unexpected row")
 		}
@@ -225,11 +232,15 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 			kind = string(raw[1])
 			kinds[kind] = kind
 		}
+		caseID := cases[caseIdx[int64(binary.BigEndian.Uint64(raw[0]))]].c.ID
 		f.Events = append(f.Events, rules.Event{
-			Case: cases[caseIdx[int64(binary.BigEndian.Uint64(raw[0]))]].c.ID,
+			Case: caseID,
 			Kind: kind,
 			Date: dateOf(pgEpoch.AddDate(0, 0, int(int32(binary.BigEndian.Uint32(raw[2]))))),
 		})
+		if raw[3][0] != 0 {
+			ids.Awaiting[caseID]++
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return f, ids, err
@@ -331,7 +342,10 @@ func loadFacts(ctx context.Context, tx pgx.Tx, workers []int64, on time.Time) (r
 		return f, ids, err
 	}
 	for _, r := range emergent {
-		staffNeeded[r.cws], staffNeeded[r.by] = true, true
+		staffNeeded[r.cws] = true
+		if r.by != nil {
+			staffNeeded[*r.by] = true
+		}
 	}
 
 	// Staff: the workers, every supervisor and casework supervisor above them
@@ -455,9 +469,10 @@ func supervisorOfUnitSQL(unit, date string) string {
 }
 
 // sharedDate is the calendar date, in the agency's zone, on which a
-// conference's notes were shared: the facts' `shared`.
+// conference's notes were shared: the facts' `shared`, kept on the row by
+// the trigger of migration 000113.
 func sharedDate(alias string) string {
-	return `(` + alias + `.shared_at AT TIME ZONE (SELECT time_zone FROM agency))::date`
+	return alias + `.shared_on`
 }
 
 // profileInForce sets the facts' profile and holiday calendar from the

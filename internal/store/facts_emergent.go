@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,10 +18,12 @@ import (
 // emergent requests and the supervisors' monthly reviews of each worker's
 // visit plans. Each loader is one query, whatever the number of rows.
 
-// emergentFactID is a request's id in the facts.
-func emergentFactID(id int64) string { return "e" + strconv.FormatInt(id, 10) }
+// factEmergentID is a request's id in the facts: the id it was imported
+// under, else e<row id> (as factConferenceID names conferences).
+const factEmergentID = `coalesce(e.source_id, 'e' || e.id)`
 
-// emergentFactsSQL selects the emergent requests the facts as of $1 carry:
+// emergentFactsSQL selects the emergent requests the facts as of $1 carry
+// (the fact id first, then the row's):
 // every request made on or before $1 within the 12 months up to it, and
 // every older one not yet held, matching where (over e). `made` is the day
 // in the agency's zone, `after_closing` whether it was made at or after the
@@ -31,29 +32,46 @@ func emergentFactID(id int64) string { return "e" + strconv.FormatInt(id, 10) }
 // signed casework review by the casework supervisor it is made to listing
 // its case, dated from `made` through $1: the same reading as the queue's.
 func emergentFactsSQL(where string) string {
+	return emergentRequestsSQL(where, true)
+}
+
+// emergentRequestsSQL is emergentFactsSQL, or with reviews false the same requests'
+// rows with `held` only as their answers record it, every request made on
+// or before $1 (no 12 months' cut), and the day 12 months before $1 last:
+// for the state-wide load, which finds the casework reviews in the
+// conferences it has loaded (agencyEmergentHeld). Per request, the reviews'
+// subquery probes each discussion of its case: seconds for the state's
+// thousands of requests.
+func emergentRequestsSQL(where string, reviews bool) string {
+	answered := `CASE WHEN (e.answered_at AT TIME ZONE a.time_zone)::date <= $1
+		         THEN coalesce(e.held_on, (e.answered_at AT TIME ZONE a.time_zone)::date) END`
+	held, cut, last := answered, ``, `, ($1::date - interval '12 months')::date`
+	if reviews {
+		held = `least(` + answered + `,
+		    (SELECT min(k.held_on) FROM discussed_cases dc
+		     JOIN conferences k ON k.id = dc.conference_id
+		     WHERE dc.case_id = e.case_id AND k.kind = '` + rules.KindCaseworkReview + `' AND k.status IN ` + heldStatuses + `
+		       AND k.casework_supervisor_id = e.casework_supervisor_id AND k.held_on >= m.made AND k.held_on <= $1))`
+		cut, last = ` AND (m.made > ($1::date - interval '12 months')::date OR h.held IS NULL OR h.held > $1)`, ``
+	}
 	return `
-		SELECT e.id, e.case_id, e.requested_by, e.casework_supervisor_id, m.made,
+		SELECT ` + factEmergentID + `, e.id, e.case_id, e.requested_by, e.casework_supervisor_id, m.made,
 		       extract(hour FROM e.requested_at AT TIME ZONE a.time_zone) >= a.closing_hour AS after_closing,
-		       h.held
+		       h.held` + last + `
 		FROM emergent_requests e
 		CROSS JOIN agency a
 		CROSS JOIN LATERAL (SELECT (e.requested_at AT TIME ZONE a.time_zone)::date AS made) m
-		CROSS JOIN LATERAL (SELECT least(
-		    CASE WHEN (e.answered_at AT TIME ZONE a.time_zone)::date <= $1
-		         THEN coalesce(e.held_on, (e.answered_at AT TIME ZONE a.time_zone)::date) END,
-		    (SELECT min(k.held_on) FROM discussed_cases dc
-		     JOIN conferences k ON k.id = dc.conference_id
-		     WHERE dc.case_id = e.case_id AND k.kind = 'casework_review' AND k.status IN ` + heldStatuses + `
-		       AND k.casework_supervisor_id = e.casework_supervisor_id AND k.held_on >= m.made AND k.held_on <= $1)) AS held) h
-		WHERE m.made <= $1 AND (m.made > ($1::date - interval '12 months')::date OR h.held IS NULL OR h.held > $1)
+		CROSS JOIN LATERAL (SELECT ` + held + ` AS held) h
+		WHERE m.made <= $1` + cut + `
 		  AND (` + where + `)
 		ORDER BY e.id`
 }
 
 // emergentRow is a request as read, by row ids.
 type emergentRow struct {
-	id, by, cws  int64
-	caseID       *int64
+	fid          string
+	id, cws      int64
+	by, caseID   *int64 // by: none for a request imported without who asked
 	made, held   pgtype.Date
 	afterClosing bool
 }
@@ -65,7 +83,7 @@ func queryEmergent(ctx context.Context, tx pgx.Tx, where string, args ...any) ([
 	}
 	var out []emergentRow
 	var r emergentRow
-	_, err = pgx.ForEachRow(rows, []any{&r.id, &r.caseID, &r.by, &r.cws, &r.made, &r.afterClosing, &r.held}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&r.fid, &r.id, &r.caseID, &r.by, &r.cws, &r.made, &r.afterClosing, &r.held}, func() error {
 		out = append(out, r)
 		return nil
 	})
@@ -87,7 +105,7 @@ func emergentFacts(rows []emergentRow, staff map[int64]string, caseOf func(int64
 		if !ok {
 			continue
 		}
-		q := rules.EmergentRequest{ID: emergentFactID(r.id), RequestedBy: staff[r.by], CaseworkSupervisor: cws,
+		q := rules.EmergentRequest{ID: r.fid, RequestedBy: staffOf(staff, r.by), CaseworkSupervisor: cws,
 			Made: pgDate(r.made), AfterClosing: r.afterClosing, Held: pgDate(r.held)}
 		if r.caseID != nil {
 			q.Case, _ = caseOf(*r.caseID)
@@ -95,6 +113,14 @@ func emergentFacts(rows []emergentRow, staff map[int64]string, caseOf func(int64
 		out = append(out, q)
 	}
 	return out
+}
+
+// staffOf is the fact id of a person who may be unknown (none: "").
+func staffOf(staff map[int64]string, id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return staff[*id]
 }
 
 // mvrReviewFacts reads the supervisors' reviews of the visit plans of the
@@ -123,21 +149,80 @@ func mvrReviewFacts(ctx context.Context, tx pgx.Tx, staff map[int64]string, wher
 	return out, nil
 }
 
-// agencyEmergentAndReviews fills the state-wide facts' emergent requests
-// and visit plan reviews (AgencyFacts, the export).
-func agencyEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index *idIndex, f *rules.Facts) error {
-	rows, err := queryEmergent(ctx, tx, `true`, on)
+// agencyEmergent is the state-wide load's emergent requests as read: held
+// only by their answers so far, and the day 12 months before the date.
+type agencyEmergent struct {
+	rows   []emergentRow
+	cutoff pgtype.Date
+}
+
+// agencyEmergentAndReviews reads the state-wide facts' emergent requests
+// (to be completed by agencyEmergentHeld once the conferences are in) and
+// fills their visit plan reviews (AgencyFacts).
+func agencyEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, f *rules.Facts) (agencyEmergent, error) {
+	var a agencyEmergent
+	rows, err := tx.Query(ctx, emergentRequestsSQL(`true`, false), on)
 	if err != nil {
-		return err
+		return a, fmt.Errorf("emergent requests: %w", err)
 	}
-	f.Emergent = emergentFacts(rows, factID, func(id int64) (string, bool) {
-		if i, ok := index.get(id); ok {
-			return f.Cases[i].ID, true
-		}
-		return "", false
+	var r emergentRow
+	_, err = pgx.ForEachRow(rows, []any{&r.fid, &r.id, &r.caseID, &r.by, &r.cws, &r.made, &r.afterClosing, &r.held, &a.cutoff}, func() error {
+		a.rows = append(a.rows, r)
+		return nil
 	})
+	if err != nil {
+		return a, fmt.Errorf("emergent requests: %w", err)
+	}
 	f.MVRReviews, err = mvrReviewFacts(ctx, tx, factID, `true`, on)
-	return err
+	return a, err
+}
+
+// byCase is each request's place in rows by its case's row id, for the
+// discussions' pass (joinDiscussed).
+func (a agencyEmergent) byCase() map[int64][]int {
+	m := map[int64][]int{}
+	for i, r := range a.rows {
+		if r.caseID != nil {
+			m[*r.caseID] = append(m[*r.caseID], i)
+		}
+	}
+	return m
+}
+
+// reviewed makes the requests at reqs held, if earlier, by the conference k,
+// which lists their case: a held casework review, by the casework
+// supervisor each was made to, dated from the day it was made (k is held
+// by the date, being in the facts). cws names each request's casework
+// supervisor as the facts do. The same reading as emergentFactsSQL's
+// subquery.
+func (a agencyEmergent) reviewed(reqs []int, k *rules.Conference, cws func(int64) string) {
+	if k.Kind != rules.KindCaseworkReview || k.CaseworkSupervisor == "" {
+		return
+	}
+	for _, i := range reqs {
+		r := &a.rows[i]
+		made := pgDate(r.made)
+		if k.Date.Before(made) || cws(r.cws) != k.CaseworkSupervisor {
+			continue
+		}
+		if !r.held.Valid || k.Date.Before(pgDate(r.held)) {
+			r.held = pgtype.Date{Time: dateTime(k.Date), Valid: true}
+		}
+	}
+}
+
+// facts keeps, as emergentFactsSQL's WHERE does, every request made within
+// the 12 months up to the date and every older one not held by it, and
+// turns them into facts.
+func (a agencyEmergent) facts(asOf rules.Date, factID map[int64]string, caseOf func(int64) (string, bool)) []rules.EmergentRequest {
+	cutoff := pgDate(a.cutoff)
+	kept := a.rows[:0:0]
+	for _, r := range a.rows {
+		if pgDate(r.made).After(cutoff) || !r.held.Valid || pgDate(r.held).After(asOf) {
+			kept = append(kept, r)
+		}
+	}
+	return emergentFacts(kept, factID, caseOf)
 }
 
 // AreaEmergent evaluates the emergent requests addressed to the viewer (a
@@ -159,6 +244,7 @@ func (s *Store) MyEmergentObligations(ctx context.Context, v access.Viewer, on t
 
 func (s *Store) emergentObligations(ctx context.Context, on time.Time, where string, person int64) (map[int64]rules.Obligation, error) {
 	var f rules.Facts
+	rowOf := map[string]int64{} // fact id -> row id
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
 		f = rules.Facts{AsOf: dateOf(on), Staff: []rules.Staff{}, Cases: []rules.Case{}, Conferences: []rules.Conference{}, Events: []rules.Event{}}
 		if err := profileInForce(ctx, tx, on, &f); err != nil {
@@ -171,7 +257,11 @@ func (s *Store) emergentObligations(ctx context.Context, on time.Time, where str
 		people := map[int64]bool{}
 		var caseIDs []int64
 		for _, r := range rows {
-			people[r.by], people[r.cws] = true, true
+			rowOf[r.fid] = r.id
+			people[r.cws] = true
+			if r.by != nil {
+				people[*r.by] = true
+			}
 			if r.caseID != nil {
 				caseIDs = append(caseIDs, *r.caseID)
 			}
@@ -227,10 +317,10 @@ func (s *Store) emergentObligations(ctx context.Context, on time.Time, where str
 	}
 	out := map[int64]rules.Obligation{}
 	for _, o := range res.Obligations {
-		if !res.Is(o, rules.TagEmergent) || len(o.Request) < 2 {
+		if !res.Is(o, rules.TagEmergent) {
 			continue
 		}
-		if id, err := strconv.ParseInt(o.Request[1:], 10, 64); err == nil {
+		if id, ok := rowOf[o.Request]; ok {
 			out[id] = o
 		}
 	}
@@ -287,42 +377,6 @@ func exportEmergentAndReviews(ctx context.Context, tx pgx.Tx, on time.Time, fact
 		if err := fw.MVRReview(r); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// emergent checks the file's emergent requests: they are made and answered
-// in the app (what was asked, when and why is kept there, which the facts do
-// not carry), so an import adds none. A request the database already holds
-// (an export of this database read back) is unchanged; any other is a
-// problem naming it, so that nothing in the file is silently left out.
-func (im *factsImport) emergent(ctx context.Context) error {
-	if len(im.f.Emergent) == 0 {
-		return nil
-	}
-	ids := make([]string, len(im.f.Emergent))
-	for i, q := range im.f.Emergent {
-		ids[i] = q.ID
-	}
-	var known []string
-	rows, err := im.tx.Query(ctx, `SELECT 'e' || id FROM emergent_requests WHERE 'e' || id = ANY($1)`, ids)
-	if err != nil {
-		return err
-	}
-	if known, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return err
-	}
-	have := map[string]bool{}
-	for _, k := range known {
-		have[k] = true
-	}
-	count := im.rep.Count("emergent requests")
-	for i, q := range im.f.Emergent {
-		if have[q.ID] {
-			count.Unchanged++
-			continue
-		}
-		im.problem(fmt.Sprintf("emergent[%d].id", i), "no such request in this database: emergent requests are made and answered in the app, an import does not add them")
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -180,47 +179,34 @@ func sortLike(got, want []rules.EmergentRequest) []rules.EmergentRequest {
 }
 
 // A facts file's visit plan reviews are imported (once: the same file again
-// changes nothing) and exported again; its emergent requests, which are
-// made in the app, are refused by name unless the database holds them.
-// The demo's own reviews and requests are left out, so the test's are the
-// only ones.
-func TestMVRReviewsImportAndEmergentRequestsRefused(t *testing.T) {
-	st, pool := seededAppWithout(t, func(d *store.Dataset) { d.MVRReviews, d.Emergent = nil, nil })
+// changes nothing) and exported again. (Its emergent requests:
+// import_emergent_test.go.) The demo's own reviews are left out, so the
+// test's two are the only ones.
+func TestMVRReviewsImport(t *testing.T) {
+	st, pool := seededAppWithout(t, func(d *store.Dataset) { d.MVRReviews = nil })
 	ctx := context.Background()
-	var sup, cws, worker int64
+	var sup, worker int64
 	if err := pool.QueryRow(ctx, `
-		SELECT us.supervisor_id, r.casework_supervisor_id, m.worker_id FROM unit_supervisors us
-		JOIN supervisor_reports r ON r.supervisor_id = us.supervisor_id AND r.during @> DATE '2026-11-23'
+		SELECT us.supervisor_id, m.worker_id FROM unit_supervisors us
 		JOIN unit_members m ON m.unit_id = us.unit_id AND m.during @> DATE '2026-11-23'
-		WHERE us.during @> DATE '2026-11-23' ORDER BY us.unit_id, m.worker_id LIMIT 1`).Scan(&sup, &cws, &worker); err != nil {
+		WHERE us.during @> DATE '2026-11-23' ORDER BY us.unit_id, m.worker_id LIMIT 1`).Scan(&sup, &worker); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO mvr_reviews (worker_id, reviewed_by, reviewed_on, note, recorded_at) VALUES ($1, $2, '2026-11-10', 'Reviewed.', now()), ($1, $2, '2026-10-12', 'Reviewed.', now())`, worker, sup); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(ctx, `INSERT INTO emergent_requests (requested_by, casework_supervisor_id, reason, requested_at) VALUES ($1, $2, 'critical_incident', '2026-11-20 10:00 America/New_York')`, sup, cws); err != nil {
-		t.Fatal(err)
-	}
 	data := export(t, st, asOf)
 	f := decode(t, data)
-	if len(f.MVRReviews) != 2 || len(f.Emergent) != 1 {
-		t.Fatalf("export: %d reviews, %d requests", len(f.MVRReviews), len(f.Emergent))
+	if len(f.MVRReviews) != 2 {
+		t.Fatalf("export: %d reviews", len(f.MVRReviews))
 	}
 	// The same database takes its own export back: nothing new.
 	rep := importFacts(t, st, "own.json", data)
-	if !rep.OK() || counts(rep)["visit plan reviews"].Unchanged != 2 || counts(rep)["emergent requests"].Unchanged != 1 {
+	if !rep.OK() || counts(rep)["visit plan reviews"].Unchanged != 2 {
 		t.Fatalf("own export read back: %v %v", rep.Problems.List, rep.Summary())
 	}
 
 	_, empty := testdb.App(t)
-	rep = importFacts(t, empty, "with-requests.json", data)
-	found := false
-	for _, p := range rep.Problems.List {
-		found = found || (p.Path == "emergent[0].id" && strings.Contains(p.Msg, "made and answered in the app"))
-	}
-	if rep.OK() || !found {
-		t.Fatalf("an unknown emergent request was not refused by name: %v", rep.Problems.List)
-	}
 	f.Emergent = nil
 	without, err := json.Marshal(f)
 	if err != nil {

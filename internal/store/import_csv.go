@@ -11,6 +11,7 @@ import (
 
 	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/exchange"
+	"github.com/casework/casework/internal/rules"
 )
 
 // ImportCSV loads one CSV file of one kind (docs/import.md) in one
@@ -489,6 +490,23 @@ func applyEvents(ctx context.Context, im *csvImport) error {
 	}
 	if !im.rep.OK() {
 		return nil
+	}
+	// A contact whose approval is left empty keeps the approval it has
+	// (approved in Casework, say); a new one reads as the system of
+	// record's contact-sheet approvals say (importedContactApprovalSQL).
+	if _, err := im.exec(ctx, `
+		WITH recorded AS (`+sheetsOfRecordSQL("SELECT case_ref FROM csv_stage")+`),
+		in_file AS (SELECT case_ref, max(date) AS day FROM csv_stage WHERE kind = '`+rules.EventContactSheetApproved+`' GROUP BY case_ref),
+		blank AS (
+		    SELECT s.row_no, coalesce(
+		        (SELECT e.approval FROM events e WHERE e.source_id = s.event_id AND e.kind IN (`+contactKindsSQL+`) AND e.approval <> 'not_required'),
+		        `+importedContactApprovalSQL("s.date", "r.day", "f.day")+`) AS approval
+		    FROM csv_stage s
+		    LEFT JOIN recorded r ON r.case_id = s.case_ref
+		    LEFT JOIN in_file f ON f.case_ref = s.case_ref
+		    WHERE s.approval IS NULL AND s.kind IN (`+contactKindsSQL+`))
+		UPDATE csv_stage s SET approval = b.approval FROM blank b WHERE s.row_no = b.row_no`); err != nil {
+		return err
 	}
 	count := im.rep.Count("events")
 	updated, err := im.exec(ctx, `

@@ -114,7 +114,9 @@ func TestCSVImportsBuildAnAgencyAndAreIdempotent(t *testing.T) {
 	if s := staff["sup-2"]; s.ReportsTo != "cws-1" || s.Since.String() != "2024-06-03" || s.Name != "Kumar, Ravi" {
 		t.Errorf("sup-2: %+v", s)
 	}
-	if len(f.Events) != 9 {
+	// Nine events, but the contact-sheet approval of 2026-11-13 of case
+	// 2026-000101 is not a fact: its parent visit of 2026-11-05 is pending.
+	if len(f.Events) != 8 {
 		t.Errorf("%d events", len(f.Events))
 	}
 	if _, err := rules.Evaluate(f, rules.Options{}); err != nil {

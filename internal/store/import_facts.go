@@ -798,9 +798,24 @@ func (im *factsImport) conferences(ctx context.Context) error {
 // they are matched by case, kind and date: the file's count of each
 // (case, kind, date) is topped up to, never cut down to (an import adds what
 // happened; it removes nothing).
+//
+// The facts carry no approval per contact: a contact_sheet_approved fact
+// dated D says every contact of the case dated on or before D was approved
+// (docs/rules.md). So the contacts of the system of record's (imported
+// before) dated on or before the file's latest sheet approval of their case
+// are approved, and a new contact reads as importedContactApprovalSQL says;
+// contacts recorded in Casework keep their own approval.
 func (im *factsImport) events(ctx context.Context) error {
 	tx := im.tx
 	count := im.rep.Count("events")
+	if _, err := tx.Exec(ctx, `
+		UPDATE events p SET approval = 'approved'
+		FROM (SELECT c.case_id, max(e.day) AS day FROM f_events e JOIN f_cases c ON c.cid = e.cid
+		      WHERE e.kind = '`+rules.EventContactSheetApproved+`' GROUP BY c.case_id) a
+		WHERE p.case_id = a.case_id AND p.occurred_on <= a.day AND p.approval = 'pending'
+		  AND p.kind IN (`+contactKindsSQL+`) AND (p.source_id IS NOT NULL OR p.recorded_by IS NULL)`); err != nil {
+		return err
+	}
 	tag, err := tx.Exec(ctx, `
 		WITH want AS (
 		    SELECT c.case_id, e.kind, e.day, count(*) AS n
@@ -810,11 +825,17 @@ func (im *factsImport) events(ctx context.Context) error {
 		    SELECT w.case_id, w.kind, w.day, count(ev.id) AS n
 		    FROM want w JOIN events ev ON ev.case_id = w.case_id AND ev.kind = w.kind AND ev.occurred_on = w.day
 		    GROUP BY w.case_id, w.kind, w.day
+		), recorded AS (`+sheetsOfRecordSQL("SELECT case_id FROM f_cases")+`
+		), in_file AS (
+		    SELECT case_id, max(day) AS day FROM want WHERE kind = '`+rules.EventContactSheetApproved+`' GROUP BY case_id
 		)
-		INSERT INTO events (case_id, kind, occurred_on, recorded_at)
-		SELECT w.case_id, w.kind, w.day, clock_timestamp()
+		INSERT INTO events (case_id, kind, occurred_on, recorded_at, approval)
+		SELECT w.case_id, w.kind, w.day, clock_timestamp(),
+		       CASE WHEN w.kind IN (`+contactKindsSQL+`) THEN `+importedContactApprovalSQL("w.day", "r.day", "f.day")+` ELSE 'not_required' END
 		FROM want w
 		LEFT JOIN have h ON h.case_id = w.case_id AND h.kind = w.kind AND h.day = w.day
+		LEFT JOIN recorded r ON r.case_id = w.case_id
+		LEFT JOIN in_file f ON f.case_id = w.case_id
 		CROSS JOIN LATERAL generate_series(1, w.n - coalesce(h.n, 0))`)
 	if err != nil {
 		return err

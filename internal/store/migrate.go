@@ -59,6 +59,23 @@ func (g *Migration) Down() error {
 	return nil
 }
 
+// To migrates up or down to the given version (a test of one migration's
+// reading of older data starts just before it).
+func (g *Migration) To(version uint) error {
+	if err := g.m.Migrate(version); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return nil
+}
+
+// Steps applies n migrations (n > 0) or reverts -n (n < 0).
+func (g *Migration) Steps(n int) error {
+	if err := g.m.Steps(n); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return fmt.Errorf("migrate %d steps: %w", n, err)
+	}
+	return nil
+}
+
 // Version reports the applied version, and whether a failed migration left
 // the schema dirty. Version 0 means none applied.
 func (g *Migration) Version() (version uint, dirty bool, err error) {

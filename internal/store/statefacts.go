@@ -54,8 +54,8 @@ func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, err
 		if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
 			return err
 		}
-		// The cases each conference discussed (over a million rows) on a
-		// third: the three streams take about the same time.
+		// The cases each conference discussed on a third, the conferences
+		// on a fourth (agencyRest).
 		ectx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		var wg sync.WaitGroup
@@ -63,7 +63,7 @@ func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, err
 		dcc := make(chan rawDiscussedResult, 1)
 		wg.Go(func() { evc <- s.rawEvents(ectx, snapshot, on) })
 		wg.Go(func() { dcc <- s.rawDiscussed(ectx, snapshot) })
-		index, err := agencyRest(ctx, tx, on, &f, dcc)
+		index, err := s.agencyRest(ctx, tx, snapshot, on, &f, dcc)
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -102,8 +102,11 @@ func (s *Store) auditFactsRead(ctx context.Context, v access.Viewer, f rules.Fac
 }
 
 // agencyRest reads everything but the events, and returns each open case's
-// index in f.Cases by id.
-func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, discussed <-chan rawDiscussedResult) (*idIndex, error) {
+// index in f.Cases by id. The conferences (half a million rows at state
+// scale) are read on a connection of their own in the snapshot given while
+// this one reads the cases, and joined to their discussed cases once both
+// are in.
+func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on time.Time, f *rules.Facts, discussed <-chan rawDiscussedResult) (*idIndex, error) {
 	if err := profileInForce(ctx, tx, on, f); err != nil {
 		return nil, err
 	}
@@ -111,19 +114,48 @@ func agencyRest(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts, di
 	if err != nil {
 		return nil, fmt.Errorf("staff: %w", err)
 	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	confc := make(chan heldConferences, 1)
+	go func() { confc <- s.heldConferences(cctx, snapshot, on, factID) }()
 	index, err := agencyCases(ctx, tx, on, factID, f)
+	if err == nil {
+		err = agencySiblingsApart(ctx, tx, index, f)
+		if err != nil {
+			err = fmt.Errorf("siblings apart: %w", err)
+		}
+	} else {
+		err = fmt.Errorf("cases: %w", err)
+	}
+	var emergent agencyEmergent
+	if err == nil {
+		emergent, err = agencyEmergentAndReviews(ctx, tx, on, factID, f)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("cases: %w", err)
-	}
-	if err := agencySiblingsApart(ctx, tx, index, f); err != nil {
-		return nil, fmt.Errorf("siblings apart: %w", err)
-	}
-	if err := agencyConferences(ctx, tx, on, factID, index, f, discussed); err != nil {
-		return nil, fmt.Errorf("conferences: %w", err)
-	}
-	if err := agencyEmergentAndReviews(ctx, tx, on, factID, index, f); err != nil {
+		cancel()
+		<-confc
 		return nil, err
 	}
+	held := <-confc
+	if held.err != nil {
+		return nil, fmt.Errorf("conferences: %w", held.err)
+	}
+	f.Conferences = held.list
+	// The requests held by a casework review listing their case are found
+	// in the discussions' pass (the query's per-request subquery took
+	// seconds at state scale).
+	requests := emergent.byCase()
+	cws := func(id int64) string { return factID[id] }
+	review := func(k *rules.Conference, reqs []int) { emergent.reviewed(reqs, k, cws) }
+	if err := joinDiscussed(held.byID, index, f, discussed, requests, review); err != nil {
+		return nil, fmt.Errorf("conferences: %w", err)
+	}
+	f.Emergent = emergent.facts(f.AsOf, factID, func(id int64) (string, bool) {
+		if i, ok := index.get(id); ok {
+			return f.Cases[i].ID, true
+		}
+		return "", false
+	})
 	return index, nil
 }
 
@@ -313,14 +345,34 @@ func agencySiblingsApart(ctx context.Context, tx pgx.Tx, index *idIndex, f *rule
 	})
 }
 
-func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult) error {
+// heldConferences is the conferences held by the date, signed, in the
+// table's order, without their cases, and each one's place in the list by
+// row id.
+type heldConferences struct {
+	list []rules.Conference
+	byID *idIndex
+	err  error
+}
+
+// heldConferences reads the held conferences on a connection of its own, in
+// the snapshot given; factID names their people (agencyStaff's).
+func (s *Store) heldConferences(ctx context.Context, snapshot string, on time.Time, factID map[int64]string) (res heldConferences) {
+	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
+		var err error
+		res.list, res.byID, err = readHeldConferences(ctx, tx, on, factID)
+		return err
+	})
+	return res
+}
+
+func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string) ([]rules.Conference, *idIndex, error) {
 	// Sized from the planner's count: growing them row by row was a fifth
 	// of this function's time at state scale. In the table's order, like the
 	// events: the engine indexes them itself (half a million rows sorted by
 	// date cost PostgreSQL a sort on disk).
 	maxID, n, err := idRange(ctx, tx, "conferences")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	// Binary, decoded by hand as the events are: half a million rows
 	// through the generic scanner cost more than PostgreSQL's side.
@@ -331,10 +383,10 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 		WHERE k.status IN `+heldStatuses+` AND k.held_on <= $1`,
 		pgx.QueryResultFormats{pgx.BinaryFormatCode}, on)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	byID := newIDIndex(maxID, n)
-	f.Conferences = make([]rules.Conference, 0, n)
+	list := make([]rules.Conference, 0, n)
 	kinds := map[string]string{}
 	idBuf := make([]byte, 0, 8*n)
 	idEnd := make([]int, 0, n)
@@ -357,7 +409,7 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 		raw := rows.RawValues()
 		if len(raw) != 8 || len(raw[0]) != 8 || len(raw[4]) != 8 {
 			rows.Close()
-			return fmt.Errorf("unexpected conference row")
+			return nil, nil, fmt.Errorf("unexpected conference row")
 		}
 		id := int64(binary.BigEndian.Uint64(raw[0]))
 		c := rules.Conference{Supervisor: person(raw[4]), Worker: person(raw[5]), CaseworkSupervisor: person(raw[6])}
@@ -378,26 +430,35 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 		c.Kind = kind
 		if c.Date, err = day(raw[3]); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
 		if c.Shared, err = day(raw[7]); err != nil {
 			rows.Close()
-			return err
+			return nil, nil, err
 		}
-		byID.set(id, len(f.Conferences))
-		f.Conferences = append(f.Conferences, c)
+		byID.set(id, len(list))
+		list = append(list, c)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, nil, err
 	}
 	ids := string(idBuf)
-	for i := range f.Conferences {
+	for i := range list {
 		start := 0
 		if i > 0 {
 			start = idEnd[i-1]
 		}
-		f.Conferences[i].ID = ids[start:idEnd[i]]
+		list[i].ID = ids[start:idEnd[i]]
 	}
+	return list, byID, nil
+}
+
+// joinDiscussed gives each conference of f its discussed cases of index, in
+// the record's order: those read on another connection (rawDiscussed).
+// Each discussion of a case in requests (by case row id, open or not) by
+// a conference of f is also handed to review, with the requests' places.
+func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult,
+	requests map[int64][]int, review func(k *rules.Conference, reqs []int)) error {
 	// The cases discussed, read in one pass over the table on another
 	// connection (rawDiscussed), put in each record's order here.
 	dr := <-discussedRows
@@ -416,6 +477,9 @@ func agencyConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[
 		ki, ok := byID.get(d.conferenceID)
 		if !ok {
 			continue // a draft
+		}
+		if reqs, ok := requests[d.caseID]; ok {
+			review(&f.Conferences[ki], reqs)
 		}
 		if ci, ok := index.get(d.caseID); ok {
 			kept = append(kept, discussed{int32(ki), d.position, int32(ci)})
@@ -461,9 +525,11 @@ type rawDiscussedResult struct {
 	err  error
 }
 
-// rawDiscussed reads every row of discussed_cases on a connection of its
-// own, in the snapshot given, in binary: one pass over the table (a subquery
-// per conference would run hundreds of thousands of times).
+// rawDiscussed reads every conference's discussed cases on a connection of
+// its own, in the snapshot given, in binary: each conference's come packed
+// in one value (discussed_case_packs, migration 000112, kept true to the
+// view discussed_cases by the triggers of conference_cases), one row per
+// conference instead of one per case discussed.
 func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscussedResult) {
 	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
 		n, err := estimatedRows(ctx, tx, "conference_cases")
@@ -471,19 +537,22 @@ func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscu
 			return err
 		}
 		res.rows = make([]rawDiscussedRow, 0, n)
-		rows, err := tx.Query(ctx, `SELECT conference_id, case_id, position FROM discussed_cases`,
-			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode})
+		rows, err := tx.Query(ctx, `SELECT conference_id, cases FROM discussed_case_packs`,
+			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode})
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			raw := rows.RawValues()
-			if len(raw) != 3 || len(raw[0]) != 8 || len(raw[1]) != 8 || len(raw[2]) != 4 {
-				return fmt.Errorf("unexpected conference case row")
+			if len(raw) != 2 || len(raw[0]) != 8 || len(raw[1])%12 != 0 {
+				return fmt.Errorf("unexpected discussed cases pack")
 			}
-			res.rows = append(res.rows, rawDiscussedRow{conferenceID: int64(binary.BigEndian.Uint64(raw[0])),
-				caseID: int64(binary.BigEndian.Uint64(raw[1])), position: int32(binary.BigEndian.Uint32(raw[2]))})
+			conferenceID := int64(binary.BigEndian.Uint64(raw[0]))
+			for p := raw[1]; len(p) > 0; p = p[12:] {
+				res.rows = append(res.rows, rawDiscussedRow{conferenceID: conferenceID,
+					caseID: int64(binary.BigEndian.Uint64(p[:8])), position: int32(binary.BigEndian.Uint32(p[8:12]))})
+			}
 		}
 		return rows.Err()
 	})
@@ -555,23 +624,32 @@ func pgBinaryDate(raw []byte) rules.Date {
 
 // rawEvents reads every event up to the date of the cases not closed by
 // then, on a connection of its own, in the snapshot given
-// (pg_export_snapshot), in the table's order: the engine groups by case
-// itself, and sorting millions of rows would cost more than the load. The
-// closed cases' events (a fifth of them at state scale) are left in
-// PostgreSQL (an anti-join with a small hash of them): no more work for
-// it, a fifth less to send and decode. Binary
-// format, kinds interned: no allocation per row.
+// (pg_export_snapshot): each case's events come packed in one value
+// (case_event_packs, migration 000111, kept true to the events table by its
+// triggers), so PostgreSQL sends one row per case instead of one per event,
+// and the engine finds them grouped by case. The closed cases' packs (a
+// fifth of them at state scale) are left in PostgreSQL (an anti-join with a
+// small hash of them). A contact-sheet approval counts only where it holds
+// (sheetApprovalHoldsSQL): the contacts that can keep one from holding,
+// few, are read first (sheetBlockers) and each approval of a pack checked
+// against its case's. Binary format, kinds interned: no allocation
+// per event.
 func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (res rawEventsResult) {
+	asOf := dateOf(on)
 	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
 		n, err := estimatedRows(ctx, tx, "events")
 		if err != nil {
 			return err
 		}
 		res.rows = make([]rawEvent, 0, n)
+		blockers, err := sheetBlockers(ctx, tx)
+		if err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `
-			SELECT e.case_id, e.kind, e.occurred_on FROM events e
-			WHERE e.occurred_on <= $1 AND NOT EXISTS (SELECT FROM cases c WHERE c.id = e.case_id AND c.closed <= $1)`,
-			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
+			SELECT p.case_id, p.events FROM case_event_packs p
+			WHERE NOT EXISTS (SELECT FROM cases c WHERE c.id = p.case_id AND c.closed <= $1)`,
+			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
 		if err != nil {
 			return err
 		}
@@ -579,21 +657,109 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 		kinds := map[string]uint8{}
 		for rows.Next() {
 			raw := rows.RawValues()
-			if len(raw) != 3 || len(raw[0]) != 8 || len(raw[2]) != 4 {
-				return fmt.Errorf("unexpected event row")
+			if len(raw) != 2 || len(raw[0]) != 8 {
+				return fmt.Errorf("unexpected event pack row")
 			}
-			kind, ok := kinds[string(raw[1])] // no allocation for the lookup
-			if !ok {
-				if len(res.kinds) > 255 {
-					return fmt.Errorf("more than 256 event kinds")
+			caseID := int64(binary.BigEndian.Uint64(raw[0]))
+			b := blockers[caseID] // mostly none
+			err := eachPackedEvent(raw[1], func(date rules.Date, kindName []byte) error {
+				if date.After(asOf) {
+					return nil
 				}
-				kind = uint8(len(res.kinds))
-				res.kinds = append(res.kinds, string(raw[1]))
-				kinds[res.kinds[kind]] = kind
+				if len(b) > 0 && string(kindName) == rules.EventContactSheetApproved && !sheetHolds(b, date) {
+					return nil
+				}
+				kind, ok := kinds[string(kindName)] // no allocation for the lookup
+				if !ok {
+					if len(res.kinds) > 255 {
+						return fmt.Errorf("more than 256 event kinds")
+					}
+					kind = uint8(len(res.kinds))
+					res.kinds = append(res.kinds, string(kindName))
+					kinds[res.kinds[kind]] = kind
+				}
+				res.rows = append(res.rows, rawEvent{caseID: caseID, kind: kind, date: date})
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("events of case %d: %w", caseID, err)
 			}
-			res.rows = append(res.rows, rawEvent{caseID: int64(binary.BigEndian.Uint64(raw[0])), kind: kind, date: pgBinaryDate(raw[2])})
 		}
 		return rows.Err()
 	})
 	return res
+}
+
+// sheetBlocker is a contact that keeps a contact-sheet approval of its case
+// from holding (sheetApprovalHoldsSQL): one dated on, or before, the
+// approval, and still pending, or approved only after the approval's day.
+type sheetBlocker struct {
+	on         rules.Date
+	pending    bool
+	approvedOn rules.Date // zero: no day recorded
+}
+
+// blocks reports whether the contact keeps an approval dated day from
+// holding: sheetApprovalHoldsSQL's condition, for one contact.
+func (b sheetBlocker) blocks(day rules.Date) bool {
+	return !b.on.After(day) && (b.pending || (!b.approvedOn.IsZero() && b.approvedOn.After(day)))
+}
+
+// sheetBlockers reads, by case row id, every contact that can keep a
+// contact-sheet approval from holding: those pending or approved in
+// Casework (the partial index events_approval_check_idx holds exactly
+// them, a few of each case's), whatever the date of the load, which the
+// reading does not depend on. Checked against each approval in the packs,
+// in Go: the query's per-approval anti-join read the whole events table.
+func sheetBlockers(ctx context.Context, tx pgx.Tx) (map[int64][]sheetBlocker, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT p.case_id, p.occurred_on, p.approval = 'pending', p.approved_on FROM events p
+		WHERE (p.approval = 'pending' OR p.approved_on IS NOT NULL) AND p.kind IN (`+contactKindsSQL+`)`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]sheetBlocker{}
+	var id int64
+	var on, approved pgtype.Date
+	var pending bool
+	_, err = pgx.ForEachRow(rows, []any{&id, &on, &pending, &approved}, func() error {
+		out[id] = append(out[id], sheetBlocker{on: pgDate(on), pending: pending, approvedOn: pgDate(approved)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("contacts awaiting approval: %w", err)
+	}
+	return out, nil
+}
+
+// sheetHolds reports whether a contact-sheet approval dated day holds
+// against its case's blockers.
+func sheetHolds(blockers []sheetBlocker, day rules.Date) bool {
+	for _, b := range blockers {
+		if b.blocks(day) {
+			return false
+		}
+	}
+	return true
+}
+
+// eachPackedEvent calls yield with the date and kind of each event of a
+// pack (migration 000111: 4 bytes of date as PostgreSQL's binary date, a
+// byte of length, the kind), in the pack's order; kind is only valid during
+// the call. A pack that does not parse is an error, never a partial list.
+func eachPackedEvent(pack []byte, yield func(date rules.Date, kind []byte) error) error {
+	for len(pack) > 0 {
+		if len(pack) < 5 {
+			return fmt.Errorf("event pack cut short")
+		}
+		n := int(pack[4])
+		if n == 0 || len(pack) < 5+n {
+			return fmt.Errorf("event pack cut short")
+		}
+		if err := yield(pgBinaryDate(pack[:4]), pack[5:5+n]); err != nil {
+			return err
+		}
+		pack = pack[5+n:]
+	}
+	return nil
 }

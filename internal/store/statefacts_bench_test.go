@@ -105,11 +105,11 @@ func BenchmarkAgencyFactsStreams(b *testing.B) {
 	})
 	b.Run("rest", func(b *testing.B) {
 		for b.Loop() {
-			inSnapshot(b, func(_ string, tx pgx.Tx) error {
+			inSnapshot(b, func(snapshot string, tx pgx.Tx) error {
 				var f rules.Facts
 				dc := make(chan rawDiscussedResult, 1)
 				dc <- rawDiscussedResult{}
-				_, err := agencyRest(ctx, tx, on, &f, dc)
+				_, err := st.agencyRest(ctx, tx, snapshot, on, &f, dc)
 				return err
 			})
 		}

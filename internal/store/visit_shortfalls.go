@@ -77,7 +77,7 @@ func (s *Store) VisitShortfalls(ctx context.Context, v access.Viewer, today, fro
 		       count(*) FILTER (WHERE child_made < child)::int AS short_child,
 		       count(*) FILTER (WHERE parents_made < parents)::int AS short_parents,
 		       count(*) FILTER (WHERE provider_made < provider)::int AS short_provider
-		FROM made GROUP BY month, unit_id ORDER BY month, unit_id`, v.PersonID, today, from, to)
+		FROM made GROUP BY month, unit_id ORDER BY month, unit_id`, v.PersonID, today, from, to, string(v.Role))
 	if err != nil {
 		return nil, fmt.Errorf("VisitShortfalls: %w", err)
 	}

@@ -91,7 +91,7 @@ func readUnitCases(ctx context.Context, tx pgx.Tx, unitID int64, on time.Time) (
 	out := map[string]CaseRef{}
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, c.case_number, c.family_name,
-		       (SELECT count(*) FROM events e WHERE e.case_id = c.id AND e.approval = 'pending')
+		       (SELECT count(*) FROM events e WHERE e.case_id = c.id AND `+contactAwaitingSQL("e", "$2::date")+`)
 		FROM unit_members m
 		JOIN case_assignments a ON a.worker_id = m.worker_id AND a.during @> $2::date
 		JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $2)
@@ -161,7 +161,7 @@ func (s *Store) WorkerFacts(ctx context.Context, v access.Viewer, workerID int64
 func (s *Store) WorkerCases(ctx context.Context, v access.Viewer, workerID int64, on time.Time) (map[string]CaseRef, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.id, c.case_number, c.family_name,
-		       (SELECT count(*) FROM events e WHERE e.case_id = c.id AND e.approval = 'pending')
+		       (SELECT count(*) FROM events e WHERE e.case_id = c.id AND `+contactAwaitingSQL("e", "$3::date")+`)
 		FROM case_assignments a
 		JOIN cases c ON c.id = a.case_id AND (c.closed IS NULL OR c.closed > $3)
 		WHERE a.worker_id = $1 AND a.during @> $3::date AND `+reach("$1", "$2", "$3"), workerID, v.PersonID, on)

@@ -74,6 +74,7 @@ var matrix = map[string]reach{
 	"POST /conferences/{conferenceID}/addenda":     {roles: []access.Role{access.Supervisor}},
 	"GET /area":                                   {roles: []access.Role{access.CaseworkSupervisor}},
 	"GET /area/trends":                            {roles: []access.Role{access.CaseworkSupervisor}},
+	"GET /unit/trends":                            {roles: []access.Role{access.Supervisor}},
 	"GET /exports/compliance.csv":                 {roles: []access.Role{access.Supervisor, access.CaseworkSupervisor}},
 	"POST /requests/{requestID}/answer":           {roles: []access.Role{access.CaseworkSupervisor}},
 	"GET /supervisors/{supervisorID}/reviews/new": {roles: []access.Role{access.CaseworkSupervisor}},

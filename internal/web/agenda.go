@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,13 +75,21 @@ func (app *App) showWorkerAgenda(w http.ResponseWriter, r *http.Request, status 
 			a.NextConference = &o
 		}
 	}
-	// The same proposal the supervisor sees, sized the same way.
+	// The same proposal the supervisor sees, sized the same way; but a case
+	// with contacts awaiting approval is never left out, whatever the size:
+	// its contact sheets are reviewed before it is conferenced.
+	proposed := map[string]bool{}
 	for i, it := range agenda.Items {
-		if it.Priority > rules.PriorityDeadline && i >= agenda.Target {
+		ref, ok := refs[it.Case]
+		if !ok || (it.Priority > rules.PriorityDeadline && i >= agenda.Target && ref.PendingContacts == 0) {
 			continue
 		}
-		if ref, ok := refs[it.Case]; ok {
-			a.Items = append(a.Items, views.PrepEntry{Case: ref, Reasons: it.Reasons, Prepare: dashboard.Preparation(f, res, it.Case)})
+		proposed[it.Case] = true
+		a.Items = append(a.Items, views.PrepEntry{Case: ref, Reasons: it.Reasons, Prepare: dashboard.Preparation(f, res, it.Case)})
+	}
+	for _, n := range slices.Sorted(maps.Keys(refs)) {
+		if ref := refs[n]; ref.PendingContacts > 0 && !proposed[n] {
+			a.Items = append(a.Items, views.PrepEntry{Case: ref, Prepare: dashboard.Preparation(f, res, n)})
 		}
 	}
 	// Visits and milestones: overdue, or due within three weeks.

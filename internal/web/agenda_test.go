@@ -142,3 +142,115 @@ func TestCalendarFeed(t *testing.T) {
 		t.Fatalf("made-up feed: %d", r.StatusCode)
 	}
 }
+
+// A case whose only reason to be discussed is contacts awaiting approval is
+// never left off the worker's agenda, even when the conference owes no
+// more cases (an experienced worker whose cases were all discussed this
+// month: the agenda's size is 0), and the agenda says how many contacts.
+func TestWorkerAgendaShowsContactsAwaitingApproval(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	q := func(sql string, args ...any) int64 {
+		t.Helper()
+		var id int64
+		if err := h.pool.QueryRow(ctx, sql, args...).Scan(&id); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return id
+	}
+	rows, err := h.pool.Query(ctx, `
+		SELECT p.id FROM people p JOIN unit_members m ON m.worker_id = p.id AND m.during @> DATE '2026-11-23'
+		WHERE p.role = 'worker' AND coalesce(p.experience_start, lower(m.during)) < DATE '2025-10-01'
+		  AND (SELECT count(*) FROM case_assignments a JOIN cases c ON c.id = a.case_id AND c.closed IS NULL
+		       WHERE a.worker_id = p.id AND a.during @> DATE '2026-11-23') >= 3
+		ORDER BY p.id LIMIT 6`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var workers []int64
+	for rows.Next() {
+		var id int64
+		_ = rows.Scan(&id)
+		workers = append(workers, id)
+	}
+	if len(workers) == 0 {
+		t.Fatal("the demo has no experienced worker with three cases")
+	}
+	item := regexp.MustCompile(`^(\d+)"`)
+	proposed := func(page string) map[int64]string {
+		out := map[int64]string{}
+		i := strings.Index(page, `data-testid="worker-agenda"`)
+		if i < 0 {
+			t.Fatal("no agenda on the page")
+		}
+		list := page[i : i+strings.Index(page[i:], "</ol>")]
+		for _, it := range strings.Split(list, `<li><a href="/cases/`)[1:] {
+			if m := item.FindStringSubmatch(it); m != nil {
+				var id int64
+				fmt.Sscan(m[1], &id)
+				out[id] = it
+			}
+		}
+		return out
+	}
+	for _, worker := range workers {
+		// Every case discussed in November, every contact approved.
+		sup := q(`SELECT s.supervisor_id FROM unit_members m JOIN unit_supervisors s ON s.unit_id = m.unit_id AND s.during @> DATE '2026-11-23'
+			WHERE m.worker_id = $1 AND m.during @> DATE '2026-11-23'`, worker)
+		k := q(`INSERT INTO conferences (kind, held_on, supervisor_id, worker_id, status, created_by, entered_at, updated_at)
+			VALUES ('supervision', DATE '2026-11-20', $1, $2, 'draft', $1, now(), now()) RETURNING id`, sup, worker)
+		q(`WITH ins AS (INSERT INTO conference_cases (conference_id, case_id, discussion, discussed)
+			SELECT $1, a.case_id, '{"items": {"safety_risk": "Fixture discussion."}}', true
+			FROM case_assignments a JOIN cases c ON c.id = a.case_id AND c.closed IS NULL
+			WHERE a.worker_id = $2 AND a.during @> DATE '2026-11-23' RETURNING 1) SELECT count(*) FROM ins`, k, worker)
+		q(`UPDATE conferences SET status = 'signed', signed_at = now(), signed_by = supervisor_id WHERE id = $1 RETURNING id`, k)
+		if _, err := h.pool.Exec(ctx, `UPDATE events SET approval = 'approved' WHERE approval = 'pending' AND case_id IN (
+			SELECT case_id FROM case_assignments WHERE worker_id = $1 AND during @> DATE '2026-11-23')`, worker); err != nil {
+			t.Fatal(err)
+		}
+		var email string
+		_ = h.pool.QueryRow(ctx, `SELECT email FROM people WHERE id = $1`, worker).Scan(&email)
+		c := h.client(t)
+		h.signIn(t, c, email)
+		_, page := h.get(t, c, "/agenda")
+		if strings.Contains(page, `data-testid="awaiting-contacts"`) {
+			t.Fatalf("worker %d: contacts awaiting approval shown with every contact approved", worker)
+		}
+		before := proposed(page)
+		var quiet int64
+		rows, err := h.pool.Query(ctx, `SELECT a.case_id FROM case_assignments a JOIN cases c ON c.id = a.case_id AND c.closed IS NULL
+			WHERE a.worker_id = $1 AND a.during @> DATE '2026-11-23' ORDER BY a.case_id`, worker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			_ = rows.Scan(&id)
+			if _, ok := before[id]; !ok && quiet == 0 {
+				quiet = id
+			}
+		}
+		if quiet == 0 {
+			continue // every case of this worker needs something else: try the next
+		}
+		// Two contacts on the case that needs nothing else.
+		if _, err := h.pool.Exec(ctx, `INSERT INTO events (case_id, kind, occurred_on, recorded_at, documented_on, approval)
+			VALUES ($1, 'child_visit', DATE '2026-11-20', now(), DATE '2026-11-20', 'pending'),
+			       ($1, 'parent_visit', DATE '2026-11-21', now(), DATE '2026-11-21', 'pending')`, quiet); err != nil {
+			t.Fatal(err)
+		}
+		_, page = h.get(t, c, "/agenda")
+		it, ok := proposed(page)[quiet]
+		if !ok {
+			t.Fatalf("worker %d: case %d, with 2 contacts awaiting approval, is not on the agenda", worker, quiet)
+		}
+		if !strings.Contains(it, `data-testid="awaiting-contacts"`) || !strings.Contains(it, "2 contacts awaiting your supervisor's approval.") {
+			t.Errorf("worker %d: the agenda does not say case %d has 2 contacts awaiting approval:\n%s", worker, quiet, it)
+		}
+		if !strings.Contains(it, "2 new contacts awaiting approval") {
+			t.Errorf("worker %d: the agenda's reason does not count the same 2 contacts:\n%s", worker, it)
+		}
+		return
+	}
+	t.Fatal("no experienced worker of the demo has a case that needs nothing: the test checks nothing")
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/casework/casework/internal/access"
 	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
@@ -60,9 +61,13 @@ func timeOf(d rules.Date) time.Time {
 }
 
 // trendsPage: twelve months of compliance per unit, as an SVG chart rendered
-// on the server with its figures in a table beside it.
+// on the server with its figures in a table beside it. A casework
+// supervisor's (/area/trends) holds the units of their area, a supervisor's
+// (/unit/trends) their own unit only: the store's queries take the reach,
+// and the page sums nothing across units.
 func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
-	units, _, err := app.compliance(r, dashboard.LastMonths(dateOf(app.today()), 12))
+	months := dashboard.LastMonths(dateOf(app.today()), 12)
+	units, _, err := app.compliance(r, months)
 	if err != nil {
 		app.storeError(w, r, err)
 		return
@@ -76,11 +81,23 @@ func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	app.render(w, r, http.StatusOK, views.TrendsPage(app.chrome(r, "Compliance trends", "/area"), views.TrendsView{Units: units}))
+	home, homeName := "/area", "My area"
+	if v.Role == access.Supervisor {
+		home, homeName = "/unit", "My unit"
+	}
+	exports := make([]rules.Date, len(months))
+	for i, m := range months {
+		exports[len(months)-1-i] = m // newest first
+	}
+	app.render(w, r, http.StatusOK, views.TrendsPage(app.chrome(r, "Compliance trends", home),
+		views.TrendsView{Units: units, Home: home, HomeName: homeName, ExportMonths: exports}))
 }
 
 // complianceCSV exports one month's compliance of the viewer's units: a row
 // per worker and a row per unit. Counts only: no names of families, no notes.
+// The unit rows carry the month's visit plan figures, as the trends page
+// counts them (the store's reach); a month not ended says so in each of
+// those cells, never a zero that would read as met.
 func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 	month, err := time.Parse("2006-01", r.URL.Query().Get("month"))
 	if err != nil || month.After(app.today()) {
@@ -90,6 +107,10 @@ func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 	m := dateOf(month)
 	units, workers, err := app.compliance(r, []rules.Date{m})
 	if err != nil {
+		app.storeError(w, r, err)
+		return
+	}
+	if err := app.visitShortfalls(r, units); err != nil {
 		app.storeError(w, r, err)
 		return
 	}
@@ -103,7 +124,8 @@ func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	cw := newSafeCSV(w)
 	_ = cw.Write([]string{"month", "level", "unit", "worker", "workers", "workers_conferenced", "cases", "cases_discussed",
-		"discussed_pct", "high_risk_escalations", "reported_within_one_business_day"})
+		"discussed_pct", "high_risk_escalations", "reported_within_one_business_day",
+		"cases_with_visit_plan", "cases_short_of_visits", "cases_short_of_child_visits", "cases_short_of_parent_visits", "cases_short_of_placement_provider_visits"})
 	i := strconv.Itoa
 	for _, wk := range workers {
 		conf := "0"
@@ -111,12 +133,25 @@ func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 			conf = "1"
 		}
 		_ = cw.Write([]string{month.Format("2006-01"), "worker", wk.UnitName, wk.WorkerName, "1", conf, i(wk.Cases), i(wk.Discussed),
-			i(dashboard.Share(wk.Discussed, wk.Cases)), "", ""})
+			i(dashboard.Share(wk.Discussed, wk.Cases)), "", "", "", "", "", "", ""})
 	}
 	for _, u := range units {
 		f := u.Months[0]
-		_ = cw.Write([]string{month.Format("2006-01"), "unit", u.Name, "", i(f.Workers), i(f.Conferenced), i(f.Cases), i(f.Discussed),
-			i(f.DiscussedPct()), i(f.Escalations), i(f.ReportedOnTime)})
+		_ = cw.Write(append([]string{month.Format("2006-01"), "unit", u.Name, "", i(f.Workers), i(f.Conferenced), i(f.Cases), i(f.Discussed),
+			i(f.DiscussedPct()), i(f.Escalations), i(f.ReportedOnTime)}, visitCells(f.Visits)...))
 	}
 	cw.Flush()
+}
+
+// notEnded fills a visit plan cell of a month not yet over: its visits can
+// still be made, so nothing is counted (the page says the same).
+const notEnded = "not ended yet"
+
+// visitCells are a unit month's visit plan columns of the export.
+func visitCells(f dashboard.VisitFigures) []string {
+	if !f.Ended {
+		return []string{notEnded, notEnded, notEnded, notEnded, notEnded}
+	}
+	i := strconv.Itoa
+	return []string{i(f.Planned), i(f.Short), i(f.ShortChild), i(f.ShortParents), i(f.ShortProvider)}
 }

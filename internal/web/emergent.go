@@ -83,5 +83,6 @@ func emergentReasons() map[string]string {
 	for _, e := range store.EmergentReasons {
 		reasons[e.Code] = e.Words
 	}
+	reasons[store.ImportedReason.Code] = store.ImportedReason.Words
 	return reasons
 }

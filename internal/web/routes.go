@@ -102,6 +102,7 @@ func (app *App) Router() chi.Router {
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area", app.areaPage)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Post("/requests/{requestID}/answer", app.answerRequest)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/area/trends", app.trendsPage)
+			r.With(app.requireRole(access.Supervisor)).Get("/unit/trends", app.trendsPage) // their own unit's trends
 			r.With(app.requireRole(access.Supervisor, access.CaseworkSupervisor)).Get("/exports/compliance.csv", app.complianceCSV)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Get("/supervisors/{supervisorID}/reviews/new", app.newReview)
 			r.With(app.requireRole(access.CaseworkSupervisor)).Post("/supervisors/{supervisorID}/reviews", app.createReview)

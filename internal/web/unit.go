@@ -74,6 +74,7 @@ var listTitles = map[string]string{
 	"risk":        "High and very high risk cases awaiting the one-day report or the weekly review",
 	"contacts":    "Cases with contacts awaiting approval",
 	"milestones":  "Overdue placement and visit milestones",
+	"visits":      "Overdue visits and contacts",
 	"all":         "Every open case",
 }
 
@@ -142,6 +143,17 @@ func caseEntries(st *workspace.Unit, row dashboard.Row, show string) []views.Cas
 				id := o.Subject
 				add(id, pick(id, func(x rules.Obligation) bool {
 					return x.State == rules.StateOverdue && !st.Dashboard.Is(x, rules.TagCaseDiscussion)
+				}), "")
+			}
+		}
+	case "visits":
+		seen := map[string]bool{}
+		for _, o := range row.OverdueVisits {
+			if !seen[o.Subject] {
+				seen[o.Subject] = true
+				id := o.Subject
+				add(id, pick(id, func(x rules.Obligation) bool {
+					return x.State == rules.StateOverdue && st.Dashboard.Is(x, rules.TagVisits)
 				}), "")
 			}
 		}

@@ -39,7 +39,9 @@ func (s *Service) Worker(ctx context.Context, v access.Viewer, workerID int64, t
 		return nil, err
 	}
 	e := &WorkerEval{Facts: f, IDs: ids, Result: res, FactID: FactIDOf(ids, workerID)}
-	if e.Agenda, err = rules.ProposeAgenda(f, rules.Options{}, e.FactID); err != nil {
+	// The agenda counts the contacts awaiting approval by their own
+	// approval, as the worker page lists them (the facts cannot say).
+	if e.Agenda, err = rules.ProposeAgenda(f, rules.Options{ContactsAwaiting: ids.Awaiting}, e.FactID); err != nil {
 		return nil, err
 	}
 	size := 8192 + 64*len(f.Events) + 768*len(f.Cases) + 256*len(f.Conferences) + 384*len(res.Obligations) + 384*len(e.Agenda.Items)

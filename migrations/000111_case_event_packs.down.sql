@@ -1,0 +1,10 @@
+DROP TRIGGER events_pack_truncate ON events;
+DROP TRIGGER events_pack_del ON events;
+DROP TRIGGER events_pack_upd ON events;
+DROP TRIGGER events_pack_ins ON events;
+DROP FUNCTION repack_truncated_events();
+DROP FUNCTION repack_updated_events();
+DROP FUNCTION repack_changed_events();
+DROP FUNCTION repack_case_events(bigint[]);
+DROP FUNCTION event_pack_entry(date, text);
+DROP TABLE case_event_packs;
