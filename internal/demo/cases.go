@@ -197,6 +197,7 @@ func (g *generator) caseEventsUntil(c store.Case, assigned, end, notBefore time.
 	}
 	g.sparseVisits(c, from, minDate(planned, end), add)
 	g.plannedVisits(c, plans, planned, end, add)
+	g.parentChildVisits(c, from, end, add)
 	g.siblingsApart(c, from, end, w, add)
 	// The supervisor's monthly approval of the contact sheet, mostly on time.
 	for m := lastOfMonth(from); m.Before(end); m = lastOfMonth(m.AddDate(0, 0, 1)) {

@@ -1,7 +1,10 @@
 // Package demo generates the demo agency: two offices, three casework
 // supervisors, eight units, about 45 workers and 600 open cases with twelve
 // months of believable history ending the day before the as-of date, so that
-// every kind of due, overdue and met state appears on the dashboards.
+// every kind of due, overdue and met state appears on the dashboards: the
+// newer rules' too (visit plans and their visits, siblings placed apart,
+// the supervisors' reviews of the visit plans, emergent requests; visits.go,
+// requests.go).
 //
 // The output depends only on the seed and the as-of date: generating twice
 // gives identical data. All names are synthetic.
@@ -179,6 +182,7 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 				store.Position{A: unitID, B: w.p.ID, Since: w.since, Until: moveDate},
 				store.Position{A: 4, B: w.p.ID, Since: moveDate})
 			workers[i].unit = 3
+			g.supOf[w.p.ID] = supervisors[3].ID
 			continue
 		}
 		g.d.UnitMembers = append(g.d.UnitMembers, store.Position{A: unitID, B: w.p.ID, Since: w.since})
@@ -215,6 +219,7 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 		}
 		for _, p := range periods {
 			g.supervisionConferences(w.p, supOfUnit(p.unit), p.from, p.until)
+			g.visitReviews(w.p, supOfUnit(p.unit), p.from, p.until)
 		}
 	}
 	for ui := range unitPlan {
@@ -223,6 +228,16 @@ func Generate(opt Options) (*store.Dataset, []Login) {
 	g.escalationReviews(func(unit int64) (store.Person, store.Person) {
 		return cws[unitPlan[unit-1].cws], supervisors[unit-1]
 	})
+	g.demoEmergent(func(unit int64) store.Person { return cws[unitPlan[unit-1].cws] },
+		func(unit int64) store.Person { return supervisors[unit-1] },
+		func(unit int64) store.Person {
+			for _, w := range workers {
+				if int64(w.unit+1) == unit {
+					return w.p
+				}
+			}
+			return store.Person{}
+		})
 	slices.SortStableFunc(g.d.Events, func(a, b store.Event) int {
 		if c := a.CaseID - b.CaseID; c != 0 {
 			return int(c)

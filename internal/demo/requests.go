@@ -88,17 +88,16 @@ func (g *generator) emergentRequest(caseID int64, sup, cws store.Person, made ti
 	g.d.Emergent = append(g.d.Emergent, e)
 }
 
-// caseOfUnit draws an open case a worker of the unit held on a business day
-// in [from, to): the case and the day, or 0 when twenty draws found none.
-func (g *generator) caseOfUnit(unit int64, from, to time.Time) (int64, time.Time) {
-	for range 20 {
+// caseOfUnit draws an open case a worker of the unit held on the day, or 0
+// when thirty draws found none.
+func (g *generator) caseOfUnit(unit int64, on time.Time) int64 {
+	for range 30 {
 		c := g.d.Cases[g.rng.IntN(len(g.d.Cases))]
-		on := weekday(g.between(from, to))
-		if c.Closed.IsZero() && on.Before(to) && g.unitOfCase(c.ID, on) == unit {
-			return c.ID, on
+		if c.Closed.IsZero() && g.unitOfCase(c.ID, on) == unit {
+			return c.ID
 		}
 	}
-	return 0, time.Time{}
+	return 0
 }
 
 // emergentHistory: n requests of the unit's supervisor over the history,
@@ -107,8 +106,9 @@ func (g *generator) caseOfUnit(unit int64, from, to time.Time) (int64, time.Time
 // last days may still wait for its answer.
 func (g *generator) emergentHistory(unit int64, sup, cws store.Person, n int) {
 	for range n {
-		c, made := g.caseOfUnit(unit, g.start, g.asOf.AddDate(0, 0, -2))
-		if c == 0 {
+		made := weekday(g.between(g.start, g.asOf.AddDate(0, 0, -2)))
+		c := g.caseOfUnit(unit, made)
+		if c == 0 || !made.Before(g.asOf) {
 			continue
 		}
 		after := g.pick(0.3)
@@ -120,5 +120,44 @@ func (g *generator) emergentHistory(unit int64, sup, cws store.Person, n int) {
 			held = weekday(held.AddDate(0, 0, 1+g.rng.IntN(3)))
 		}
 		g.emergentRequest(c, sup, cws, made, after, held)
+	}
+}
+
+// demoEmergent: the demo's emergent requests. Besides each unit's history,
+// the queues show one request made yesterday after closing, due the next
+// business day (Unit A's supervisor to the first casework supervisor); one made three
+// business days ago and not yet held, overdue (Unit D's, to the second);
+// one a worker of Unit F made when their supervisor was away, answered the
+// next day; and one that a casework review of its case held, without an
+// answer recorded (Unit G's, to the third).
+func (g *generator) demoEmergent(cwsOf func(unit int64) store.Person, supOf func(unit int64) store.Person, workerOf func(unit int64) store.Person) {
+	for u := range int64(len(unitPlan)) {
+		g.emergentHistory(u+1, supOf(u+1), cwsOf(u+1), 1+g.rng.IntN(2))
+	}
+	yesterday := g.asOf.AddDate(0, 0, -1)
+	if c := g.caseOfUnit(1, yesterday); c != 0 {
+		g.emergentRequest(c, supOf(1), cwsOf(1), yesterday, true, time.Time{})
+	}
+	back := g.asOf
+	for range 3 {
+		back = back.AddDate(0, 0, -1)
+		for back.Weekday() == time.Saturday || back.Weekday() == time.Sunday {
+			back = back.AddDate(0, 0, -1)
+		}
+	}
+	if c := g.caseOfUnit(4, back); c != 0 {
+		g.emergentRequest(c, supOf(4), cwsOf(4), back, false, time.Time{})
+	}
+	made := weekday(g.asOf.AddDate(0, 0, -20))
+	w := workerOf(6)
+	if cases := g.caseloadOn(w.ID, made); len(cases) > 0 {
+		g.emergentRequest(cases[g.rng.IntN(len(cases))], w, cwsOf(6), made, false, weekday(made.AddDate(0, 0, 1)))
+		e := &g.d.Emergent[len(g.d.Emergent)-1]
+		e.Reason, e.Details = "supervisor_unavailable", "My supervisor is out today and the child disclosed abuse at school this morning."
+	}
+	made = weekday(g.asOf.AddDate(0, 0, -35))
+	if c := g.caseOfUnit(7, made); c != 0 {
+		g.emergentRequest(c, supOf(7), cwsOf(7), made, false, time.Time{})
+		g.conference(store.Conference{Kind: "casework_review", HeldOn: made, SupervisorID: supOf(7).ID, CaseworkSupervisorID: cwsOf(7).ID}, []int64{c}, 0)
 	}
 }

@@ -295,7 +295,7 @@ func (s *State) Unit(u int) *store.Dataset {
 		}
 		g.visitReviews(sl.w, sup, sl.since, time.Time{})
 	}
-	// About three emergent requests a year.
+	// A few emergent requests a year.
 	g.emergentHistory(unitID, sup, cws, stateYears*2+g.rng.IntN(stateYears*2+1))
 	if len(g.d.Conferences) >= stateConfBlock {
 		panic(fmt.Sprintf("demo: unit %d has %d conferences, over its id block", u, len(g.d.Conferences)))

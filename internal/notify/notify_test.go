@@ -158,6 +158,18 @@ func TestDigestsHoldExactlyTheUnitsObligations(t *testing.T) {
 			}
 		}
 	}
+	// The unit's facts carry the staff its conferences and emergent
+	// requests name from outside it: the casework supervisor asked, and a
+	// supervisor of another unit who reviewed or asked about a case while
+	// it was there. Their obligations are not the unit's, and its digest
+	// leaves them out.
+	named := map[string]bool{}
+	for _, q := range f.Emergent {
+		named[q.CaseworkSupervisor], named[q.RequestedBy] = true, true
+	}
+	for _, k := range f.Conferences {
+		named[k.Supervisor], named[k.CaseworkSupervisor] = true, true
+	}
 	var wantOverdue, wantSoon []string
 	week := res.AsOf.AddDays(7)
 	for _, o := range res.Obligations {
@@ -172,6 +184,8 @@ func TestDigestsHoldExactlyTheUnitsObligations(t *testing.T) {
 			line = notify.ObligationLine("", res.Label(o)+" ("+workerName[o.Subject]+")", o)
 		case ids.People[o.Subject] == supID:
 			line = notify.ObligationLine("", res.Label(o), o)
+		case named[o.Subject]:
+			continue
 		default:
 			t.Errorf("an obligation of the unit's evaluation for someone outside the unit: %+v", o)
 			continue

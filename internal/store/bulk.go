@@ -61,6 +61,19 @@ func (s *Store) LoadChunks(ctx context.Context, head *Dataset, chunks iter.Seq[*
 			return fmt.Errorf("LoadDataset: %w", err)
 		}
 		progress("conference lifecycle", n, time.Since(start))
+		// Tables of a few rows may never reach autovacuum's threshold (50
+		// rows changed): without statistics the planner reads a one-row
+		// agency as 850 rows and a dozen emergent requests as thousands,
+		// and a page's facts query is then costly enough to be compiled
+		// (JIT, a second or more each time). Their statistics are taken now;
+		// the large tables reach the threshold (and a state's load ends with
+		// VACUUM ANALYZE, Analyze).
+		start = time.Now()
+		if _, err := tx.Exec(ctx, `ANALYZE agency, profile_choices, offices, units, unit_supervisors, supervisor_reports,
+			case_mvr, case_siblings_apart, emergent_requests, mvr_reviews`); err != nil {
+			return fmt.Errorf("LoadDataset: analyze: %w", err)
+		}
+		progress("analyze small tables", 0, time.Since(start))
 		// COPY fires row triggers, so the role and hierarchy checks of the schema
 		// held for every row above. Now move each identity past the ids the dataset chose.
 		for _, t := range []string{"offices", "people", "units", "unit_supervisors", "unit_members", "supervisor_reports",
@@ -237,7 +250,7 @@ func loadSmallTables(ctx context.Context, tx pgx.Tx, chunks iter.Seq[*Dataset], 
 	if err != nil {
 		return fmt.Errorf("staging: %w", err)
 	}
-	progress("(staging the small tables)", n, time.Since(start))
+	progress("small tables (staged)", n, time.Since(start))
 	for _, t := range tables {
 		start := time.Now()
 		cols := make([]string, len(t.cols))

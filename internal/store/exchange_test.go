@@ -27,8 +27,16 @@ var admin = access.Viewer{Role: access.Administrator, Name: "test"}
 // least-privileged role (as the upload page runs) and the owner's pool.
 func seededApp(t *testing.T) (*store.Store, *pgxpool.Pool) {
 	t.Helper()
+	return seededAppWithout(t, func(*store.Dataset) {})
+}
+
+// seededAppWithout is seededApp with some of the demo's records left out
+// by strip, for a test whose own records of that kind must be the only ones.
+func seededAppWithout(t *testing.T, strip func(d *store.Dataset)) (*store.Store, *pgxpool.Pool) {
+	t.Helper()
 	owner, st := testdb.App(t)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: asOf})
+	strip(d)
 	if err := store.New(owner).LoadDataset(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}

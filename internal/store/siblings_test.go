@@ -19,9 +19,10 @@ import (
 // Siblings placed apart: recorded by the case's supervisor (audited, nobody
 // else), read on the case page within the reach only, carried by the unit's
 // and the state's facts and by the export, and owing the weekly sibling
-// visit from 2026-12-01; a facts file imported and exported keeps it.
+// visit from 2026-12-01; a facts file imported and exported keeps it. The
+// demo's own siblings placed apart are left out, so the test's is the only one.
 func TestSiblingsApartInTheFacts(t *testing.T) {
-	st, owner := seededApp(t)
+	st, owner := seededAppWithout(t, func(d *store.Dataset) { d.SiblingsApart, d.Emergent = nil, nil })
 	ctx := context.Background()
 	var caseID, unit, sup, otherSup int64
 	var number string

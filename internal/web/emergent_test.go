@@ -7,15 +7,18 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/casework/casework/internal/store"
 )
 
 // An emergent request reaches someone: it opens the casework supervisor's
 // area with a count, oldest first, each with its age and its due day; it is
 // answered by holding the conference (a signed review that discusses the
 // case, or an answer recorded with the day held); the one who asked sees the
-// answer on their own page.
+// answer on their own page. The demo's own requests are left out, so the
+// test's two are the only ones.
 func TestEmergentRequestIsAnsweredByHoldingTheConference(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOf(t, func(d *store.Dataset) { d.Emergent = nil }, nil)
 	ctx := context.Background()
 	c, _, worker, case1, _, _ := h.draftFixture(t)
 	// The supervisor flags a case now (Monday 23 November, noon in the

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/casework/casework/internal/store"
 )
 
 // twoUnits is the first supervisor's unit, a second unit of the same area
@@ -98,9 +100,10 @@ func trendSection(body, unitName string) string {
 // their area, with a visit month short of its own), nothing summed across
 // units, and the same figures for their unit as the casework supervisor's
 // page. Workers, administrators and the casework supervisor do not reach
-// the supervisor's address; the supervisor does not reach the area's.
+// the supervisor's address; the supervisor does not reach the area's. The
+// demo's own visit plans are left out, so the test's are the only ones.
 func TestSupervisorTrendsShowTheirUnitOnly(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOf(t, func(d *store.Dataset) { d.VisitPlans = nil }, nil)
 	u := h.twoUnitsOfOneArea(t)
 	// October: the unit's case short of a child visit; the other unit's
 	// case short of a parent visit.
@@ -204,8 +207,9 @@ var visitColumns = []string{"cases_with_visit_plan", "cases_short_of_visits", "c
 // supervisor's rows nor their unit's figures; the casework supervisor's
 // export gives the unit the same figures; worker rows leave the columns
 // empty; the current month (not ended) says so in each cell, never a zero.
+// The demo's own visit plans are left out, so the test's are the only ones.
 func TestComplianceExportCarriesVisitShortfalls(t *testing.T) {
-	h := newHarness(t)
+	h := newHarnessOf(t, func(d *store.Dataset) { d.VisitPlans = nil }, nil)
 	u := h.twoUnitsOfOneArea(t)
 	h.visitCase(t, "T-A", u.office, u.worker, true, 2, 1, 1,
 		[2]string{"child_visit", "2026-10-02"}, [2]string{"parent_visit", "2026-10-09"}, [2]string{"child_visit", "2026-11-02"})

@@ -39,9 +39,20 @@ func newHarness(t *testing.T) *harness { t.Helper(); return newHarnessWith(t, ni
 // newHarnessWith lets a test change the web tier's configuration first.
 func newHarnessWith(t testing.TB, configure func(*web.Config)) *harness {
 	t.Helper()
+	return newHarnessOf(t, nil, configure)
+}
+
+// newHarnessOf is newHarnessWith over the demo with some of its records left
+// out by strip (nil: none), for a test whose own records of that kind must
+// be the only ones.
+func newHarnessOf(t testing.TB, strip func(*store.Dataset), configure func(*web.Config)) *harness {
+	t.Helper()
 	h := &harness{}
 	pool, st := testdb.App(t)
 	d, _ := demo.Generate(demo.Options{Seed: 1, AsOf: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
+	if strip != nil {
+		strip(d)
+	}
 	if err := store.New(pool).LoadDataset(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
