@@ -69,7 +69,7 @@ func ParseSetting(kv string) (name, value string, err error) {
 	name, value, ok := strings.Cut(kv, "=")
 	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 	if !ok || name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_0123456789.") != "" {
-		return "", "", fmt.Errorf("setting %q: want name=value, name of letters, digits, _ and .", kv)
+		return "", "", fmt.Errorf("setting %q: want name=value, the name made of letters, digits, underscores and dots", kv)
 	}
 	if strings.ContainsAny(value, "\r\n") {
 		return "", "", fmt.Errorf("setting %q: the value has a line break", kv)
