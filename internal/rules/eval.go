@@ -885,41 +885,31 @@ func (e *evaluator) casesInParallel(rules []Rule, masks []uint16, hasCases []boo
 }
 
 // rankSubjects returns the rank of each subject of a kind in the order of
-// their ids.
-func (e *evaluator) rankSubjects(kind uint8) []uint32 {
+// their ids (subjectIDs').
+func (e *evaluator) rankSubjects(kind uint8, ids []string) []uint32 {
 	f := e.x.f
-	var n int
-	switch kind {
-	case kindCase:
-		n = len(f.Cases)
-	case kindStaff:
-		n = len(f.Staff)
-	case kindEmergent:
-		n = len(f.Emergent)
-	default:
-		n = len(f.Conferences)
-	}
-	order := make([]int32, n)
+	order := make([]int32, len(ids))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	id := func(i int32) string { return e.subjectID(&rec{kind: kind, subj: i}) }
 	slices.SortFunc(order, func(a, b int32) int {
-		if c := strings.Compare(id(a), id(b)); c != 0 || kind != kindEmergent {
+		if c := strings.Compare(ids[a], ids[b]); c != 0 || kind != kindEmergent {
 			return c
 		}
 		// Requests owed by the same casework supervisor: by request id.
 		return strings.Compare(f.Emergent[a].ID, f.Emergent[b].ID)
 	})
-	ranks := make([]uint32, n)
+	ranks := make([]uint32, len(ids))
 	for r, i := range order {
 		ranks[i] = uint32(r)
 	}
 	return ranks
 }
 
-// subjectIDs is the id of every subject of a kind, by its index: what
-// subjectID gives for each.
+// subjectIDs is the id of every subject of a kind, by its index, in one
+// compact slice: what subjectID gives for each. Sorting and building the
+// output read them in the obligations' order; from the facts' large
+// structs each read was a cache miss.
 func (e *evaluator) subjectIDs(kind uint8) []string {
 	f := e.x.f
 	var n int
@@ -968,11 +958,13 @@ func (e *evaluator) output(rules []Rule) []Obligation {
 	}
 	// Sort on one integer key: due date, rule rank, subject rank.
 	var subjRank [kindCount][]uint32
+	var ids [kindCount][]string
 	for i := range e.recs {
 		r := &e.recs[i]
 		ranks := subjRank[r.kind]
 		if ranks == nil {
-			ranks = e.rankSubjects(r.kind)
+			ids[r.kind] = e.subjectIDs(r.kind)
+			ranks = e.rankSubjects(r.kind, ids[r.kind])
 			subjRank[r.kind] = ranks
 		}
 		r.key = uint64(uint32(r.due))<<40 | uint64(rank[r.rule])<<32 | uint64(ranks[r.subj])
@@ -981,14 +973,6 @@ func (e *evaluator) output(rules []Rule) []Obligation {
 	whys := make([]string, len(e.chunks))
 	for i, c := range e.chunks {
 		whys[i] = c.String()
-	}
-	// The subjects' ids in compact slices: read in the obligations' order,
-	// from the facts' large structs, each was a cache miss.
-	var ids [kindCount][]string
-	for k := range kindCount {
-		if subjRank[k] != nil {
-			ids[k] = e.subjectIDs(uint8(k))
-		}
 	}
 	out := make([]Obligation, len(e.recs))
 	build := func(lo, hi int) {
