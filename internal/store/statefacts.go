@@ -63,7 +63,7 @@ func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, err
 		dcc := make(chan rawDiscussedResult, 1)
 		wg.Go(func() { evc <- s.rawEvents(ectx, snapshot, on) })
 		wg.Go(func() { dcc <- s.rawDiscussed(ectx, snapshot) })
-		index, err := s.agencyRest(ctx, tx, snapshot, on, &f, dcc)
+		_, err := s.agencyRest(ctx, tx, snapshot, on, &f, dcc)
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -73,12 +73,7 @@ func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, err
 		if ev.err != nil {
 			return fmt.Errorf("events: %w", ev.err)
 		}
-		f.Events = make([]rules.Event, 0, len(ev.rows))
-		for _, e := range ev.rows {
-			if i, ok := index.get(e.caseID); ok {
-				f.Events = append(f.Events, rules.Event{Case: f.Cases[i].ID, Kind: ev.kinds[e.kind], Date: e.date})
-			}
-		}
+		f.Events = ev.events
 		return nil
 	})
 	if err != nil {
@@ -593,19 +588,9 @@ func idRange(ctx context.Context, tx pgx.Tx, table string) (maxID int64, n int, 
 // pgEpoch is PostgreSQL's date zero, for dates read in binary.
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// rawEvent is an event as read: no pointer in it (its kind is an index in
-// the result's kinds), so that millions of them cost the collector nothing
-// to scan.
-type rawEvent struct {
-	caseID int64
-	date   rules.Date
-	kind   uint8
-}
-
 type rawEventsResult struct {
-	rows  []rawEvent
-	kinds []string // by rawEvent.kind
-	err   error
+	events []rules.Event
+	err    error
 }
 
 // pgDay0 is PostgreSQL's date zero as a rules.Date.
@@ -622,18 +607,20 @@ func pgBinaryDate(raw []byte) rules.Date {
 	return pgDay0.AddDays(int(n))
 }
 
-// rawEvents reads every event up to the date of the cases not closed by
-// then, on a connection of its own, in the snapshot given
-// (pg_export_snapshot): each case's events come packed in one value
-// (case_event_packs, migration 000111, kept true to the events table by its
-// triggers), so PostgreSQL sends one row per case instead of one per event,
-// and the engine finds them grouped by case. The closed cases' packs (a
-// fifth of them at state scale) are left in PostgreSQL (an anti-join with a
-// small hash of them). A contact-sheet approval counts only where it holds
+// rawEvents reads every event up to the date of the cases open on it (the
+// cases agencyCases loads: not closed by then), on a connection of its
+// own, in the snapshot given (pg_export_snapshot), as the engine's events:
+// each case's events come packed in one value (case_event_packs, migration
+// 000111, kept true to the events table by its triggers), with the case's
+// number, so PostgreSQL sends one row per case instead of one per event,
+// the engine finds them grouped by case, and nothing waits for the cases
+// to be loaded to name them (a pass over the events after both, to name
+// each event's case by its row id, was the tail of the load). A
+// contact-sheet approval counts only where it holds
 // (sheetApprovalHoldsSQL): the contacts that can keep one from holding,
 // few, are read first (sheetBlockers) and each approval of a pack checked
-// against its case's. Binary format, kinds interned: no allocation
-// per event.
+// against its case's. Binary format, kinds interned, each case's number
+// one string for all its events: no allocation per event.
 func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (res rawEventsResult) {
 	asOf := dateOf(on)
 	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
@@ -641,44 +628,39 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 		if err != nil {
 			return err
 		}
-		res.rows = make([]rawEvent, 0, n)
+		res.events = make([]rules.Event, 0, n)
 		blockers, err := sheetBlockers(ctx, tx)
 		if err != nil {
 			return err
 		}
+		// The cases' condition is agencyCases's, in the same snapshot: the
+		// same cases.
 		rows, err := tx.Query(ctx, `
-			SELECT p.case_id, p.events FROM case_event_packs p
-			WHERE NOT EXISTS (SELECT FROM cases c WHERE c.id = p.case_id AND c.closed <= $1)`,
-			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
+			SELECT p.case_id, c.case_number, p.events FROM case_event_packs p
+			JOIN cases c ON c.id = p.case_id
+			WHERE c.closed IS NULL OR c.closed > $1`,
+			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		kinds := map[string]uint8{}
+		var kinds eventKinds
 		for rows.Next() {
 			raw := rows.RawValues()
-			if len(raw) != 2 || len(raw[0]) != 8 {
+			if len(raw) != 3 || len(raw[0]) != 8 || raw[1] == nil {
 				return fmt.Errorf("unexpected event pack row")
 			}
 			caseID := int64(binary.BigEndian.Uint64(raw[0]))
+			number := string(raw[1])
 			b := blockers[caseID] // mostly none
-			err := eachPackedEvent(raw[1], func(date rules.Date, kindName []byte) error {
+			err := eachPackedEvent(raw[2], func(date rules.Date, kindName []byte) error {
 				if date.After(asOf) {
 					return nil
 				}
 				if len(b) > 0 && string(kindName) == rules.EventContactSheetApproved && !sheetHolds(b, date) {
 					return nil
 				}
-				kind, ok := kinds[string(kindName)] // no allocation for the lookup
-				if !ok {
-					if len(res.kinds) > 255 {
-						return fmt.Errorf("more than 256 event kinds")
-					}
-					kind = uint8(len(res.kinds))
-					res.kinds = append(res.kinds, string(kindName))
-					kinds[res.kinds[kind]] = kind
-				}
-				res.rows = append(res.rows, rawEvent{caseID: caseID, kind: kind, date: date})
+				res.events = append(res.events, rules.Event{Case: number, Kind: kinds.intern(kindName), Date: date})
 				return nil
 			})
 			if err != nil {
@@ -688,6 +670,29 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 		return rows.Err()
 	})
 	return res
+}
+
+// eventKinds interns the few kinds of millions of events: each read once
+// into a string, then found again without hashing (the kinds are few and
+// short: their length and last byte pick a handful to compare), as a map
+// lookup by string cost for each event.
+type eventKinds struct {
+	slots [256][]string
+}
+
+func (k *eventKinds) intern(name []byte) string {
+	if len(name) == 0 {
+		return ""
+	}
+	slot := &k.slots[byte(len(name))*31^name[len(name)-1]]
+	for _, s := range *slot {
+		if s == string(name) { // no allocation for the comparison
+			return s
+		}
+	}
+	s := string(name)
+	*slot = append(*slot, s)
+	return s
 }
 
 // sheetBlocker is a contact that keeps a contact-sheet approval of its case
