@@ -149,7 +149,7 @@ var heldRefsSQL = `
 func exportStaff(ctx context.Context, tx pgx.Tx, on time.Time, fw *exchange.FactsWriter, n *ExportCounts) (map[int64]string, error) {
 	rows, err := tx.Query(ctx, `
 		WITH refs AS (`+heldRefsSQL+`)
-		SELECT * FROM (`+staffSQL+`
+		SELECT * FROM (`+agencyStaffSQL+`
 		    WHERE p.role <> 'administrator'
 		) st
 		LEFT JOIN LATERAL (SELECT true FROM refs WHERE refs.id = st.id LIMIT 1) r(named) ON true

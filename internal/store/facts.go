@@ -460,6 +460,36 @@ const staffSQL = `
 		    LIMIT 1
 		) sp ON true`
 
+// agencyStaffSQL is staffSQL for everybody at once (the state-wide load and
+// the export): the same columns and reading, each person's post chosen by
+// one sort of all posts (DISTINCT ON) and hash-joined, where staffSQL's
+// lookups per person, right for a unit's few, took a hundred milliseconds
+// for a state's staff on the load's critical path. The exclusion
+// constraints of unit_supervisors and supervisor_reports keep the joins to
+// one row, as staffSQL's scalar subqueries need.
+// TestAgencyStaffSQLReadsAsStaffSQL keeps the two together. The caller adds
+// WHERE and ORDER BY.
+const agencyStaffSQL = `
+		WITH wp AS (
+		    SELECT DISTINCT ON (m.worker_id) m.worker_id, m.unit_id, m.during FROM unit_members m
+		    ORDER BY m.worker_id, lower(m.during) <= $1::date DESC, CASE WHEN lower(m.during) <= $1::date THEN lower(m.during) END DESC, lower(m.during)
+		), sp AS (
+		    SELECT DISTINCT ON (s.supervisor_id) s.supervisor_id, s.unit_id, s.during FROM unit_supervisors s
+		    ORDER BY s.supervisor_id, lower(s.during) <= $1::date DESC, CASE WHEN lower(s.during) <= $1::date THEN lower(s.during) END DESC, lower(s.during)
+		)
+		SELECT p.id, ` + factStaffID + ` AS fact_id, p.role, p.full_name, p.experience_start,
+		       coalesce(lower(wp.during), lower(sp.during)) AS since,
+		       CASE p.role WHEN 'worker' THEN us.supervisor_id WHEN 'supervisor' THEN r.casework_supervisor_id END AS reports_to,
+		       coalesce(wp.during @> $1::date OR lower(wp.during) > $1::date OR sp.during @> $1::date OR lower(sp.during) > $1::date, false) AS in_post,
+		       p.active
+		FROM people p
+		LEFT JOIN wp ON wp.worker_id = p.id AND p.role = 'worker'
+		LEFT JOIN sp ON sp.supervisor_id = p.id AND p.role = 'supervisor'
+		LEFT JOIN unit_supervisors us ON us.unit_id = wp.unit_id
+		     AND wp.during @> greatest($1::date, lower(wp.during)) AND us.during @> greatest($1::date, lower(wp.during))
+		LEFT JOIN supervisor_reports r ON r.supervisor_id = p.id AND p.role = 'supervisor'
+		     AND r.during @> greatest($1::date, lower(sp.during))`
+
 // supervisorOfUnitSQL selects the supervisor of a unit on a date, for a
 // LATERAL join from the unit's members. OFFSET 0 keeps it a lookup per
 // member: in a generic plan PostgreSQL takes "during @> date" to match a

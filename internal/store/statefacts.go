@@ -155,7 +155,7 @@ func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on t
 }
 
 func agencyStaff(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts) (map[int64]string, error) {
-	rows, err := tx.Query(ctx, staffSQL+` WHERE p.role <> 'administrator' ORDER BY p.id`, on)
+	rows, err := tx.Query(ctx, agencyStaffSQL+` WHERE p.role <> 'administrator' ORDER BY p.id`, on)
 	if err != nil {
 		return nil, err
 	}
