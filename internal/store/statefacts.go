@@ -198,34 +198,55 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	if err != nil {
 		return nil, err
 	}
+	// Binary, decoded by hand, settings and goals interned: the generic
+	// scanner's ten dates a row cost more than PostgreSQL's side.
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, c.case_number, a.worker_id, lower(a.during), c.received, c.setting, c.placement_date, c.scr_assigned,
 		       coalesce(c.goal, ''), c.court_next, c.closing, c.closed, c.first_assigned,
 		       c.safety_plan_start, c.safety_plan_end
 		FROM cases c
 		LEFT JOIN case_assignments a ON a.case_id = c.id AND a.during @> $1::date
-		WHERE c.closed IS NULL OR c.closed > $1`, on)
+		WHERE c.closed IS NULL OR c.closed > $1`, pgx.QueryResultFormats{pgx.BinaryFormatCode}, on)
 	if err != nil {
 		return nil, err
 	}
 	index := newIDIndex(maxID, n)
 	f.Cases = make([]rules.Case, 0, n) // sized from the planner's count, as the conferences
+	var words shortWords               // the few settings and goals
+	var bad bool
+	day := func(raw []byte) rules.Date {
+		if raw == nil {
+			return rules.Date{}
+		}
+		if len(raw) != 4 {
+			bad = true
+			return rules.Date{}
+		}
+		return pgBinaryDate(raw)
+	}
 	for rows.Next() {
-		var id int64
-		var c rules.Case
-		var worker *int64
-		var assigned, received, placement, scr, court, closing, closed, first, planStart, planEnd pgtype.Date
-		if err := rows.Scan(&id, &c.ID, &worker, &assigned, &received, &c.Setting, &placement, &scr, &c.Goal, &court, &closing, &closed, &first, &planStart, &planEnd); err != nil {
+		raw := rows.RawValues()
+		if len(raw) != 15 || len(raw[0]) != 8 || raw[1] == nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("unexpected case row")
 		}
-		c.FirstAssigned, c.SafetyPlanStart, c.SafetyPlanEnd = pgDate(first), pgDate(planStart), pgDate(planEnd)
-		if worker != nil {
-			c.Worker = factID[*worker]
-			c.Assigned = pgDate(assigned)
+		id := int64(binary.BigEndian.Uint64(raw[0]))
+		c := rules.Case{ID: string(raw[1]), Setting: words.intern(raw[5]), Goal: words.intern(raw[8])}
+		if raw[2] != nil {
+			if len(raw[2]) != 8 {
+				rows.Close()
+				return nil, fmt.Errorf("unexpected case row")
+			}
+			c.Worker = factID[int64(binary.BigEndian.Uint64(raw[2]))]
+			c.Assigned = day(raw[3])
 		}
-		c.Received, c.PlacementDate, c.SCRAssigned = pgDate(received), pgDate(placement), pgDate(scr)
-		c.CourtNext, c.Closing, c.Closed = pgDate(court), pgDate(closing), pgDate(closed)
+		c.Received, c.PlacementDate, c.SCRAssigned = day(raw[4]), day(raw[6]), day(raw[7])
+		c.CourtNext, c.Closing, c.Closed = day(raw[9]), day(raw[10]), day(raw[11])
+		c.FirstAssigned, c.SafetyPlanStart, c.SafetyPlanEnd = day(raw[12]), day(raw[13]), day(raw[14])
+		if bad {
+			rows.Close()
+			return nil, fmt.Errorf("unexpected date in case %d", id)
+		}
 		index.set(id, len(f.Cases))
 		f.Cases = append(f.Cases, c)
 	}
@@ -644,7 +665,7 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 			return err
 		}
 		defer rows.Close()
-		var kinds eventKinds
+		var kinds shortWords
 		for rows.Next() {
 			raw := rows.RawValues()
 			if len(raw) != 3 || len(raw[0]) != 8 || raw[1] == nil {
@@ -672,15 +693,15 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 	return res
 }
 
-// eventKinds interns the few kinds of millions of events: each read once
-// into a string, then found again without hashing (the kinds are few and
-// short: their length and last byte pick a handful to compare), as a map
-// lookup by string cost for each event.
-type eventKinds struct {
+// shortWords interns the few short words read millions of times (the
+// events' kinds, the cases' settings and goals): each read once into a
+// string, then found again without hashing (their length and last byte
+// pick a handful to compare), as a map lookup by string cost for each.
+type shortWords struct {
 	slots [256][]string
 }
 
-func (k *eventKinds) intern(name []byte) string {
+func (k *shortWords) intern(name []byte) string {
 	if len(name) == 0 {
 		return ""
 	}

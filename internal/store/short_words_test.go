@@ -5,11 +5,11 @@ import (
 	"unsafe"
 )
 
-// TestEventKindsIntern: each name comes back equal to itself, the same
+// TestShortWordsIntern: each name comes back equal to itself, the same
 // string every time (one allocation per kind, not per event), and names
 // sharing a slot (same length and last byte) are told apart.
-func TestEventKindsIntern(t *testing.T) {
-	var k eventKinds
+func TestShortWordsIntern(t *testing.T) {
+	var k shortWords
 	names := []string{"child_visit", "parent_visit", "aarent_visit", "x", "y", "collateral_contact", "child_visis"}
 	first := map[string]string{}
 	for round := range 3 {
