@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -470,89 +471,137 @@ func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID ma
 }
 
 // joinDiscussed gives each conference of f its discussed cases of index, in
-// the record's order: those read on another connection (rawDiscussed).
-// Each discussion of a case in requests (by case row id, open or not) by
-// a conference of f is also handed to review, with the requests' places.
+// the record's order: those read on another connection (rawDiscussed),
+// where they come packed per conference in that order already. Each
+// discussion of a case in requests (by case row id, open or not) by a
+// conference of f is also handed to review, with the requests' places.
 func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult,
 	requests map[int64][]int, review func(k *rules.Conference, reqs []int)) error {
-	// The cases discussed, read in one pass over the table on another
-	// connection (rawDiscussed), put in each record's order here.
 	dr := <-discussedRows
 	if dr.err != nil {
 		return fmt.Errorf("discussed cases: %w", dr.err)
 	}
-	// Grouped by conference in one flat slice (a count, then a fill), and
-	// every conference's list cut from one slice of ids: a slice grown per
+	// Each conference's pack, by its place in f (0: none, a conference
+	// with no case discussed; a pack of a draft has no place).
+	packOf := make([]int32, len(f.Conferences))
+	for p, id := range dr.conference {
+		if ki, ok := byID.get(id); ok {
+			packOf[ki] = int32(p) + 1
+		}
+	}
+	// The cases with requests, looked up for each of a state's 1.6 million
+	// discussions: by row id in a slice, not hashed.
+	var requested []bool
+	for id := range requests {
+		if id >= 0 && id < 1<<26 {
+			if id >= int64(len(requested)) {
+				requested = slices.Grow(requested, int(id)+1-len(requested))[:id+1]
+			}
+			requested[id] = true
+		}
+	}
+	hasRequest := func(id int64) bool {
+		if id >= 0 && id < int64(len(requested)) {
+			return requested[id]
+		}
+		return id >= 1<<26 && requests[id] != nil
+	}
+	// Every conference's list cut from one slice of ids, of the exact
+	// capacity (the kept are never more than the read): a slice grown per
 	// conference was half a million small allocations.
-	type discussed struct {
-		ki, pos, ci int32
+	caseIDs := make([]string, 0, len(dr.cases))
+	end := make([]int32, len(f.Conferences))
+	type kept struct {
+		position int32
+		id       string
 	}
-	kept := make([]discussed, 0, len(dr.rows))
-	off := make([]int32, len(f.Conferences)+1)
-	for _, d := range dr.rows {
-		ki, ok := byID.get(d.conferenceID)
-		if !ok {
-			continue // a draft
-		}
-		if reqs, ok := requests[d.caseID]; ok {
-			review(&f.Conferences[ki], reqs)
-		}
-		if ci, ok := index.get(d.caseID); ok {
-			kept = append(kept, discussed{int32(ki), d.position, int32(ci)})
-			off[ki+1]++
-		}
-	}
-	for i := range len(f.Conferences) {
-		off[i+1] += off[i]
-	}
-	byConference := make([]discussed, len(kept))
-	fill := slices.Clone(off[:len(f.Conferences)])
-	for _, d := range kept {
-		byConference[fill[d.ki]] = d
-		fill[d.ki]++
-	}
-	caseIDs := make([]string, len(kept))
+	var tied []kept
 	for ki := range f.Conferences {
-		lo, hi := off[ki], off[ki+1]
-		l := byConference[lo:hi]
-		if len(l) > 1 {
-			slices.SortFunc(l, func(a, b discussed) int {
-				if a.pos != b.pos {
-					return int(a.pos - b.pos)
+		lo := len(caseIDs)
+		if p := packOf[ki] - 1; p >= 0 {
+			tie := false
+			for n, d := range dr.cases[dr.start[p]:dr.start[p+1]] {
+				if hasRequest(d.caseID) {
+					review(&f.Conferences[ki], requests[d.caseID])
 				}
-				return strings.Compare(f.Cases[a.ci].ID, f.Cases[b.ci].ID)
-			})
+				ci, ok := index.get(d.caseID)
+				if !ok {
+					continue // a case not open on the date
+				}
+				// The pack is in position order (then by case row id): only
+				// a tie of positions needs the record's order by case id.
+				if n > 0 && d.position == dr.cases[int(dr.start[p])+n-1].position {
+					tie = true
+				}
+				caseIDs = append(caseIDs, f.Cases[ci].ID)
+			}
+			if tie {
+				tied = tied[:0]
+				n := 0
+				for _, d := range dr.cases[dr.start[p]:dr.start[p+1]] {
+					if _, ok := index.get(d.caseID); ok {
+						tied = append(tied, kept{d.position, caseIDs[lo+n]})
+						n++
+					}
+				}
+				slices.SortStableFunc(tied, func(a, b kept) int {
+					if a.position != b.position {
+						return int(a.position - b.position)
+					}
+					return strings.Compare(a.id, b.id)
+				})
+				for n, t := range tied {
+					caseIDs[lo+n] = t.id
+				}
+			}
 		}
-		for i, d := range l {
-			caseIDs[int(lo)+i] = f.Cases[d.ci].ID
-		}
+		end[ki] = int32(len(caseIDs))
+	}
+	lo := int32(0)
+	for ki := range f.Conferences {
+		hi := end[ki]
 		f.Conferences[ki].Cases = caseIDs[lo:hi:hi] // its own capacity: an append cannot reach the next list
+		lo = hi
 	}
 	return nil
 }
 
-type rawDiscussedRow struct {
-	conferenceID, caseID int64
-	position             int32
+// rawDiscussedCase is a case discussed, as packed: its row id and its
+// position in the record.
+type rawDiscussedCase struct {
+	caseID   int64
+	position int32
 }
 
+// rawDiscussedResult is every conference's discussed cases as read: the
+// conferences' row ids in the order read, and their cases in one slice,
+// the p-th conference's from start[p] to start[p+1], in the pack's order.
 type rawDiscussedResult struct {
-	rows []rawDiscussedRow
-	err  error
+	conference []int64
+	start      []int32
+	cases      []rawDiscussedCase
+	err        error
 }
 
 // rawDiscussed reads every conference's discussed cases on a connection of
 // its own, in the snapshot given, in binary: each conference's come packed
 // in one value (discussed_case_packs, migration 000112, kept true to the
-// view discussed_cases by the triggers of conference_cases), one row per
-// conference instead of one per case discussed.
+// view discussed_cases by the triggers of conference_cases, in position
+// then case row id order), one row per conference instead of one per case
+// discussed.
 func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscussedResult) {
 	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
 		n, err := estimatedRows(ctx, tx, "conference_cases")
 		if err != nil {
 			return err
 		}
-		res.rows = make([]rawDiscussedRow, 0, n)
+		packs, err := estimatedRows(ctx, tx, "discussed_case_packs")
+		if err != nil {
+			return err
+		}
+		res.cases = make([]rawDiscussedCase, 0, n)
+		res.conference = make([]int64, 0, packs)
+		res.start = make([]int32, 1, packs+1)
 		rows, err := tx.Query(ctx, `SELECT conference_id, cases FROM discussed_case_packs`,
 			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode})
 		if err != nil {
@@ -564,11 +613,15 @@ func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscu
 			if len(raw) != 2 || len(raw[0]) != 8 || len(raw[1])%12 != 0 {
 				return fmt.Errorf("unexpected discussed cases pack")
 			}
-			conferenceID := int64(binary.BigEndian.Uint64(raw[0]))
+			res.conference = append(res.conference, int64(binary.BigEndian.Uint64(raw[0])))
 			for p := raw[1]; len(p) > 0; p = p[12:] {
-				res.rows = append(res.rows, rawDiscussedRow{conferenceID: conferenceID,
+				res.cases = append(res.cases, rawDiscussedCase{
 					caseID: int64(binary.BigEndian.Uint64(p[:8])), position: int32(binary.BigEndian.Uint32(p[8:12]))})
 			}
+			if len(res.cases) > math.MaxInt32 {
+				return fmt.Errorf("more discussed cases than a load can hold")
+			}
+			res.start = append(res.start, int32(len(res.cases)))
 		}
 		return rows.Err()
 	})

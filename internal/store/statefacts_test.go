@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,32 @@ func TestAgencyFactsHoldTheOpenCasesEventsAndDiscussions(t *testing.T) {
 	if _, err := pool.Exec(ctx, `UPDATE cases SET closed = $1::date - 10 WHERE id IN (
 		SELECT case_id FROM events WHERE occurred_on <= $1::date - 10 GROUP BY case_id ORDER BY count(*) DESC, case_id LIMIT 2)`, asOf); err != nil {
 		t.Fatal(err)
+	}
+	// Three held records whose cases share one position, their case
+	// numbers in the reverse of their row ids' order: the record's order
+	// is then the numbers' (a pack is in row id order within a position).
+	for _, q := range []string{
+		`ALTER TABLE conference_cases DISABLE TRIGGER conference_cases_frozen`,
+		`CREATE TABLE tied AS SELECT d.conference_id FROM discussed_cases d JOIN conferences k ON k.id = d.conference_id
+		 JOIN cases c ON c.id = d.case_id AND (c.closed IS NULL OR c.closed > $1)
+		 WHERE k.status IN ('signed', 'shared', 'acknowledged') AND k.held_on <= $1
+		 GROUP BY d.conference_id HAVING count(*) >= 3 ORDER BY count(*) DESC, d.conference_id LIMIT 3`,
+		`UPDATE conference_cases SET position = 0 WHERE conference_id IN (SELECT conference_id FROM tied)`,
+		`UPDATE cases SET case_number = 'TIE-' || lpad((100000000 - id)::text, 9, '0')
+		 WHERE id IN (SELECT case_id FROM conference_cases WHERE conference_id IN (SELECT conference_id FROM tied))`,
+		`ALTER TABLE conference_cases ENABLE TRIGGER conference_cases_frozen`,
+	} {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, asOf)
+		}
+		if _, err := pool.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var tiedCases int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM discussed_cases WHERE conference_id IN (SELECT conference_id FROM tied) AND position = 0`).Scan(&tiedCases); err != nil || tiedCases < 9 {
+		t.Fatalf("%d cases tied (%v)", tiedCases, err)
 	}
 	f, err := st.AgencyFacts(ctx, admin, asOf)
 	if err != nil {
