@@ -140,3 +140,19 @@ func (s *Store) ContactShortfalls(ctx context.Context, v access.Viewer, today ti
 	}
 	return out, nil
 }
+
+// ProfilesOn is the policy profile the agency chose in force on each of the
+// days, in their order, in one query ("" for a day before any choice).
+func (s *Store) ProfilesOn(ctx context.Context, days []time.Time) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT coalesce((SELECT p.profile FROM profile_choices p WHERE p.effective_on <= d.day ORDER BY p.effective_on DESC LIMIT 1), '')
+		FROM unnest($1::date[]) WITH ORDINALITY AS d(day, n) ORDER BY d.n`, days)
+	if err != nil {
+		return nil, fmt.Errorf("ProfilesOn: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("ProfilesOn: %w", err)
+	}
+	return out, nil
+}

@@ -1,8 +1,8 @@
 package web
 
 import (
-	"errors"
 	"net/http"
+	"time"
 
 	"github.com/casework/casework/internal/dashboard"
 	"github.com/casework/casework/internal/rules"
@@ -49,14 +49,19 @@ func (app *App) contactReadings(r *http.Request, months []rules.Date) ([]dashboa
 	col := map[string]int{}
 	var read []dashboard.ContactRead
 	var readings []store.ContactReading
-	for _, m := range months {
+	days := make([]time.Time, len(months))
+	for i, m := range months {
+		days[i] = timeOf(m.AddMonths(1))
+	}
+	names, err := app.store.ProfilesOn(ctx, days)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for i, m := range months {
 		next := m.AddMonths(1)
-		name, err := app.store.ProfileOn(ctx, timeOf(next))
-		if errors.Is(err, store.ErrNotFound) {
-			name, err = rules.DefaultProfile, nil
-		}
-		if err != nil {
-			return nil, nil, nil, err
+		name := names[i]
+		if name == "" {
+			name = rules.DefaultProfile // as app.profile: no choice yet
 		}
 		p, ok := profiles[name]
 		if !ok {
