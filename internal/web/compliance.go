@@ -100,8 +100,11 @@ func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
 // complianceCSV exports one month's compliance of the viewer's units: a row
 // per worker and a row per unit. Counts only: no names of families, no notes.
 // The unit rows carry the month's visit plan figures, as the trends page
-// counts them (the store's reach); a month not ended says so in each of
-// those cells, never a zero that would read as met.
+// counts them (the store's reach), then a pair of columns (cases owing,
+// cases short) per monthly contact rule the month is read by, headed by
+// the rule's label; a month not ended says so in each of those cells,
+// never a zero that would read as met. A percentage with nothing owed
+// reads "nothing owed", never 100.
 func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 	month, err := time.Parse("2006-01", r.URL.Query().Get("month"))
 	if err != nil || month.After(app.today()) {
