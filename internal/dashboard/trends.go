@@ -34,19 +34,40 @@ type MonthFigures struct {
 	Cases, Discussed            int
 	Escalations, ReportedOnTime int
 	Visits                      VisitFigures // the visit plan months ended short (AddVisitShortfalls)
+	// Contacts: the monthly visits and contacts that ended short, one per
+	// rule of the unit's Contacts, in that order (AddContactShortfalls).
+	Contacts []ContactFigures
 }
 
-// Conferenced, Discussed and Reported are the month's three rates, in whole
-// percent (a month with nothing to count is 100%).
-func (m MonthFigures) ConferencedPct() int { return Share(m.Conferenced, m.Workers) }
-func (m MonthFigures) DiscussedPct() int   { return Share(m.Discussed, m.Cases) }
-func (m MonthFigures) ReportedPct() int    { return Share(m.ReportedOnTime, m.Escalations) }
+// Rate is N of D. A rate with nothing owed (D = 0) is no percentage at
+// all: the trends say "nothing owed" and the chart leaves the month out,
+// never 100%, which would read as compliance that did not happen.
+type Rate struct{ N, D int }
+
+// Pct is the rate in whole percent, and whether anything was owed (false:
+// no percentage, and the 0 returned is not one).
+func (r Rate) Pct() (int, bool) {
+	if r.D == 0 {
+		return 0, false
+	}
+	return Share(r.N, r.D), true
+}
+
+// ConferencedRate, DiscussedRate and ReportedRate are the month's three
+// rates: workers conferenced of the workers, cases discussed of the cases
+// held, escalations reported on time of the escalations.
+func (m MonthFigures) ConferencedRate() Rate { return Rate{m.Conferenced, m.Workers} }
+func (m MonthFigures) DiscussedRate() Rate   { return Rate{m.Discussed, m.Cases} }
+func (m MonthFigures) ReportedRate() Rate    { return Rate{m.ReportedOnTime, m.Escalations} }
 
 // UnitTrend is a unit's figures month by month.
 type UnitTrend struct {
 	UnitID int64
 	Name   string
 	Months []MonthFigures
+	// Contacts: the monthly contact rules the trends count, in the order
+	// of each month's Contacts (AddContactShortfalls).
+	Contacts []ContactRule
 }
 
 // Trends sums the history into each unit's monthly figures, for the months

@@ -38,14 +38,27 @@ func TestTrends(t *testing.T) {
 	if diff := cmp.Diff(want, oct); diff != "" {
 		t.Errorf("unit B, October (-want +got):\n%s", diff)
 	}
-	if oct.ConferencedPct() != 50 || oct.DiscussedPct() != 67 || oct.ReportedPct() != 33 {
-		t.Errorf("rates: %d %d %d", oct.ConferencedPct(), oct.DiscussedPct(), oct.ReportedPct())
+	for _, r := range []struct {
+		got  Rate
+		want int
+	}{{oct.ConferencedRate(), 50}, {oct.DiscussedRate(), 67}, {oct.ReportedRate(), 33}} {
+		if p, ok := r.got.Pct(); !ok || p != r.want {
+			t.Errorf("rate %+v: %d%% (owed %v), want %d%%", r.got, p, ok, r.want)
+		}
 	}
 	if nov := got[0].Months[2]; nov.ReportedOnTime != 1 || nov.Escalations != 1 {
 		t.Errorf("unit A, November: %+v", nov)
 	}
-	if sep := got[1].Months[0]; sep.Workers != 0 || sep.ConferencedPct() != 100 {
-		t.Errorf("an empty month: %+v", sep)
+	// A month with nothing owed is no percentage: not the 100% Share
+	// gives it, which would read as compliance.
+	sep := got[1].Months[0]
+	for _, r := range []Rate{sep.ConferencedRate(), sep.DiscussedRate(), sep.ReportedRate()} {
+		if p, ok := r.Pct(); ok || p != 0 {
+			t.Errorf("an empty month %+v: rate %+v reads %d%% (owed %v), want nothing owed", sep, r, p, ok)
+		}
+	}
+	if p, ok := (Rate{N: 0, D: 4}).Pct(); !ok || p != 0 {
+		t.Errorf("0 of 4: %d%% (owed %v), want 0%%", p, ok)
 	}
 }
 

@@ -81,6 +81,10 @@ func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
+	if err := app.contactShortfalls(r, units); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	home, homeName := "/area", "My area"
 	if v.Role == access.Supervisor {
 		home, homeName = "/unit", "My unit"
@@ -96,8 +100,11 @@ func (app *App) trendsPage(w http.ResponseWriter, r *http.Request) {
 // complianceCSV exports one month's compliance of the viewer's units: a row
 // per worker and a row per unit. Counts only: no names of families, no notes.
 // The unit rows carry the month's visit plan figures, as the trends page
-// counts them (the store's reach); a month not ended says so in each of
-// those cells, never a zero that would read as met.
+// counts them (the store's reach), then a pair of columns (cases owing,
+// cases short) per monthly contact rule the month is read by, headed by
+// the rule's label; a month not ended says so in each of those cells,
+// never a zero that would read as met. A percentage with nothing owed
+// reads "nothing owed", never 100.
 func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 	month, err := time.Parse("2006-01", r.URL.Query().Get("month"))
 	if err != nil || month.After(app.today()) {
@@ -114,6 +121,10 @@ func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
+	if err := app.contactShortfalls(r, units); err != nil {
+		app.storeError(w, r, err)
+		return
+	}
 	v, _ := viewerFrom(r.Context())
 	if err := app.store.Audit(r.Context(), v, store.AuditEntry{Action: "exported", Entity: "compliance", EntityID: month.Format("2006-01")}); err != nil {
 		app.serverError(w, r, err)
@@ -122,25 +133,69 @@ func (app *App) complianceCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="compliance-%s.csv"`, month.Format("2006-01")))
 	w.Header().Set("Cache-Control", "no-store")
+	var contacts []dashboard.ContactRule
+	if len(units) > 0 {
+		contacts = units[0].Contacts
+	}
 	cw := newSafeCSV(w)
-	_ = cw.Write([]string{"month", "level", "unit", "worker", "workers", "workers_conferenced", "cases", "cases_discussed",
+	header := []string{"month", "level", "unit", "worker", "workers", "workers_conferenced", "cases", "cases_discussed",
 		"discussed_pct", "high_risk_escalations", "reported_within_one_business_day",
-		"cases_with_visit_plan", "cases_short_of_visits", "cases_short_of_child_visits", "cases_short_of_parent_visits", "cases_short_of_placement_provider_visits"})
+		"cases_with_visit_plan", "cases_short_of_visits", "cases_short_of_child_visits", "cases_short_of_parent_visits", "cases_short_of_placement_provider_visits"}
+	for _, c := range contacts {
+		header = append(header, c.Label+": cases owing", c.Label+": cases short")
+	}
+	_ = cw.Write(header)
 	i := strconv.Itoa
 	for _, wk := range workers {
 		conf := "0"
 		if wk.Conferenced {
 			conf = "1"
 		}
-		_ = cw.Write([]string{month.Format("2006-01"), "worker", wk.UnitName, wk.WorkerName, "1", conf, i(wk.Cases), i(wk.Discussed),
-			i(dashboard.Share(wk.Discussed, wk.Cases)), "", "", "", "", "", "", ""})
+		row := []string{month.Format("2006-01"), "worker", wk.UnitName, wk.WorkerName, "1", conf, i(wk.Cases), i(wk.Discussed),
+			pctCell(dashboard.Rate{N: wk.Discussed, D: wk.Cases}), "", "", "", "", "", "", ""}
+		_ = cw.Write(append(row, make([]string, 2*len(contacts))...))
 	}
 	for _, u := range units {
 		f := u.Months[0]
-		_ = cw.Write(append([]string{month.Format("2006-01"), "unit", u.Name, "", i(f.Workers), i(f.Conferenced), i(f.Cases), i(f.Discussed),
-			i(f.DiscussedPct()), i(f.Escalations), i(f.ReportedOnTime)}, visitCells(f.Visits)...))
+		row := append([]string{month.Format("2006-01"), "unit", u.Name, "", i(f.Workers), i(f.Conferenced), i(f.Cases), i(f.Discussed),
+			pctCell(f.DiscussedRate()), i(f.Escalations), i(f.ReportedOnTime)}, visitCells(f.Visits)...)
+		_ = cw.Write(append(row, contactCells(f.Contacts)...))
 	}
 	cw.Flush()
+}
+
+// nothingOwed fills a percentage cell of a month with nothing to count (no
+// case held): no percentage, never the 100 that would read as compliance.
+const nothingOwed = "nothing owed"
+
+// notARule fills a monthly contact cell of a month the rule was not in
+// force for (the page: "not a rule then").
+const notARule = "not a rule then"
+
+// pctCell is a rate's percentage cell of the export.
+func pctCell(r dashboard.Rate) string {
+	if p, ok := r.Pct(); ok {
+		return strconv.Itoa(p)
+	}
+	return nothingOwed
+}
+
+// contactCells are a unit month's monthly contact columns of the export:
+// two per rule, the cases owing and the cases short. A month not ended
+// says so in each cell (as the visit plan columns).
+func contactCells(fs []dashboard.ContactFigures) []string {
+	out := make([]string, 0, 2*len(fs))
+	for _, f := range fs {
+		switch {
+		case !f.Ended:
+			out = append(out, notEnded, notEnded)
+		case !f.Read:
+			out = append(out, notARule, notARule)
+		default:
+			out = append(out, strconv.Itoa(f.Owing), strconv.Itoa(f.Short))
+		}
+	}
+	return out
 }
 
 // notEnded fills a visit plan cell of a month not yet over: its visits can

@@ -81,8 +81,13 @@ func TestTrendsPage(t *testing.T) {
 	}
 	charts := strings.Count(body, `data-testid="trend-chart"`)
 	tables := strings.Count(body, `data-testid="trend-table"`)
-	if charts == 0 || charts != tables || strings.Count(body, "<polyline") != 3*charts {
+	if charts == 0 || charts != tables || strings.Count(body, `<path class="series s`) != 3*charts {
 		t.Fatalf("%d charts, %d tables", charts, tables)
+	}
+	// A month with nothing owed (the demo's months without an escalation)
+	// reads "nothing owed", never "100% 0 of 0".
+	if !strings.Contains(body, `— <span class="why">nothing owed</span>`) || strings.Contains(body, ` of 0</span>`) {
+		t.Error("a month with nothing owed does not read nothing owed, or reads as a rate of 0 of 0")
 	}
 	// Twelve months a unit, December 2025 to November 2026.
 	if !strings.Contains(body, "December 2025") || !strings.Contains(body, "November 2026") || strings.Contains(body, "November 2025") {

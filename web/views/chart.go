@@ -3,6 +3,8 @@ package views
 import (
 	"strconv"
 	"strings"
+
+	"github.com/casework/casework/internal/dashboard"
 )
 
 // The trend chart's geometry: a plot of 12 months by 0-100%, drawn on the
@@ -25,16 +27,35 @@ func ChartY(pct int) int {
 	return chartBottom - pct*(chartBottom-chartTop)/100
 }
 
-// ChartPoints is a polyline's points for the percentages.
-func ChartPoints(pcts []int) string {
+// ChartPath is an SVG path's d for the rates: a line through the months
+// that owed something, broken at each month that owed nothing (no point
+// there, never one at 100%); a month alone between two such months is a dot
+// (a zero-length segment, drawn by the round line cap). No month owing:
+// an empty path.
+func ChartPath(rates []dashboard.Rate) string {
 	var b strings.Builder
-	for i, p := range pcts {
-		if i > 0 {
+	in := false
+	for i, r := range rates {
+		p, ok := r.Pct()
+		if !ok {
+			in = false
+			continue
+		}
+		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(strconv.Itoa(ChartX(i, len(pcts))))
+		if in {
+			b.WriteByte('L')
+		} else {
+			b.WriteByte('M')
+		}
+		b.WriteString(strconv.Itoa(ChartX(i, len(rates))))
 		b.WriteByte(',')
 		b.WriteString(strconv.Itoa(ChartY(p)))
+		if !in && (i+1 == len(rates) || rates[i+1].D == 0) {
+			b.WriteString(" h0")
+		}
+		in = true
 	}
 	return b.String()
 }
