@@ -481,14 +481,6 @@ func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan ra
 	if dr.err != nil {
 		return fmt.Errorf("discussed cases: %w", dr.err)
 	}
-	// Each conference's pack, by its place in f (0: none, a conference
-	// with no case discussed; a pack of a draft has no place).
-	packOf := make([]int32, len(f.Conferences))
-	for p, id := range dr.conference {
-		if ki, ok := byID.get(id); ok {
-			packOf[ki] = int32(p) + 1
-		}
-	}
 	// The cases with requests, looked up for each of a state's 1.6 million
 	// discussions: by row id in a slice, not hashed.
 	var requested []bool
@@ -506,62 +498,69 @@ func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan ra
 		}
 		return id >= 1<<26 && requests[id] != nil
 	}
-	// Every conference's list cut from one slice of ids, of the exact
-	// capacity (the kept are never more than the read): a slice grown per
-	// conference was half a million small allocations.
-	caseIDs := make([]string, 0, len(dr.cases))
-	end := make([]int32, len(f.Conferences))
+	// The open cases' ids by place, compact: f.Cases' large structs cost a
+	// cache miss each.
+	ids := make([]string, len(f.Cases))
+	for i := range f.Cases {
+		ids[i] = f.Cases[i].ID
+	}
+	// Every conference's list is cut from one slice of ids, each at its
+	// pack's place (what is not kept, a case not open or a draft's pack,
+	// leaves a gap): the packs read in order, in one pass. A slice grown
+	// per conference was half a million small allocations.
+	caseIDs := make([]string, len(dr.cases))
+	for ki := range f.Conferences {
+		f.Conferences[ki].Cases = caseIDs[:0:0] // none discussed, until its pack says
+	}
 	type kept struct {
 		position int32
 		id       string
 	}
 	var tied []kept
-	for ki := range f.Conferences {
-		lo := len(caseIDs)
-		if p := packOf[ki] - 1; p >= 0 {
-			tie := false
-			for n, d := range dr.cases[dr.start[p]:dr.start[p+1]] {
-				if hasRequest(d.caseID) {
-					review(&f.Conferences[ki], requests[d.caseID])
-				}
-				ci, ok := index.get(d.caseID)
-				if !ok {
-					continue // a case not open on the date
-				}
-				// The pack is in position order (then by case row id): only
-				// a tie of positions needs the record's order by case id.
-				if n > 0 && d.position == dr.cases[int(dr.start[p])+n-1].position {
-					tie = true
-				}
-				caseIDs = append(caseIDs, f.Cases[ci].ID)
+	for p, id := range dr.conference {
+		ki, ok := byID.get(id)
+		if !ok {
+			continue // a draft
+		}
+		k := &f.Conferences[ki]
+		lo, hi := int(dr.start[p]), int(dr.start[p+1])
+		n, tie := lo, false
+		for j, d := range dr.cases[lo:hi] {
+			if hasRequest(d.caseID) {
+				review(k, requests[d.caseID])
 			}
-			if tie {
-				tied = tied[:0]
-				n := 0
-				for _, d := range dr.cases[dr.start[p]:dr.start[p+1]] {
-					if _, ok := index.get(d.caseID); ok {
-						tied = append(tied, kept{d.position, caseIDs[lo+n]})
-						n++
-					}
+			ci, ok := index.get(d.caseID)
+			if !ok {
+				continue // a case not open on the date
+			}
+			// The pack is in position order (then by case row id): only a
+			// tie of positions needs the record's order by case id.
+			if j > 0 && d.position == dr.cases[lo+j-1].position {
+				tie = true
+			}
+			caseIDs[n] = ids[ci]
+			n++
+		}
+		if tie {
+			tied = tied[:0]
+			m := lo
+			for _, d := range dr.cases[lo:hi] {
+				if _, ok := index.get(d.caseID); ok {
+					tied = append(tied, kept{d.position, caseIDs[m]})
+					m++
 				}
-				slices.SortStableFunc(tied, func(a, b kept) int {
-					if a.position != b.position {
-						return int(a.position - b.position)
-					}
-					return strings.Compare(a.id, b.id)
-				})
-				for n, t := range tied {
-					caseIDs[lo+n] = t.id
+			}
+			slices.SortStableFunc(tied, func(a, b kept) int {
+				if a.position != b.position {
+					return int(a.position - b.position)
 				}
+				return strings.Compare(a.id, b.id)
+			})
+			for m, t := range tied {
+				caseIDs[lo+m] = t.id
 			}
 		}
-		end[ki] = int32(len(caseIDs))
-	}
-	lo := int32(0)
-	for ki := range f.Conferences {
-		hi := end[ki]
-		f.Conferences[ki].Cases = caseIDs[lo:hi:hi] // its own capacity: an append cannot reach the next list
-		lo = hi
+		k.Cases = caseIDs[lo:n:n] // its own capacity: an append cannot reach the next list
 	}
 	return nil
 }
