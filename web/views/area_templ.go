@@ -114,7 +114,7 @@ func AreaPage(c Chrome, a AreaDashboard) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " <div class=\"table-wrap\"><table data-testid=\"area-units\"><caption>Units on ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " <div class=\"table-wrap\"><table class=\"many\" data-testid=\"area-units\"><caption>Units on ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -127,7 +127,7 @@ func AreaPage(c Chrome, a AreaDashboard) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</caption> <thead><tr><th scope=\"col\">Unit</th><th scope=\"col\">Supervisor's next review</th><th scope=\"col\" class=\"num\">Workers conferenced on time</th><th scope=\"col\" class=\"num\">Cases discussed this month</th><th scope=\"col\" class=\"num\">High risk awaiting</th><th scope=\"col\" class=\"num\">Overdue milestones</th><th scope=\"col\" class=\"num\">Overdue visits</th><th scope=\"col\" class=\"num\">Visit plan reviews overdue</th><th scope=\"col\" class=\"num\">Contacts awaiting approval</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</caption> <thead><tr><th scope=\"col\">Unit</th><th scope=\"col\">Supervisor's next review</th><th scope=\"col\" class=\"num\">Workers conferenced on time</th><th scope=\"col\" class=\"num\">Cases discussed this month</th><th scope=\"col\" class=\"num\">High risk awaiting</th><th scope=\"col\" class=\"num\">Overdue milestones</th><th scope=\"col\" class=\"num\">Overdue visits</th><th scope=\"col\" class=\"num\">Visit plan reviews overdue</th><th scope=\"col\" class=\"num\">Contacts to approve</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -446,7 +446,7 @@ func AreaPage(c Chrome, a AreaDashboard) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "</a> <span class=\"why\">workers</span></td><td class=\"num\" data-testid=\"contacts\"><a href=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "</a></td><td class=\"num\" data-testid=\"contacts\"><a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
