@@ -67,6 +67,10 @@ type Totals struct {
 	Undiscussed, RiskAwaiting, PendingContacts, Milestone int
 	LateEntries, UnsignedOverdue                          int
 	Visits                                                int // overdue visit obligations (Row.OverdueVisits)
+	// VisitReviewsOverdue: workers whose supervisor's monthly review of
+	// their visit plans (Row.VisitReview, a rule tagged visit_review) is
+	// overdue.
+	VisitReviewsOverdue int
 }
 
 // Unit is the dashboard of one unit.
@@ -190,6 +194,9 @@ func Build(f rules.Facts, res rules.Result, workers []Worker) Unit {
 		t.UnsignedOverdue += r.UnsignedOverdue
 		if r.FirstYear {
 			t.FirstYear++
+		}
+		if r.VisitReview != nil && r.VisitReview.State == rules.StateOverdue {
+			t.VisitReviewsOverdue++
 		}
 		if r.NextConference != nil {
 			switch {

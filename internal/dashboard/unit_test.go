@@ -259,6 +259,25 @@ func TestBuildCountsOverdueVisits(t *testing.T) {
 	if area[0].Unit.Totals.Visits != 3 {
 		t.Errorf("area: %d visits overdue, want 3", area[0].Unit.Totals.Visits)
 	}
+	// The supervisor's monthly review of the visit plans (tagged
+	// visit_review): w-1's cases are under a plan since 2026-10-01 and no
+	// review is recorded, so it is overdue; w-2 has no plan and owes none.
+	if r := rows["w-1"].VisitReview; r == nil || r.State != rules.StateOverdue || rows["w-2"].VisitReview != nil {
+		t.Errorf("visit reviews: w-1 %+v, w-2 %+v", r, rows["w-2"].VisitReview)
+	}
+	if u.Totals.VisitReviewsOverdue != 1 || area[0].Unit.Totals.VisitReviewsOverdue != 1 {
+		t.Errorf("visit reviews overdue: unit %d, area %d; want 1", u.Totals.VisitReviewsOverdue, area[0].Unit.Totals.VisitReviewsOverdue)
+	}
+	// Reviewed in December: none overdue.
+	reviewed := f
+	reviewed.MVRReviews = []rules.MVRReview{{Worker: "w-1", Supervisor: "sup-1", Date: d("2026-12-02")}}
+	rres, err := rules.Evaluate(reviewed, rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := Build(reviewed, rres, []Worker{{FactID: "w-1"}, {FactID: "w-2"}}).Totals.VisitReviewsOverdue; n != 0 {
+		t.Errorf("after the December review: %d visit reviews overdue, want 0", n)
+	}
 
 	// Before 2026-12-01 the version in force has no monthly visit rules: as
 	// of 2026-11-22, c-1's plan and c-2's weekly visits owe nothing yet.

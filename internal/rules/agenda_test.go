@@ -138,12 +138,17 @@ func TestAgendaVisitsAndSafetyPlan(t *testing.T) {
 	f.Cases[1].SafetyPlanStart = d("2026-12-04")
 	for i := range f.Cases {
 		if i > 0 {
-			f.Cases[i].Goal = GoalReunification // no monthly parent contact owed
+			// At home with a goal of reunification: no weekly parent/child
+			// visits, the monthly parent contact instead, met in December.
+			f.Cases[i].Goal = GoalReunification
 		}
 	}
 	f.Events = []Event{ev("c-01", EventParentVisit, "2026-10-14"), ev("c-01", EventContactSheetApproved, "2026-10-15")}
-	for _, c := range f.Cases {
+	for i, c := range f.Cases {
 		f.Events = append(f.Events, ev(c.ID, EventCollateralContact, "2026-11-20"), ev(c.ID, EventContactSheetApproved, "2026-11-25"))
+		if i > 0 {
+			f.Events = append(f.Events, ev(c.ID, EventParentVisit, "2026-12-03"), ev(c.ID, EventContactSheetApproved, "2026-12-04"))
+		}
 	}
 	ids := []string{}
 	for _, c := range f.Cases {

@@ -67,6 +67,7 @@ func (r *Rule) Applies() string {
 	add(ScopeSiblingsApart, "whose child has siblings placed apart (siblings_apart_start on or before as_of, siblings_apart_end after it or none)")
 	add(ScopeWithVisitPlans, "with an assigned open case under a minimum visitation requirement (mvr from on or before as_of)")
 	add(ScopeSafetyPlan, "under a Safety Protection Plan (safety_plan_start on or before as_of, safety_plan_end after it or none)")
+	add(ScopeNotPlacedForReunification, "not placed out of home with a goal of reunification (in_home, not yet placed, or whose goal is not reunification or not yet set)")
 	return strings.Join(parts, ", ")
 }
 

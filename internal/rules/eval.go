@@ -570,6 +570,9 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if (!c.SCRAssigned.IsZero() && !c.SCRAssigned.After(asOf)) || s&ScopePlaced != 0 {
 		s |= ScopeMVR
 	}
+	if s&ScopePlaced == 0 || s&ScopeGoalReunification == 0 {
+		s |= ScopeNotPlacedForReunification
+	}
 	ci.scope = s
 	return ci
 }

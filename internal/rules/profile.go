@@ -41,6 +41,11 @@ const (
 	ScopeMVRSet                              // case with a minimum visitation requirement (mvr) from on or before as_of
 	ScopeSiblingsApart                       // case whose child has siblings placed apart on as_of (start on or before, end after or none)
 	ScopeWithVisitPlans                      // worker with an assigned open case under a visit plan (ScopeMVRSet)
+	// ScopeNotPlacedForReunification: case that is not placed out of home
+	// with a goal of reunification (not ScopePlaced and ScopeGoalReunification
+	// both): in home, not yet placed, or a goal that is not reunification or
+	// not yet set. The cases that do not owe the weekly parent/child visits.
+	ScopeNotPlacedForReunification
 )
 
 // Anchor names the date a cadence counts from.

@@ -275,6 +275,7 @@ var scopeNames = []struct {
 	{"mvr_set", ScopeMVRSet, []Subject{SubjectCase}},
 	{"siblings_apart", ScopeSiblingsApart, []Subject{SubjectCase}},
 	{"with_visit_plans", ScopeWithVisitPlans, []Subject{SubjectWorker}},
+	{"not_placed_for_reunification", ScopeNotPlacedForReunification, []Subject{SubjectCase}},
 }
 
 // ScopeNames returns the words of a scope, in the order of scopeNames.

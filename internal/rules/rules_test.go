@@ -1200,9 +1200,45 @@ func TestVisits(t *testing.T) {
 			want:  &got{Due: "2026-12-20", State: "open"},
 		},
 		{
-			name: "goal reunification owes no monthly parent contact (the weekly visits instead)",
+			name: "placed out of home, goal reunification: no monthly parent contact (the weekly visits instead)",
 			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
 			facts: kase("reunification", SettingOutOfHome, "2026-09-01", "2026-09-05"),
+		},
+		// The worked example (docs/rules.md): a child at home whose goal is
+		// reunification owes no weekly parent/child visits, so the monthly
+		// contact with the parents is owed: every case owes one or the other.
+		{
+			name: "at home, goal reunification, no parent visit: the monthly parent contact is owed, overdue",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingInHome, "", "2026-09-05"),
+			want:  &got{Due: "2026-10-05", State: "overdue"},
+		},
+		{
+			name: "at home, goal reunification, a parent visit in December: met for the month, the next due at January's end",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingInHome, "", "2026-09-05", ev("c-1", EventParentVisit, "2026-12-03")),
+			want:  &got{Due: "2027-01-31", State: "open", Last: "2026-12-03"},
+		},
+		{
+			name: "at home, goal reunification: no weekly parent/child visits",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingInHome, "", "2026-09-05"),
+		},
+		{
+			name: "out of home, goal reunification, placement after as_of: the monthly parent contact until placed",
+			asOf: "2026-12-10", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-12-15", "2026-11-20"),
+			want:  &got{Due: "2026-12-20", State: "open"},
+		},
+		{
+			name: "out of home, goal reunification, placement after as_of: no weekly parent/child visits yet",
+			asOf: "2026-12-10", rule: "visits.parent_child_weekly", subject: "c-1",
+			facts: kase("reunification", SettingOutOfHome, "2026-12-15", "2026-11-20"),
+		},
+		{
+			name: "at home, goal reunification, before 2026-12-01: not computed",
+			asOf: "2026-11-30", rule: "visits.parent_monthly", subject: "c-1",
+			facts: kase("reunification", SettingInHome, "", "2026-09-05"),
 		},
 		{
 			name: "monthly collateral contact: first due a month after assignment",

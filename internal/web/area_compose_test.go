@@ -117,8 +117,9 @@ func lineOf(a dashboard.AreaUnit) string {
 		}
 		return fmt.Sprintf("%s %s %s due %s", o.Rule, o.Subject, o.State, o.Due)
 	}
-	s := fmt.Sprintf("on time %d of %d, discussed %d of %d, risk awaiting %d, milestones %d, visits %d, next review %s\n",
-		a.OnTime, a.Owing, a.Discussed, a.Caseload, a.Unit.Totals.RiskAwaiting, a.Unit.Totals.Milestone, a.Unit.Totals.Visits, ob(a.NextReview))
+	s := fmt.Sprintf("on time %d of %d, discussed %d of %d, risk awaiting %d, milestones %d, visits %d, visit reviews overdue %d, next review %s\n",
+		a.OnTime, a.Owing, a.Discussed, a.Caseload, a.Unit.Totals.RiskAwaiting, a.Unit.Totals.Milestone, a.Unit.Totals.Visits,
+		a.Unit.Totals.VisitReviewsOverdue, ob(a.NextReview))
 	for _, h := range a.HighRisk {
 		s += fmt.Sprintf("  %s %s: report %s; weekly %s\n", h.Case, h.Level, ob(h.Report), ob(h.Weekly))
 	}

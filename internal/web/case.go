@@ -25,8 +25,30 @@ func (app *App) casePage(w http.ResponseWriter, r *http.Request) {
 		form.Saved = "The Safety Protection Plan is recorded."
 	case "mvr":
 		form.Saved = "The visit plan is set."
+	case "sheet":
+		form.Saved = "The event is recorded."
+		if notice, ok := app.sheetNotice(r); ok {
+			form.Sheet = notice
+		}
 	}
 	app.showCase(w, r, http.StatusOK, form)
+}
+
+// sheetNotice says whether the contact sheet approval recorded on the case
+// for the day the URL names counts, read from the data (the URL names only
+// the day): false when there is none the viewer supervises.
+func (app *App) sheetNotice(r *http.Request) (*views.SheetNotice, bool) {
+	id, ok := urlID(r, "caseID")
+	day, err := time.Parse(time.DateOnly, r.URL.Query().Get("on"))
+	if !ok || err != nil {
+		return nil, false
+	}
+	v, _ := viewerFrom(r.Context())
+	a, err := app.store.SheetApprovalOn(r.Context(), v, id, day, app.today())
+	if err != nil {
+		return nil, false
+	}
+	return &views.SheetNotice{Day: day, Counts: a.Counts, Pending: a.Pending, Later: a.ApprovedLater}, true
 }
 
 // showCase renders the case page, with the record form as given (its
@@ -86,6 +108,9 @@ func (app *App) showCase(w http.ResponseWriter, r *http.Request, status int, for
 			view.Form.PlanEnd = c.SafetyPlanEnd.Format(time.DateOnly)
 		}
 	}
+	if view.Form.Sheet != nil {
+		view.Form.Sheet.ContactsHref = "/workers/" + strconv.FormatInt(c.WorkerID, 10) + "?show=contacts"
+	}
 	if err := app.caseSiblings(r, &view, today); err != nil {
 		app.storeError(w, r, err)
 		return
@@ -140,7 +165,13 @@ func (app *App) recordEvent(w http.ResponseWriter, r *http.Request) {
 		app.storeError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, r.URL.Path[:len(r.URL.Path)-len("/events")]+"?saved=event", http.StatusSeeOther)
+	page := r.URL.Path[:len(r.URL.Path)-len("/events")]
+	if form.Kind == rules.EventContactSheetApproved {
+		// The page then says whether the approval counts.
+		http.Redirect(w, r, page+"?saved=sheet&on="+on.Format(time.DateOnly), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, page+"?saved=event", http.StatusSeeOther)
 }
 
 func (app *App) recordRisk(w http.ResponseWriter, r *http.Request) {

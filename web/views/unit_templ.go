@@ -192,7 +192,7 @@ func UnitPage(c Chrome, d UnitDashboard) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " <div class=\"table-wrap\"><table data-testid=\"unit-workers\"><caption>Workers, most urgent first, on ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " <div class=\"table-wrap\"><table id=\"workers\" data-testid=\"unit-workers\"><caption>Workers, most urgent first, on ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
