@@ -210,8 +210,11 @@ func TestAreaShowsVisitReviewsOverdueAndContactsAwaiting(t *testing.T) {
 		}
 		switch {
 		case strings.Contains(path, "contacts"):
-			if !strings.Contains(body, `data-testid="case-list"`) || !strings.Contains(body, "contacts awaiting approval") {
+			if !strings.Contains(body, `data-testid="case-list"`) || !regexp.MustCompile(`\b\d+ contacts? awaiting approval`).MatchString(body) {
 				t.Errorf("%s lists no case with contacts awaiting approval", path)
+			}
+			if strings.Contains(body, " 1 contacts ") || strings.Contains(body, ">1 contacts ") {
+				t.Errorf("%s says \"1 contacts\"", path)
 			}
 		default:
 			if !strings.Contains(body, `id="workers"`) || strings.Count(body, `data-testid="visit-review-overdue"`) != reviews-1 {

@@ -161,7 +161,7 @@ func caseEntries(st *workspace.Unit, row dashboard.Row, show string) []views.Cas
 		for _, id := range st.CasesOf(row.FactID) {
 			if show == "contacts" {
 				if n := st.CaseRef[id].PendingContacts; n > 0 {
-					add(id, pick(id, func(o rules.Obligation) bool { return st.Dashboard.Is(o, rules.TagContactApproval) }), strconv.Itoa(n)+" contacts awaiting approval")
+					add(id, pick(id, func(o rules.Obligation) bool { return st.Dashboard.Is(o, rules.TagContactApproval) }), strconv.Itoa(n)+" contact"+views.Plural(n)+" awaiting approval")
 				}
 			} else {
 				add(id, pick(id, func(o rules.Obligation) bool { return o.State == rules.StateOpen || o.State == rules.StateOverdue }), "")
