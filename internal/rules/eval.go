@@ -745,7 +745,10 @@ func (e *evaluator) run(rules []Rule) []Obligation {
 			n++
 		}
 	}
-	e.recs = make([]rec, 0, len(f.Cases)*min(n, 8)+len(f.Staff)*2+16)
+	// Sized for a dozen obligations a case (a state's are 12-13 with the
+	// rules of 2026-12): grown from eight, the records were copied twice,
+	// and again when the parallel parts' were put together.
+	e.recs = make([]rec, 0, len(f.Cases)*min(n, 16)+len(f.Staff)*2+16)
 	hasCases := make([]bool, len(f.Staff))
 	// plans: the earliest visit plan of each worker's assigned open cases
 	// under one (the anchor of a worker's mvr rules).
