@@ -18,7 +18,7 @@ import (
 // with any other flag (a high risk, siblings apart, a safety plan...) is not
 // one the trends count: its history is not read here.
 const ContactScopes = rules.ScopeAssigned | rules.ScopeInHome | rules.ScopeOutOfHome | rules.ScopePlaced |
-	rules.ScopeGoalReunification | rules.ScopeGoalOther
+	rules.ScopeGoalReunification | rules.ScopeGoalOther | rules.ScopeNotPlacedForReunification
 
 // MonthlyContactRules are the rules of a profile version the trends count
 // as monthly visits and contacts, in the version's order: the case rules
@@ -94,7 +94,19 @@ func (s *Store) ContactShortfalls(ctx context.Context, v access.Viewer, today ti
 	}
 	months, ids, kinds := make([]time.Time, n), make([]string, n), make([]string, n)
 	inHome, outOfHome, placed, reunification, other := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
+	notPlacedForReunification := make([]bool, n)
+	type key struct {
+		month time.Time
+		rule  string
+	}
+	seen := make(map[key]bool, n)
 	for i, r := range readings {
+		// A rule read twice for a month would have its rows summed.
+		k := key{r.Month, r.Rule}
+		if seen[k] {
+			return nil, fmt.Errorf("ContactShortfalls: %s is read twice for %s", r.Rule, r.Month.Format("2006-01"))
+		}
+		seen[k] = true
 		if r.Scope&rules.ScopeAssigned == 0 || r.Scope&^ContactScopes != 0 || len(r.Events) == 0 ||
 			slices.ContainsFunc(r.Events, func(k string) bool { return k == "" || strings.Contains(k, ",") }) {
 			return nil, fmt.Errorf("ContactShortfalls: the reading of %s cannot be counted from the history", r.Rule)
@@ -103,14 +115,15 @@ func (s *Store) ContactShortfalls(ctx context.Context, v access.Viewer, today ti
 		inHome[i], outOfHome[i] = r.Scope&rules.ScopeInHome != 0, r.Scope&rules.ScopeOutOfHome != 0
 		placed[i] = r.Scope&rules.ScopePlaced != 0
 		reunification[i], other[i] = r.Scope&rules.ScopeGoalReunification != 0, r.Scope&rules.ScopeGoalOther != 0
+		notPlacedForReunification[i] = r.Scope&rules.ScopeNotPlacedForReunification != 0
 	}
 	rows, err := s.pool.Query(ctx, `
 		WITH units AS (`+complianceUnitsSQL+`),
 		readings AS (
 		    SELECT r.month, (r.month + interval '1 month')::date AS next, r.rule, string_to_array(r.kinds, ',') AS kinds,
-		           r.in_home, r.out_of_home, r.placed, r.reunification, r.other
-		    FROM unnest($3::date[], $4::text[], $6::text[], $7::bool[], $8::bool[], $9::bool[], $10::bool[], $11::bool[])
-		         AS r(month, rule, kinds, in_home, out_of_home, placed, reunification, other)
+		           r.in_home, r.out_of_home, r.placed, r.reunification, r.other, r.not_placed_for_reunification
+		    FROM unnest($3::date[], $4::text[], $6::text[], $7::bool[], $8::bool[], $9::bool[], $10::bool[], $11::bool[], $12::bool[])
+		         AS r(month, rule, kinds, in_home, out_of_home, placed, reunification, other, not_placed_for_reunification)
 		    WHERE (r.month + interval '1 month')::date <= $2::date
 		),
 		owing AS (
@@ -124,13 +137,15 @@ func (s *Store) ContactShortfalls(ctx context.Context, v access.Viewer, today ti
 		      AND (NOT r.placed OR (c.setting = 'out_of_home' AND c.placement_date < r.next))
 		      AND (NOT r.reunification OR c.goal = 'reunification')
 		      AND (NOT r.other OR c.goal IS DISTINCT FROM 'reunification')
+		      AND (NOT r.not_placed_for_reunification OR NOT coalesce(
+		          c.setting = 'out_of_home' AND c.placement_date < r.next AND c.goal = 'reunification', false))
 		)
 		SELECT o.month, o.unit_id, o.rule, count(*)::int AS owing,
 		       count(*) FILTER (WHERE NOT EXISTS (
 		           SELECT 1 FROM events e WHERE e.case_id = o.case_id AND e.occurred_on >= o.month AND e.occurred_on < o.next
 		             AND e.kind = ANY (o.kinds)))::int AS short
 		FROM owing o GROUP BY o.month, o.unit_id, o.rule ORDER BY o.month, o.unit_id, o.rule`,
-		v.PersonID, today, months, ids, string(v.Role), kinds, inHome, outOfHome, placed, reunification, other)
+		v.PersonID, today, months, ids, string(v.Role), kinds, inHome, outOfHome, placed, reunification, other, notPlacedForReunification)
 	if err != nil {
 		return nil, fmt.Errorf("ContactShortfalls: %w", err)
 	}
