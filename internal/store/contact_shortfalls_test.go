@@ -126,6 +126,8 @@ func TestContactShortfallsTrend(t *testing.T) {
 	// D: in home, closed 2026-09-20, nothing made.
 	// E: in home, goal adoption, reassigned to the same worker on
 	// 2026-09-10, nothing made.
+	// F: in home, goal reunification, held since July: a parent contact
+	// in September only (owed the monthly one: not placed out of home).
 	// X: placed out of home 2026-09-15, goal adoption, held since July:
 	// child, parent and collateral contacts every month, a caregiver visit
 	// in October.
@@ -142,6 +144,7 @@ func TestContactShortfallsTrend(t *testing.T) {
 		{"T-CD", "in_home", nil, "remain_home", "2026-09-20", []string{"2026-07-01", ""}},
 		{"T-CE", "in_home", nil, "adoption", nil, []string{"2026-07-01", "2026-09-10", "2026-09-10", ""}},
 		{"T-CX", "out_of_home", "2026-09-15", "adoption", nil, []string{"2026-07-01", ""}},
+		{"T-CF", "in_home", nil, "reunification", nil, []string{"2026-07-01", ""}},
 	} {
 		var id int64
 		if err := owner.QueryRow(ctx, `INSERT INTO cases (case_number, family_name, office_id, setting, placement_date, goal, closed, created_at)
@@ -158,6 +161,7 @@ func TestContactShortfallsTrend(t *testing.T) {
 			"child_visit 2026-08-03", "child_visit 2026-09-03", "child_visit 2026-10-03", "sibling_visit 2026-09-12"},
 		"T-CB": {"child_visit 2026-08-15", "provider_visit 2026-08-20", "provider_visit 2026-09-20", "provider_visit 2026-10-20"},
 		"T-CC": {"parent_visit 2026-10-05", "collateral_contact 2026-10-05", "parent_visit 2026-07-20"},
+		"T-CF": {"parent_visit 2026-09-05"},
 		"T-CX": {"parent_visit 2026-08-01", "parent_visit 2026-09-01", "parent_visit 2026-10-01",
 			"collateral_contact 2026-08-01", "collateral_contact 2026-09-01", "collateral_contact 2026-10-01",
 			"child_visit 2026-08-01", "child_visit 2026-09-01", "child_visit 2026-10-01", "provider_visit 2026-10-03"},
@@ -188,28 +192,29 @@ func TestContactShortfallsTrend(t *testing.T) {
 	}
 	afterNJ := figures(supV, nj)
 	check("nj-cpp", beforeNJ, afterNJ, map[string]fig{
-		// Parents: A met; D, E short; B not owed (reunification); C assigned in August.
-		"2026-08 visits.parent_monthly": {4, 2},
-		// A short, C short; X met; D closed in September; E reassigned in it.
-		"2026-09 visits.parent_monthly": {3, 2},
-		// A, C, X met; E short.
-		"2026-10 visits.parent_monthly": {4, 1},
-		// Collateral: A, X met; B, D, E short.
-		"2026-08 visits.collateral_monthly": {5, 3},
-		// A (the 30th), X met; B, C short.
-		"2026-09 visits.collateral_monthly": {4, 2},
-		// C, X met; A, B, E short.
-		"2026-10 visits.collateral_monthly": {5, 3},
+		// Parents: A met; D, E, F short; B not owed (placed, reunification:
+		// the weekly visits instead); C assigned in August.
+		"2026-08 visits.parent_monthly": {5, 3},
+		// A short, C short; X, F met; D closed in September; E reassigned in it.
+		"2026-09 visits.parent_monthly": {4, 2},
+		// A, C, X met; E, F short.
+		"2026-10 visits.parent_monthly": {5, 2},
+		// Collateral: A, X met; B, D, E, F short.
+		"2026-08 visits.collateral_monthly": {6, 4},
+		// A (the 30th), X met; B, C, F short.
+		"2026-09 visits.collateral_monthly": {5, 3},
+		// C, X met; A, B, E, F short.
+		"2026-10 visits.collateral_monthly": {6, 4},
 	})
 	after46100 := figures(supV, p46100)
 	check("policy-46100", before46100, after46100, map[string]fig{
-		"2026-08 visits.child_monthly": {5, 2}, // A, B, X met; D, E short
-		"2026-09 visits.child_monthly": {4, 2}, // A, X met; B, C short
-		"2026-10 visits.child_monthly": {5, 3}, // A, X met; B, C, E short
+		"2026-08 visits.child_monthly": {6, 3}, // A, B, X met; D, E, F short
+		"2026-09 visits.child_monthly": {5, 3}, // A, X met; B, C, F short
+		"2026-10 visits.child_monthly": {6, 4}, // A, X met; B, C, E, F short
 		// No goal condition: B owes the parent contact too.
-		"2026-08 visits.parent_monthly": {5, 3}, // A, X met; B, D, E short
-		"2026-09 visits.parent_monthly": {4, 3}, // X met; A, B, C short
-		"2026-10 visits.parent_monthly": {5, 2}, // A, C, X met; B, E short
+		"2026-08 visits.parent_monthly": {6, 4}, // A, X met; B, D, E, F short
+		"2026-09 visits.parent_monthly": {5, 3}, // X, F met; A, B, C short
+		"2026-10 visits.parent_monthly": {6, 3}, // A, C, X met; B, E, F short
 		// The caregiver: B placed since July; X placed 2026-09-15, owed
 		// from September (placed by its last day), visited in October.
 		"2026-08 visits.caregiver_monthly": {1, 0},
