@@ -500,7 +500,7 @@ func trendChart(u dashboard.UnitTrend) templ.Component {
 	})
 }
 
-// rateCell is a rate of the trends' table: its percentage and counts, or,
+// rateCell is a rate of the trends' table and of the area dashboard's units: its percentage and counts, or,
 // with nothing owed, a dash and "nothing owed" (never 100%).
 func rateCell(r dashboard.Rate) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
