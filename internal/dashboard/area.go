@@ -119,10 +119,9 @@ func AreaUnitOf(in AreaInput, u Unit, cases []rules.Case, asOf rules.Date, revie
 	return a
 }
 
-// Share is n of d as a whole percentage; d = 0 is a full share.
-func Share(n, d int) int {
-	if d == 0 {
-		return 100
-	}
-	return (n*100 + d/2) / d
-}
+// OnTimeRate is the unit's workers conferenced on time, of those owing a
+// conference; DiscussedRate its cases discussed this month, of the
+// caseload. A unit owing none (no worker owes a conference, no open case)
+// has nothing owed, which the dashboard says in words, never as 100%.
+func (a AreaUnit) OnTimeRate() Rate    { return Rate{a.OnTime, a.Owing} }
+func (a AreaUnit) DiscussedRate() Rate { return Rate{a.Discussed, a.Caseload} }

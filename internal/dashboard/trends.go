@@ -40,17 +40,20 @@ type MonthFigures struct {
 }
 
 // Rate is N of D. A rate with nothing owed (D = 0) is no percentage at
-// all: the trends say "nothing owed" and the chart leaves the month out,
-// never 100%, which would read as compliance that did not happen.
+// all: the trends and the area dashboard say "nothing owed", the export
+// "nothing owed" and the chart leaves the month out, never 100%, which
+// would read as compliance that did not happen.
 type Rate struct{ N, D int }
 
-// Pct is the rate in whole percent, and whether anything was owed (false:
-// no percentage, and the 0 returned is not one).
+// Pct is the rate in whole percent, rounded half up, and whether anything
+// was owed (false: no percentage, and the 0 returned is not one). It is the
+// only way to a percentage: there is no share of nothing to mistake for a
+// full one.
 func (r Rate) Pct() (int, bool) {
 	if r.D == 0 {
 		return 0, false
 	}
-	return Share(r.N, r.D), true
+	return (r.N*100 + r.D/2) / r.D, true
 }
 
 // ConferencedRate, DiscussedRate and ReportedRate are the month's three
