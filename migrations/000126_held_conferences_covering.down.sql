@@ -1,0 +1,1 @@
+DROP INDEX conferences_held_load_idx;
