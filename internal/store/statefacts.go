@@ -729,14 +729,14 @@ func (s *Store) rawEvents(ctx context.Context, snapshot string, on time.Time) (r
 			caseID := int64(binary.BigEndian.Uint64(raw[0]))
 			number := string(raw[1])
 			b := blockers[caseID] // mostly none
-			err := eachPackedEvent(raw[2], func(date rules.Date, kindName []byte) error {
+			err := eachPackedEvent(raw[2], &kinds, func(date rules.Date, kind string) error {
 				if date.After(asOf) {
 					return nil
 				}
-				if len(b) > 0 && string(kindName) == rules.EventContactSheetApproved && !sheetHolds(b, date) {
+				if len(b) > 0 && kind == rules.EventContactSheetApproved && !sheetHolds(b, date) {
 					return nil
 				}
-				res.events = append(res.events, rules.Event{Case: number, Kind: kinds.intern(kindName), Date: date})
+				res.events = append(res.events, rules.Event{Case: number, Kind: kind, Date: date})
 				return nil
 			})
 			if err != nil {
@@ -824,23 +824,48 @@ func sheetHolds(blockers []sheetBlocker, day rules.Date) bool {
 	return true
 }
 
+// packedEventKinds are the kinds an event pack codes as a byte (migration
+// 000127's event_pack_entry, the same list in the same order: append only,
+// never reordered, or every pack must be made again), by code; code 0 is
+// none.
+var packedEventKinds = [...]string{"",
+	rules.EventChildVisit, rules.EventParentVisit, rules.EventSiblingVisit, rules.EventProviderVisit, rules.EventCollateralContact,
+	rules.EventFamilyTeamMeeting, rules.EventRelativeNotification, rules.EventCPRBNotification, rules.EventNinetyDayStaffing,
+	rules.EventRiskReassessment, rules.EventMVREstablished, rules.EventContactSheetApproved, rules.EventDiligentSearch,
+}
+
 // eachPackedEvent calls yield with the date and kind of each event of a
-// pack (migration 000111: 4 bytes of date as PostgreSQL's binary date, a
-// byte of length, the kind), in the pack's order; kind is only valid during
-// the call. A pack that does not parse is an error, never a partial list.
-func eachPackedEvent(pack []byte, yield func(date rules.Date, kind []byte) error) error {
+// pack, in the pack's order: 4 bytes of date as PostgreSQL's binary date,
+// then a byte c: over 128, the kind coded (packedEventKinds[c - 128]);
+// under 128, the kind spelled out in the c bytes that follow, interned in
+// words (a kind not yet coded, and every kind of a pack made before
+// migration 000127: both forms read the same). A pack that does not parse
+// is an error, never a partial list.
+func eachPackedEvent(pack []byte, words *shortWords, yield func(date rules.Date, kind string) error) error {
 	for len(pack) > 0 {
 		if len(pack) < 5 {
 			return fmt.Errorf("event pack cut short")
 		}
-		n := int(pack[4])
-		if n == 0 || len(pack) < 5+n {
-			return fmt.Errorf("event pack cut short")
+		c, kind, n := int(pack[4]), "", 5
+		switch {
+		case c == 0 || c == 128:
+			return fmt.Errorf("event pack with an empty kind")
+		case c > 128:
+			if c-128 >= len(packedEventKinds) {
+				return fmt.Errorf("event pack with an unknown kind code %d", c-128)
+			}
+			kind = packedEventKinds[c-128]
+		default:
+			n += c
+			if len(pack) < n {
+				return fmt.Errorf("event pack cut short")
+			}
+			kind = words.intern(pack[5:n])
 		}
-		if err := yield(pgBinaryDate(pack[:4]), pack[5:5+n]); err != nil {
+		if err := yield(pgBinaryDate(pack[:4]), kind); err != nil {
 			return err
 		}
-		pack = pack[5+n:]
+		pack = pack[n:]
 	}
 	return nil
 }
