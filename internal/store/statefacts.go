@@ -419,11 +419,28 @@ func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID ma
 		}
 		return pgBinaryDate(raw), nil
 	}
+	// The people by row id in a slice, not hashed three times a conference
+	// (the ids are the people table's, a few thousand to tens of thousands).
+	var names []string
+	for id := range factID {
+		if id >= 0 && id < 1<<24 && id >= int64(len(names)) {
+			names = slices.Grow(names, int(id)+1-len(names))[:id+1]
+		}
+	}
+	for id, name := range factID {
+		if id >= 0 && id < int64(len(names)) {
+			names[id] = name
+		}
+	}
 	person := func(raw []byte) string {
 		if len(raw) != 8 {
 			return "" // NULL
 		}
-		return factID[int64(binary.BigEndian.Uint64(raw))]
+		id := int64(binary.BigEndian.Uint64(raw))
+		if id >= 0 && id < int64(len(names)) {
+			return names[id]
+		}
+		return factID[id]
 	}
 	for rows.Next() {
 		raw := rows.RawValues()
@@ -601,7 +618,9 @@ func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscu
 		if err != nil {
 			return err
 		}
-		res.cases = make([]rawDiscussedCase, 0, n)
+		// The planner's count is an estimate: a slice grown at its end
+		// would copy a state's 1.6 million.
+		res.cases = make([]rawDiscussedCase, 0, n+n/8+1024)
 		res.conference = make([]int64, 0, packs)
 		res.start = make([]int32, 1, packs+1)
 		rows, err := tx.Query(ctx, `SELECT conference_id, cases FROM discussed_case_packs`,
