@@ -261,32 +261,43 @@ func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 	x.caseOff = make([]int32, nc+1)
 	x.staffOff = make([]int32, ns+1)
 
-	// First pass: resolve references and count.
-	// evCase packs each counted event's case index and kind: ci<<4 | kind.
+	// First pass: resolve references, then count. evCase packs each
+	// counted event's case index and kind: ci<<4 | kind (-1: not counted).
+	// A state's 3 million are resolved in two halves beside the
+	// conferences' resolution below (the maps are only read; each half
+	// writes its own range), and counted once all are in.
 	evCase := make([]int32, len(f.Events))
-	lastID, lastCI := "", int32(-1)
-	for i := range f.Events {
-		ev := &f.Events[i]
-		evCase[i] = -1
-		if ev.Date.IsZero() || ev.Date.After(asOf) {
-			continue
-		}
-		k := eventKindIndex(ev.Kind)
-		if k < 0 {
-			continue
-		}
-		ci := lastCI
-		if ev.Case != lastID || ci < 0 { // events often come grouped by case
-			var ok bool
-			if ci, ok = x.caseByID[ev.Case]; !ok {
-				ci = -1
+	resolveEvents := func(lo, hi int) {
+		lastID, lastCI := "", int32(-1)
+		for i := lo; i < hi; i++ {
+			ev := &f.Events[i]
+			evCase[i] = -1
+			if ev.Date.IsZero() || ev.Date.After(asOf) {
+				continue
 			}
-			lastID, lastCI = ev.Case, ci
+			k := eventKindIndex(ev.Kind)
+			if k < 0 {
+				continue
+			}
+			ci := lastCI
+			if ev.Case != lastID || ci < 0 { // events often come grouped by case
+				var ok bool
+				if ci, ok = x.caseByID[ev.Case]; !ok {
+					ci = -1
+				}
+				lastID, lastCI = ev.Case, ci
+			}
+			if ci >= 0 {
+				evCase[i] = ci<<4 | int32(k)
+			}
 		}
-		if ci >= 0 {
-			evCase[i] = ci<<4 | int32(k)
-			x.caseOff[ci+1]++
-		}
+	}
+	var events sync.WaitGroup
+	if n := len(f.Events); runtime.GOMAXPROCS(0) > 1 && n >= 2*max(parallelCases, 1) {
+		events.Go(func() { resolveEvents(0, n/2) })
+		events.Go(func() { resolveEvents(n/2, n) })
+	} else {
+		resolveEvents(0, n)
 	}
 	// The counted conferences' cases resolved to case indexes (-1 unknown)
 	// in one slice, each conference's from start[i] (-1: not counted). A
@@ -340,6 +351,12 @@ func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 			wg.Go(func() { resolve(p*len(f.Conferences)/parts, (p+1)*len(f.Conferences)/parts) })
 		}
 		wg.Wait()
+	}
+	events.Wait()
+	for _, p := range evCase {
+		if p >= 0 {
+			x.caseOff[p>>4+1]++
+		}
 	}
 	for _, ci := range confCases {
 		if ci >= 0 {
