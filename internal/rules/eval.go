@@ -241,10 +241,16 @@ type factIndex struct {
 	caseRefs  []ref
 	staffOff  []int32
 	staffRefs []ref
+	// days holds the why sentences' dates written out, for large facts
+	// (dayTexts).
+	days dayTexts
 }
 
 func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 	x := &factIndex{f: f, asOf: asOf, cal: cal}
+	if len(f.Cases) >= dayTextsFrom {
+		x.days = newDayTexts(asOf)
+	}
 	x.caseByID = make(map[string]int32, len(f.Cases))
 	for i := range f.Cases {
 		if _, dup := x.caseByID[f.Cases[i].ID]; !dup {
@@ -706,7 +712,7 @@ func nextMonthEnd(last, anchor Date) Date {
 
 // why sentence helpers: appending avoids fmt in the hot path.
 func (e *evaluator) w(s string) { e.buf = append(e.buf, s...) }
-func (e *evaluator) wd(d Date)  { e.buf = d.appendTo(e.buf) }
+func (e *evaluator) wd(d Date)  { e.buf = e.x.days.appendTo(e.buf, d) }
 
 // rec is an obligation in compact form until the output is sorted.
 type rec struct {
