@@ -1,6 +1,11 @@
 package store
 
-import "github.com/casework/casework/internal/rules"
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/casework/casework/internal/rules"
+)
 
 // EmergentFactsSQLForTest is emergentFactsSQL for the external tests: the
 // per-request reading the state-wide load must agree with.
@@ -19,4 +24,28 @@ func DecodeEventPackForTest(pack []byte) (kinds []string, dates []string, err er
 		return nil
 	})
 	return kinds, dates, err
+}
+
+// DecodeConferencePackForTest is eachPackedConference for the external
+// tests: each conference of a pack, in its order, in one line of words:
+// "id held kind worker casework-supervisor shared source [case@position ...]"
+// (a missing date or source id as "-").
+func DecodeConferencePackForTest(pack []byte) ([]string, error) {
+	var words shortWords
+	var out []string
+	err := eachPackedConference(pack, &words, func(k packedConference) {
+		shared, source := "-", "-"
+		if !k.shared.IsZero() {
+			shared = k.shared.String()
+		}
+		if k.sourceID != nil {
+			source = string(k.sourceID)
+		}
+		line := fmt.Sprintf("%d %s %s %d %d %s %s [", k.id, k.held, k.kind, k.worker, k.caseworkSupervisor, shared, source)
+		for p := k.discussed; len(p) > 0; p = p[12:] {
+			line += fmt.Sprintf(" %d@%d", int64(binary.BigEndian.Uint64(p[:8])), int32(binary.BigEndian.Uint32(p[8:12])))
+		}
+		out = append(out, line+" ]")
+	})
+	return out, err
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -55,16 +56,14 @@ func (s *Store) agencyFacts(ctx context.Context, on time.Time) (rules.Facts, err
 		if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
 			return err
 		}
-		// The cases each conference discussed on a third, the conferences
-		// on a fourth (agencyRest).
+		// The conferences, with the cases each discussed, on a third
+		// (agencyRest).
 		ectx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		var wg sync.WaitGroup
 		evc := make(chan rawEventsResult, 1)
-		dcc := make(chan rawDiscussedResult, 1)
 		wg.Go(func() { evc <- s.rawEvents(ectx, snapshot, on) })
-		wg.Go(func() { dcc <- s.rawDiscussed(ectx, snapshot) })
-		_, err := s.agencyRest(ctx, tx, snapshot, on, &f, dcc)
+		err := s.agencyRest(ctx, tx, snapshot, on, &f)
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -97,18 +96,17 @@ func (s *Store) auditFactsRead(ctx context.Context, v access.Viewer, f rules.Fac
 	return nil
 }
 
-// agencyRest reads everything but the events, and returns each open case's
-// index in f.Cases by id. The conferences (half a million rows at state
-// scale) are read on a connection of their own in the snapshot given while
-// this one reads the cases, and joined to their discussed cases once both
-// are in.
-func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on time.Time, f *rules.Facts, discussed <-chan rawDiscussedResult) (*idIndex, error) {
+// agencyRest reads everything but the events. The conferences (half a
+// million at state scale) and the cases they discussed are read on a
+// connection of their own in the snapshot given while this one reads the
+// cases, and joined to the open cases once both are in.
+func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on time.Time, f *rules.Facts) error {
 	if err := profileInForce(ctx, tx, on, f); err != nil {
-		return nil, err
+		return err
 	}
 	factID, err := agencyStaff(ctx, tx, on, f)
 	if err != nil {
-		return nil, fmt.Errorf("staff: %w", err)
+		return fmt.Errorf("staff: %w", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -130,11 +128,11 @@ func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on t
 	if err != nil {
 		cancel()
 		<-confc
-		return nil, err
+		return err
 	}
 	held := <-confc
 	if held.err != nil {
-		return nil, fmt.Errorf("conferences: %w", held.err)
+		return fmt.Errorf("conferences: %w", held.err)
 	}
 	f.Conferences = held.list
 	// The requests held by a casework review listing their case are found
@@ -143,16 +141,14 @@ func (s *Store) agencyRest(ctx context.Context, tx pgx.Tx, snapshot string, on t
 	requests := emergent.byCase()
 	cws := func(id int64) string { return factID[id] }
 	review := func(k *rules.Conference, reqs []int) { emergent.reviewed(reqs, k, cws) }
-	if err := joinDiscussed(held.byID, index, f, discussed, requests, review); err != nil {
-		return nil, fmt.Errorf("conferences: %w", err)
-	}
+	joinDiscussed(held.byID, index, f, &held.discussed, requests, review)
 	f.Emergent = emergent.facts(f.AsOf, factID, func(id int64) (string, bool) {
 		if i, ok := index.get(id); ok {
 			return f.Cases[i].ID, true
 		}
 		return "", false
 	})
-	return index, nil
+	return nil
 }
 
 func agencyStaff(ctx context.Context, tx pgx.Tx, on time.Time, f *rules.Facts) (map[int64]string, error) {
@@ -362,13 +358,14 @@ func agencySiblingsApart(ctx context.Context, tx pgx.Tx, index *idIndex, f *rule
 	})
 }
 
-// heldConferences is the conferences held by the date, signed, in the
-// table's order, without their cases, and each one's place in the list by
-// row id.
+// heldConferences is the conferences held by the date, signed, without
+// their cases, each one's place in the list by row id, and the cases each
+// discussed, as packed.
 type heldConferences struct {
-	list []rules.Conference
-	byID *idIndex
-	err  error
+	list      []rules.Conference
+	byID      *idIndex
+	discussed rawDiscussedResult
+	err       error
 }
 
 // heldConferences reads the held conferences on a connection of its own, in
@@ -376,49 +373,46 @@ type heldConferences struct {
 func (s *Store) heldConferences(ctx context.Context, snapshot string, on time.Time, factID map[int64]string) (res heldConferences) {
 	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
 		var err error
-		res.list, res.byID, err = readHeldConferences(ctx, tx, on, factID)
+		res.list, res.byID, res.discussed, err = readHeldConferences(ctx, tx, on, factID)
 		return err
 	})
 	return res
 }
 
-func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string) ([]rules.Conference, *idIndex, error) {
+func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]string) ([]rules.Conference, *idIndex, rawDiscussedResult, error) {
 	// Sized from the planner's count: growing them row by row was a fifth
-	// of this function's time at state scale. In id order, which the held
-	// conferences' covering index (conferences_held_load_idx, migration
-	// 000126) gives without a sort, and which makes the planner read that
-	// index, not the whole table; the engine indexes them itself (half a
-	// million rows sorted by date cost PostgreSQL a sort on disk).
+	// of this function's time at state scale. Each supervisor's held
+	// conferences come packed in one value (held_conference_packs,
+	// migration 000128, kept true to the conferences table by its
+	// triggers), in id order within the pack: one row per supervisor
+	// instead of one per conference. The engine indexes them itself.
 	maxID, n, err := idRange(ctx, tx, "conferences")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, rawDiscussedResult{}, err
 	}
-	// Binary, decoded by hand as the events are: half a million rows
-	// through the generic scanner cost more than PostgreSQL's side.
-	rows, err := tx.Query(ctx, `
-		SELECT k.id, k.source_id, k.kind, k.held_on, k.supervisor_id, coalesce(k.worker_id, k.invited_worker_id), k.casework_supervisor_id,
-		       `+sharedDate("k")+`
-		FROM conferences k
-		WHERE k.status IN `+heldStatuses+` AND k.held_on <= $1
-		ORDER BY k.id`,
-		pgx.QueryResultFormats{pgx.BinaryFormatCode}, on)
+	discussed, err := estimatedRows(ctx, tx, "conference_cases")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, rawDiscussedResult{}, err
 	}
+	// The planner's count is an estimate: a slice grown at its end would
+	// copy a state's 1.6 million.
+	dr := rawDiscussedResult{
+		conference: make([]int64, 0, n),
+		start:      make([]int32, 1, n+1),
+		cases:      make([]rawDiscussedCase, 0, discussed+discussed/8+1024),
+	}
+	rows, err := tx.Query(ctx, `SELECT supervisor_id, conferences FROM held_conference_packs ORDER BY supervisor_id`,
+		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode})
+	if err != nil {
+		return nil, nil, rawDiscussedResult{}, err
+	}
+	defer rows.Close()
+	asOf := dateOf(on)
 	byID := newIDIndex(maxID, n)
 	list := make([]rules.Conference, 0, n)
-	kinds := map[string]string{}
+	var kinds shortWords
 	idBuf := make([]byte, 0, 8*n)
 	idEnd := make([]int, 0, n)
-	day := func(raw []byte) (rules.Date, error) {
-		if raw == nil {
-			return rules.Date{}, nil
-		}
-		if len(raw) != 4 {
-			return rules.Date{}, fmt.Errorf("unexpected date in a conference row")
-		}
-		return pgBinaryDate(raw), nil
-	}
 	// The people by row id in a slice, not hashed three times a conference
 	// (the ids are the people table's, a few thousand to tens of thousands).
 	var names []string
@@ -432,52 +426,53 @@ func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID ma
 			names[id] = name
 		}
 	}
-	person := func(raw []byte) string {
-		if len(raw) != 8 {
-			return "" // NULL
+	person := func(id int64) string {
+		if id == 0 {
+			return "" // none
 		}
-		id := int64(binary.BigEndian.Uint64(raw))
-		if id >= 0 && id < int64(len(names)) {
+		if id > 0 && id < int64(len(names)) {
 			return names[id]
 		}
 		return factID[id]
 	}
 	for rows.Next() {
 		raw := rows.RawValues()
-		if len(raw) != 8 || len(raw[0]) != 8 || len(raw[4]) != 8 {
-			rows.Close()
-			return nil, nil, fmt.Errorf("unexpected conference row")
+		if len(raw) != 2 || len(raw[0]) != 8 || raw[1] == nil {
+			return nil, nil, rawDiscussedResult{}, fmt.Errorf("unexpected conference pack row")
 		}
-		id := int64(binary.BigEndian.Uint64(raw[0]))
-		c := rules.Conference{Supervisor: person(raw[4]), Worker: person(raw[5]), CaseworkSupervisor: person(raw[6])}
-		// The fact id, as factConferenceID gives it: the source's id, else
-		// k<id>; written into one buffer, cut into strings after the loop
-		// (one allocation for all of them instead of one each).
-		if raw[1] != nil {
-			idBuf = append(idBuf, raw[1]...)
-		} else {
-			idBuf = strconv.AppendInt(append(idBuf, 'k'), id, 10)
+		supervisor := person(int64(binary.BigEndian.Uint64(raw[0])))
+		err := eachPackedConference(raw[1], &kinds, func(k packedConference) {
+			if k.held.After(asOf) {
+				return
+			}
+			// The fact id, as factConferenceID gives it: the source's id,
+			// else k<id>; written into one buffer, cut into strings after
+			// the loop (one allocation for all of them instead of one each).
+			if k.sourceID != nil {
+				idBuf = append(idBuf, k.sourceID...)
+			} else {
+				idBuf = strconv.AppendInt(append(idBuf, 'k'), k.id, 10)
+			}
+			idEnd = append(idEnd, len(idBuf))
+			byID.set(k.id, len(list))
+			list = append(list, rules.Conference{Kind: k.kind, Date: k.held, Shared: k.shared,
+				Supervisor: supervisor, Worker: person(k.worker), CaseworkSupervisor: person(k.caseworkSupervisor)})
+			dr.conference = append(dr.conference, k.id)
+			for p := k.discussed; len(p) > 0; p = p[12:] {
+				dr.cases = append(dr.cases, rawDiscussedCase{
+					caseID: int64(binary.BigEndian.Uint64(p[:8])), position: int32(binary.BigEndian.Uint32(p[8:12]))})
+			}
+			dr.start = append(dr.start, int32(len(dr.cases)))
+		})
+		if err != nil {
+			return nil, nil, rawDiscussedResult{}, fmt.Errorf("conferences of supervisor %d: %w", int64(binary.BigEndian.Uint64(raw[0])), err)
 		}
-		idEnd = append(idEnd, len(idBuf))
-		kind, ok := kinds[string(raw[2])] // no allocation for the lookup
-		if !ok {
-			kind = string(raw[2])
-			kinds[kind] = kind
-		}
-		c.Kind = kind
-		if c.Date, err = day(raw[3]); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		if c.Shared, err = day(raw[7]); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		byID.set(id, len(list))
-		list = append(list, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, rawDiscussedResult{}, err
+	}
+	if len(dr.cases) > math.MaxInt32 {
+		return nil, nil, rawDiscussedResult{}, fmt.Errorf("more discussed cases than a load can hold")
 	}
 	ids := string(idBuf)
 	for i := range list {
@@ -487,20 +482,94 @@ func readHeldConferences(ctx context.Context, tx pgx.Tx, on time.Time, factID ma
 		}
 		list[i].ID = ids[start:idEnd[i]]
 	}
-	return list, byID, nil
+	return list, byID, dr, nil
+}
+
+// packedConference is a held conference as a pack holds it (migration
+// 000128): its people as row ids, 0 for none; sourceID nil when it has
+// none, and only valid until the next row is read.
+type packedConference struct {
+	id                         int64
+	held, shared               rules.Date
+	kind                       string
+	worker, caseworkSupervisor int64
+	sourceID                   []byte
+	discussed                  []byte // 12 bytes a case: its row id, its position
+}
+
+var errConferencePackShort = errors.New("conference pack cut short")
+
+// eachPackedConference calls yield with each conference of a pack, in the
+// pack's order (migration 000128's layout: id, held day, flags, kind,
+// worker, casework supervisor, then the shared day and the source id when
+// the flags say so), the kinds interned in words. A pack that does not
+// parse is an error, never a partial list.
+func eachPackedConference(pack []byte, words *shortWords, yield func(packedConference)) error {
+	for len(pack) > 0 {
+		if len(pack) < 14 {
+			return errConferencePackShort
+		}
+		var k packedConference
+		k.id = int64(binary.BigEndian.Uint64(pack[:8]))
+		k.held = pgBinaryDate(pack[8:12])
+		flags, n := pack[12], int(pack[13])
+		if flags&^3 != 0 {
+			return fmt.Errorf("conference pack with unknown flags %d", flags)
+		}
+		if n == 0 {
+			return fmt.Errorf("conference pack with an empty kind")
+		}
+		pack = pack[14:]
+		if len(pack) < n+16 {
+			return errConferencePackShort
+		}
+		k.kind = words.intern(pack[:n])
+		pack = pack[n:]
+		k.worker = int64(binary.BigEndian.Uint64(pack[:8]))
+		k.caseworkSupervisor = int64(binary.BigEndian.Uint64(pack[8:16]))
+		pack = pack[16:]
+		if flags&1 != 0 {
+			if len(pack) < 4 {
+				return errConferencePackShort
+			}
+			k.shared = pgBinaryDate(pack[:4])
+			pack = pack[4:]
+		}
+		if flags&2 != 0 {
+			if len(pack) < 4 {
+				return errConferencePackShort
+			}
+			m := binary.BigEndian.Uint32(pack[:4])
+			if m == 0 {
+				return fmt.Errorf("conference pack with an empty source id")
+			}
+			if uint64(m) > uint64(len(pack)-4) {
+				return errConferencePackShort
+			}
+			k.sourceID = pack[4 : 4+m]
+			pack = pack[4+m:]
+		}
+		if len(pack) < 4 {
+			return errConferencePackShort
+		}
+		d := binary.BigEndian.Uint32(pack[:4])
+		if uint64(d)*12 > uint64(len(pack)-4) {
+			return errConferencePackShort
+		}
+		k.discussed = pack[4 : 4+12*d]
+		pack = pack[4+12*d:]
+		yield(k)
+	}
+	return nil
 }
 
 // joinDiscussed gives each conference of f its discussed cases of index, in
-// the record's order: those read on another connection (rawDiscussed),
-// where they come packed per conference in that order already. Each
+// the record's order: those read with the conferences (readHeldConferences),
+// packed per conference in that order already. Each
 // discussion of a case in requests (by case row id, open or not) by a
 // conference of f is also handed to review, with the requests' places.
-func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan rawDiscussedResult,
-	requests map[int64][]int, review func(k *rules.Conference, reqs []int)) error {
-	dr := <-discussedRows
-	if dr.err != nil {
-		return fmt.Errorf("discussed cases: %w", dr.err)
-	}
+func joinDiscussed(byID, index *idIndex, f *rules.Facts, dr *rawDiscussedResult,
+	requests map[int64][]int, review func(k *rules.Conference, reqs []int)) {
 	// The cases with requests, looked up for each of a state's 1.6 million
 	// discussions: by row id in a slice, not hashed.
 	var requested []bool
@@ -582,7 +651,6 @@ func joinDiscussed(byID, index *idIndex, f *rules.Facts, discussedRows <-chan ra
 		}
 		k.Cases = caseIDs[lo:n:n] // its own capacity: an append cannot reach the next list
 	}
-	return nil
 }
 
 // rawDiscussedCase is a case discussed, as packed: its row id and its
@@ -599,54 +667,6 @@ type rawDiscussedResult struct {
 	conference []int64
 	start      []int32
 	cases      []rawDiscussedCase
-	err        error
-}
-
-// rawDiscussed reads every conference's discussed cases on a connection of
-// its own, in the snapshot given, in binary: each conference's come packed
-// in one value (discussed_case_packs, migration 000112, kept true to the
-// view discussed_cases by the triggers of conference_cases, in position
-// then case row id order), one row per conference instead of one per case
-// discussed.
-func (s *Store) rawDiscussed(ctx context.Context, snapshot string) (res rawDiscussedResult) {
-	res.err = s.inSnapshot(ctx, snapshot, func(tx pgx.Tx) error {
-		n, err := estimatedRows(ctx, tx, "conference_cases")
-		if err != nil {
-			return err
-		}
-		packs, err := estimatedRows(ctx, tx, "discussed_case_packs")
-		if err != nil {
-			return err
-		}
-		// The planner's count is an estimate: a slice grown at its end
-		// would copy a state's 1.6 million.
-		res.cases = make([]rawDiscussedCase, 0, n+n/8+1024)
-		res.conference = make([]int64, 0, packs)
-		res.start = make([]int32, 1, packs+1)
-		rows, err := tx.Query(ctx, `SELECT conference_id, cases FROM discussed_case_packs`,
-			pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode})
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			raw := rows.RawValues()
-			if len(raw) != 2 || len(raw[0]) != 8 || len(raw[1])%12 != 0 {
-				return fmt.Errorf("unexpected discussed cases pack")
-			}
-			res.conference = append(res.conference, int64(binary.BigEndian.Uint64(raw[0])))
-			for p := raw[1]; len(p) > 0; p = p[12:] {
-				res.cases = append(res.cases, rawDiscussedCase{
-					caseID: int64(binary.BigEndian.Uint64(p[:8])), position: int32(binary.BigEndian.Uint32(p[8:12]))})
-			}
-			if len(res.cases) > math.MaxInt32 {
-				return fmt.Errorf("more discussed cases than a load can hold")
-			}
-			res.start = append(res.start, int32(len(res.cases)))
-		}
-		return rows.Err()
-	})
-	return res
 }
 
 // inSnapshot runs read on a connection of its own, read-only, in the

@@ -67,7 +67,7 @@ func BenchmarkAgencyFacts(b *testing.B) {
 	}
 }
 
-// BenchmarkAgencyFactsStreams times each of the load's three streams alone
+// BenchmarkAgencyFactsStreams times the load's streams alone
 // (one after the other, none in parallel): where its wall time goes.
 func BenchmarkAgencyFactsStreams(b *testing.B) {
 	url := os.Getenv("CASEWORK_BENCH_STATE_URL")
@@ -98,19 +98,24 @@ func BenchmarkAgencyFactsStreams(b *testing.B) {
 			inSnapshot(b, func(snapshot string, _ pgx.Tx) error { return st.rawEvents(ctx, snapshot, on).err })
 		}
 	})
-	b.Run("discussed", func(b *testing.B) {
+	b.Run("conferences", func(b *testing.B) {
 		for b.Loop() {
-			inSnapshot(b, func(snapshot string, _ pgx.Tx) error { return st.rawDiscussed(ctx, snapshot).err })
+			inSnapshot(b, func(_ string, tx pgx.Tx) error {
+				var f rules.Facts
+				factID, err := agencyStaff(ctx, tx, on, &f)
+				if err != nil {
+					return err
+				}
+				_, _, _, err = readHeldConferences(ctx, tx, on, factID)
+				return err
+			})
 		}
 	})
 	b.Run("rest", func(b *testing.B) {
 		for b.Loop() {
 			inSnapshot(b, func(snapshot string, tx pgx.Tx) error {
 				var f rules.Facts
-				dc := make(chan rawDiscussedResult, 1)
-				dc <- rawDiscussedResult{}
-				_, err := st.agencyRest(ctx, tx, snapshot, on, &f, dc)
-				return err
+				return st.agencyRest(ctx, tx, snapshot, on, &f)
 			})
 		}
 	})

@@ -154,6 +154,75 @@ func TestAgencyFactsHoldTheOpenCasesEventsAndDiscussions(t *testing.T) {
 	if diff := cmp.Diff(wantCases, gotCases); diff != "" {
 		t.Fatalf("discussed cases differ (-tables +facts):\n%s", diff)
 	}
+
+	// Every conference held by the date, with its kind, days and people
+	// (read from each supervisor's pack, migration 000128), and nothing
+	// else: drafts and records dated after it left out (read a week
+	// before the seed's date, so that records of the last week are). One
+	// record carries a source id, as an imported one does.
+	on := asOf.AddDate(0, 0, -7)
+	for _, q := range []string{
+		`ALTER TABLE conferences DISABLE TRIGGER conferences_frozen`,
+		`UPDATE conferences SET source_id = 'dossier-é-1' WHERE id = (SELECT max(id) FROM conferences WHERE status <> 'draft' AND held_on <= $1)`,
+		`ALTER TABLE conferences ENABLE TRIGGER conferences_frozen`,
+	} {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, on)
+		}
+		if _, err := pool.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var later int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM conferences WHERE status <> 'draft' AND held_on > $1`, on).Scan(&later); err != nil || later == 0 {
+		t.Fatalf("%d held records after the date (%v): the test would not see them left out", later, err)
+	}
+	if f, err = st.AgencyFacts(ctx, admin, on); err != nil {
+		t.Fatal(err)
+	}
+	person := func(alias string) string {
+		return `coalesce((SELECT coalesce(p.source_id, 'p' || p.id) FROM people p WHERE p.id = ` + alias + `), '')`
+	}
+	rows, err = pool.Query(ctx, `
+		SELECT coalesce(k.source_id, 'k' || k.id) || ' ' || k.kind || ' ' || k.held_on || ' ' || coalesce(k.shared_on::text, '-')
+		       || ' ' || `+person("k.supervisor_id")+` || ' ' || `+person("coalesce(k.worker_id, k.invited_worker_id)")+`
+		       || ' ' || `+person("k.casework_supervisor_id")+`
+		FROM conferences k WHERE k.status IN ('signed', 'shared', 'acknowledged') AND k.held_on <= $1`, on)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantConferences := map[string]int{}
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		wantConferences[line]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	gotConferences := map[string]int{}
+	for _, k := range f.Conferences {
+		shared := "-"
+		if !k.Shared.IsZero() {
+			shared = k.Shared.String()
+		}
+		gotConferences[strings.Join([]string{k.ID, k.Kind, k.Date.String(), shared, k.Supervisor, k.Worker, k.CaseworkSupervisor}, " ")]++
+	}
+	imported := 0
+	for _, k := range f.Conferences {
+		if k.ID == "dossier-é-1" {
+			imported++
+		}
+	}
+	if imported != 1 {
+		t.Fatalf("the record with a source id read %d times", imported)
+	}
+	if diff := cmp.Diff(wantConferences, gotConferences); diff != "" {
+		t.Fatalf("conferences differ (-tables +facts):\n%s", diff)
+	}
 }
 
 // The state-wide load finds the casework reviews that hold emergent
