@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math/bits"
 	"runtime"
 	"slices"
 	"strconv"
@@ -244,10 +245,16 @@ type factIndex struct {
 	// days holds the why sentences' dates written out, for large facts
 	// (dayTexts).
 	days dayTexts
+	// monthStarts[i] is the first day (a Date's n) of the month i months
+	// before as_of's, for the monthly counts.
+	monthStarts [25]int32
 }
 
 func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 	x := &factIndex{f: f, asOf: asOf, cal: cal}
+	for i := range x.monthStarts {
+		x.monthStarts[i] = asOf.StartOfMonth().AddMonths(-i).n
+	}
 	if len(f.Cases) >= dayTextsFrom {
 		x.days = newDayTexts(asOf)
 	}
@@ -539,6 +546,34 @@ type caseInfo struct {
 	level   string // current risk level
 	run     Date   // start of the current high/very_high run
 	episode Date   // E: the later of run and assigned
+	// last is the latest fact of each kind of refs (a Date's n, 0 for
+	// none): one pass over a case's facts, where each rule's latest was a
+	// pass of its own (a dozen rules a case).
+	last [16]int32
+}
+
+// findLatest sets ci.last from ci.refs.
+func (ci *caseInfo) findLatest() {
+	for _, r := range ci.refs {
+		if k := r.k & 15; r.n > ci.last[k] {
+			ci.last[k] = r.n
+		}
+	}
+}
+
+// latest returns the latest fact in mask dated on or after lo: latest(ci.refs,
+// mask, lo), from the case's latest of each kind.
+func (ci *caseInfo) latest(mask uint16, lo Date) Date {
+	var best int32
+	for m := mask; m != 0; m &= m - 1 {
+		if n := ci.last[bits.TrailingZeros16(m)]; n > best {
+			best = n
+		}
+	}
+	if best < lo.n {
+		return Date{}
+	}
+	return Date{n: best}
 }
 
 func isHigh(level string) bool { return level == RiskHigh || level == RiskVeryHigh }
@@ -551,6 +586,7 @@ func (x *factIndex) caseInfo(i int) caseInfo {
 	if !ci.open {
 		return ci
 	}
+	ci.findLatest()
 	ci.level, ci.run = currentRisk(c, asOf)
 	var s Scope
 	assigned := c.Worker != "" && !c.Assigned.IsZero() && !c.Assigned.After(asOf)
@@ -1196,7 +1232,7 @@ func (e *evaluator) caseRule(r *Rule, mask uint16, ci *caseInfo) {
 		if r.Counts.From != AnchorNone {
 			lo = ci.anchor(r.Counts.From)
 		}
-		last := latest(ci.refs, mask, lo)
+		last := ci.latest(mask, lo)
 		if a.IsZero() && last.IsZero() {
 			return
 		}
@@ -1261,6 +1297,25 @@ func mvrRequired(c *Case, kind string, d Date) (int, bool) {
 	return m.Provider, true
 }
 
+// monthCounts counts the facts of refs in mask dated lo or later by month:
+// n[i] those of the month i months back (0: this one), the months given by
+// their first days, latest first (factIndex.monthStarts); facts before the
+// oldest are not counted. One pass over a case's facts, where each month
+// read was a pass of its own.
+func monthCounts(refs []ref, mask uint16, lo Date, starts *[25]int32) (n [25]int) {
+	for _, f := range refs {
+		if mask&(1<<f.k) == 0 || f.n < lo.n || f.n < starts[len(starts)-1] {
+			continue
+		}
+		i := 0
+		for f.n < starts[i] {
+			i++
+		}
+		n[i]++
+	}
+	return n
+}
+
 // monthlyCount evaluates a monthly_count rule: the month's requirement is
 // the MVR in force on its first day (a requirement set mid-month is owed
 // from the next month). The current month met: due the end of the next.
@@ -1272,32 +1327,26 @@ func (e *evaluator) monthlyCount(r *Rule, mask uint16, ci *caseInfo) {
 	kind := r.Due.CountOf
 	asOf := e.asOf
 	cur := asOf.StartOfMonth()
-	last := latest(ci.refs, mask, ci.anchor(r.Counts.From))
 	lo := ci.anchor(r.Counts.From)
-	held := func(m Date) int {
-		from := m
-		if lo.After(from) {
-			from = lo
-		}
-		return count(ci.refs, mask, from, minDate(m.EndOfMonth(), asOf))
-	}
+	last := ci.latest(mask, lo)
+	byMonth := monthCounts(ci.refs, mask, lo, &e.x.monthStarts)
 	req, inForce := mvrRequired(c, kind, cur)
 	var due Date
 	st := stOpen
 	var short Date // the first month of the run that ended short
 	var shortHeld, shortReq int
-	for m, i := cur.AddMonths(-1), 0; i < 24; m, i = m.AddMonths(-1), i+1 {
+	for m, i := cur.AddMonths(-1), 1; i <= 24; m, i = m.AddMonths(-1), i+1 {
 		n, ok := mvrRequired(c, kind, m)
 		if !ok || n == 0 {
 			break
 		}
-		h := held(m)
+		h := byMonth[i]
 		if h >= n {
 			break
 		}
 		short, shortHeld, shortReq = m, h, n
 	}
-	h := held(cur)
+	h := byMonth[0]
 	switch {
 	case !inForce:
 		// Set this month: owed from the next.
