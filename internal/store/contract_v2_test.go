@@ -45,6 +45,13 @@ func TestFirstAssignedInTheUnitsFacts(t *testing.T) {
 		WHERE case_id = (SELECT id FROM cases WHERE case_number = 'c-1')`); err != nil {
 		t.Fatal(err)
 	}
+	// c-7 was also assigned before it was received (a row of the system
+	// of record's history): not its first assignment.
+	if _, err := owner.Exec(ctx, `INSERT INTO case_assignments (case_id, worker_id, during)
+		SELECT c.id, a.worker_id, daterange(c.received - 20, c.received - 5) FROM cases c JOIN case_assignments a ON a.case_id = c.id
+		WHERE c.case_number = 'c-7' AND c.received IS NOT NULL LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
 	on := dateTime(rules.MustDate("2026-11-22"))
 	f, _, err := st.UnitFacts(ctx, access.Viewer{PersonID: sup, Role: access.Supervisor}, unit, on)
 	if err != nil {
@@ -60,6 +67,20 @@ func TestFirstAssignedInTheUnitsFacts(t *testing.T) {
 	}
 	if first["c-1"] != "2026-11-03" || assigned["c-1"] != "2026-11-20" {
 		t.Errorf("c-1 (reassigned here): first %q, assigned %q", first["c-1"], assigned["c-1"])
+	}
+	// The state-wide load reads the same first assignments, for every
+	// case, as the unit's facts and the export (firstAssignedSQL).
+	agency, err := st.AgencyFacts(ctx, admin, on)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range agency.Cases {
+		if want, ok := first[c.ID]; ok && c.FirstAssigned.String() != want {
+			t.Errorf("%s in the state-wide load: first %s, the unit's facts %s", c.ID, c.FirstAssigned, want)
+		}
+	}
+	if len(agency.Cases) < len(first) || len(first) < 3 {
+		t.Errorf("the state-wide load has %d cases, the unit's facts %d", len(agency.Cases), len(first))
 	}
 	res, err := rules.Evaluate(f, rules.Options{})
 	if err != nil {
