@@ -11,12 +11,16 @@ import (
 // bounds, month ends and leap days among them.
 func TestCaseLatestAndMonthCountsAgreeWithAPassEach(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 128))
-	asOf := DateOf(2028, 3, 1)
-	x := buildIndex(&Facts{}, asOf, Calendar{})
-	for trial := range 2000 {
+	var index []*factIndex
+	for _, asOf := range []Date{DateOf(2028, 3, 1), DateOf(2028, 2, 29), DateOf(2026, 12, 31), DateOf(2027, 1, 15)} {
+		index = append(index, buildIndex(&Facts{}, asOf, Calendar{}))
+	}
+	for trial := range 4000 {
+		x := index[trial%len(index)]
+		asOf := x.asOf
 		refs := make([]ref, rng.IntN(40))
 		for i := range refs {
-			refs[i] = ref{n: asOf.AddDays(-rng.IntN(900)).n, k: uint8(rng.IntN(16))}
+			refs[i] = ref{n: asOf.AddDays(-rng.IntN(900)).n, k: uint8(rng.IntN(16))} // some before the oldest month
 		}
 		ci := caseInfo{refs: refs}
 		ci.findLatest()
@@ -28,7 +32,7 @@ func TestCaseLatestAndMonthCountsAgreeWithAPassEach(t *testing.T) {
 		if got, want := ci.latest(mask, lo), latest(refs, mask, lo); got != want {
 			t.Fatalf("trial %d: latest %v, a pass gives %v", trial, got, want)
 		}
-		byMonth := monthCounts(refs, mask, lo, &x.monthStarts)
+		byMonth := x.monthCounts(refs, mask, lo)
 		for i := range byMonth {
 			m := asOf.StartOfMonth().AddMonths(-i)
 			from := maxDate(m, lo)

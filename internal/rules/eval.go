@@ -246,14 +246,24 @@ type factIndex struct {
 	// (dayTexts).
 	days dayTexts
 	// monthStarts[i] is the first day (a Date's n) of the month i months
-	// before as_of's, for the monthly counts.
+	// before as_of's, for the monthly counts; monthOf[d] is the i of the day
+	// monthStarts[24] + d, up to as_of.
 	monthStarts [25]int32
+	monthOf     []uint8
 }
 
 func buildIndex(f *Facts, asOf Date, cal Calendar) *factIndex {
 	x := &factIndex{f: f, asOf: asOf, cal: cal}
 	for i := range x.monthStarts {
 		x.monthStarts[i] = asOf.StartOfMonth().AddMonths(-i).n
+	}
+	x.monthOf = make([]uint8, max(0, asOf.n-x.monthStarts[24]+1))
+	for d := range x.monthOf {
+		i := 0
+		for x.monthStarts[24]+int32(d) < x.monthStarts[i] {
+			i++
+		}
+		x.monthOf[d] = uint8(i)
 	}
 	if len(f.Cases) >= dayTextsFrom {
 		x.days = newDayTexts(asOf)
@@ -1297,21 +1307,19 @@ func mvrRequired(c *Case, kind string, d Date) (int, bool) {
 	return m.Provider, true
 }
 
-// monthCounts counts the facts of refs in mask dated lo or later by month:
-// n[i] those of the month i months back (0: this one), the months given by
-// their first days, latest first (factIndex.monthStarts); facts before the
-// oldest are not counted. One pass over a case's facts, where each month
-// read was a pass of its own.
-func monthCounts(refs []ref, mask uint16, lo Date, starts *[25]int32) (n [25]int) {
+// monthCounts counts the facts of refs in mask dated lo or later, up to
+// as_of, by month: n[i] those of the month i months back (0: this one),
+// found by x.monthOf; facts before the oldest month are not counted. One
+// pass over a case's facts, where each month read was a pass of its own.
+func (x *factIndex) monthCounts(refs []ref, mask uint16, lo Date) (n [25]int) {
+	base := x.monthStarts[24]
 	for _, f := range refs {
-		if mask&(1<<f.k) == 0 || f.n < lo.n || f.n < starts[len(starts)-1] {
+		if mask&(1<<f.k) == 0 || f.n < lo.n {
 			continue
 		}
-		i := 0
-		for f.n < starts[i] {
-			i++
+		if d := int(f.n - base); d >= 0 && d < len(x.monthOf) {
+			n[x.monthOf[d]]++
 		}
-		n[i]++
 	}
 	return n
 }
@@ -1329,7 +1337,7 @@ func (e *evaluator) monthlyCount(r *Rule, mask uint16, ci *caseInfo) {
 	cur := asOf.StartOfMonth()
 	lo := ci.anchor(r.Counts.From)
 	last := ci.latest(mask, lo)
-	byMonth := monthCounts(ci.refs, mask, lo, &e.x.monthStarts)
+	byMonth := e.x.monthCounts(ci.refs, mask, lo)
 	req, inForce := mvrRequired(c, kind, cur)
 	var due Date
 	st := stOpen
