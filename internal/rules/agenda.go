@@ -33,8 +33,11 @@ type MonthCoverage struct {
 	Uncovered   []string `json:"uncovered"` // caseload cases not yet discussed this month (sorted)
 	// MoreConferences: conferences still needed this month to cover the
 	// uncovered cases at PerConference cases each.
-	MoreConferences int  `json:"more_conferences"`
-	Complete        bool `json:"complete"`
+	MoreConferences int `json:"more_conferences"`
+	// Complete: every caseload case covered this month. Never for a
+	// worker with no caseload: nothing to discuss is not a caseload
+	// discussed (the pages say "no cases" instead).
+	Complete bool `json:"complete"`
 }
 
 // ConferenceCheck says whether a supervision conference discussed enough of
@@ -148,7 +151,7 @@ func coverage(f *Facts, confs []Conference, workerID string, asOf Date) MonthCov
 	if n := len(m.Uncovered); n > 0 && m.PerConference > 0 {
 		m.MoreConferences = (n + m.PerConference - 1) / m.PerConference
 	}
-	m.Complete = len(m.Uncovered) == 0
+	m.Complete = m.Caseload > 0 && len(m.Uncovered) == 0
 	return m
 }
 

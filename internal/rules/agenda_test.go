@@ -40,6 +40,21 @@ func TestCoverageFirstYear(t *testing.T) {
 	}
 }
 
+// A month with nothing on the caseload is not a month whose caseload was
+// discussed: not complete, however many conferences were held.
+func TestCoverageOfNoCaseloadIsNotComplete(t *testing.T) {
+	f := newWorkerUnit()
+	f.Conferences = []Conference{sup("k-1", "2026-11-02", "w-none")}
+	got := Coverage(f, "w-none", d("2026-11-22"))
+	if got.Complete || got.Caseload != 0 || got.MoreConferences != 0 || got.Conferences != 1 {
+		t.Errorf("no caseload: %+v", got)
+	}
+	f.Conferences = append(f.Conferences, sup("k-2", "2026-11-09", "w-new", "c-01", "c-02", "c-03", "c-04", "c-05", "c-06", "c-07", "c-08", "c-09", "c-10"))
+	if got := Coverage(f, "w-new", d("2026-11-22")); !got.Complete {
+		t.Errorf("every case discussed: %+v", got)
+	}
+}
+
 func TestCheckConference(t *testing.T) {
 	f := newWorkerUnit()
 	f.Conferences = []Conference{sup("k-1", "2026-11-02", "w-new", "c-01", "c-02", "c-03")}
