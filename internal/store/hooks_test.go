@@ -49,3 +49,26 @@ func DecodeConferencePackForTest(pack []byte) ([]string, error) {
 	})
 	return out, err
 }
+
+// DecodeCaseHistoryPacksForTest is appendPackedRisks and appendPackedPlans
+// for the external tests: the entries of a case's packs dated on or before
+// asOf, in words ("high@2026-11-02", "2026-10-01:2/1/1").
+func DecodeCaseHistoryPacksForTest(risks, plans []byte, asOf rules.Date) ([]string, error) {
+	var words shortWords
+	rs, err := appendPackedRisks(nil, risks, asOf, &words)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := appendPackedPlans(nil, plans, asOf)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Level+"@"+r.From.String())
+	}
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("%s:%d/%d/%d", p.From, p.Child, p.Parents, p.Provider))
+	}
+	return out, nil
+}

@@ -197,19 +197,38 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	}
 	// Binary, decoded by hand, settings and goals interned: the generic
 	// scanner's ten dates a row cost more than PostgreSQL's side.
+	risks, err := estimatedRows(ctx, tx, "risk_assessments")
+	if err != nil {
+		return nil, err
+	}
+	plans, err := estimatedRows(ctx, tx, "case_mvr")
+	if err != nil {
+		return nil, err
+	}
+	// Each case's risk assessments and visit plans come with it, packed
+	// (case_history_packs, migration 000129, kept true to risk_assessments
+	// and case_mvr by their triggers): one row a case, where they were a
+	// row each, in queries of their own.
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, c.case_number, a.worker_id, lower(a.during), c.received, c.setting, c.placement_date, c.scr_assigned,
 		       coalesce(c.goal, ''), c.court_next, c.closing, c.closed, c.first_assigned,
-		       c.safety_plan_start, c.safety_plan_end
+		       c.safety_plan_start, c.safety_plan_end, h.risks, h.plans
 		FROM cases c
 		LEFT JOIN case_assignments a ON a.case_id = c.id AND a.during @> $1::date
+		LEFT JOIN case_history_packs h ON h.case_id = c.id
 		WHERE c.closed IS NULL OR c.closed > $1`, pgx.QueryResultFormats{pgx.BinaryFormatCode}, on)
 	if err != nil {
 		return nil, err
 	}
+	asOf := dateOf(on)
 	index := newIDIndex(maxID, n)
 	f.Cases = make([]rules.Case, 0, n) // sized from the planner's count, as the conferences
-	var words shortWords               // the few settings and goals
+	var words shortWords               // the few settings, goals and levels
+	// Every case's entries cut from one slice each (a slice grown per case
+	// was a quarter of a million small allocations); a slice that must
+	// grow leaves the lists already cut where they are.
+	riskAll := make([]rules.RiskEntry, 0, risks+risks/8+64)
+	planAll := make([]rules.MVREntry, 0, plans+plans/8+64)
 	var bad bool
 	day := func(raw []byte) rules.Date {
 		if raw == nil {
@@ -223,7 +242,7 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	}
 	for rows.Next() {
 		raw := rows.RawValues()
-		if len(raw) != 15 || len(raw[0]) != 8 || raw[1] == nil {
+		if len(raw) != 17 || len(raw[0]) != 8 || raw[1] == nil {
 			rows.Close()
 			return nil, fmt.Errorf("unexpected case row")
 		}
@@ -244,37 +263,26 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 			rows.Close()
 			return nil, fmt.Errorf("unexpected date in case %d", id)
 		}
+		start := len(riskAll)
+		riskAll, err = appendPackedRisks(riskAll, raw[15], asOf, &words)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("risk assessments of case %d: %w", id, err)
+		}
+		if len(riskAll) > start {
+			c.Risk = riskAll[start:len(riskAll):len(riskAll)]
+		}
+		start = len(planAll)
+		planAll, err = appendPackedPlans(planAll, raw[16], asOf)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("visit plans of case %d: %w", id, err)
+		}
+		if len(planAll) > start {
+			c.MVR = planAll[start:len(planAll):len(planAll)]
+		}
 		index.set(id, len(f.Cases))
 		f.Cases = append(f.Cases, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// In the table's order, each case's few put in date order below: a sort
-	// of every assessment in PostgreSQL cost more.
-	// Binary, decoded by hand, levels interned: no allocation per row.
-	rows, err = tx.Query(ctx, `SELECT case_id, level, assessed_on FROM risk_assessments WHERE assessed_on <= $1`,
-		pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, on)
-	if err != nil {
-		return nil, err
-	}
-	levels := map[string]string{}
-	for rows.Next() {
-		raw := rows.RawValues()
-		if len(raw) != 3 || len(raw[0]) != 8 || len(raw[2]) != 4 {
-			rows.Close()
-			return nil, fmt.Errorf("unexpected risk assessment row")
-		}
-		i, ok := index.get(int64(binary.BigEndian.Uint64(raw[0])))
-		if !ok {
-			continue
-		}
-		level, ok := levels[string(raw[1])] // no allocation for the lookup
-		if !ok {
-			level = string(raw[1])
-			levels[level] = level
-		}
-		f.Cases[i].Risk = append(f.Cases[i].Risk, rules.RiskEntry{Level: level, From: pgBinaryDate(raw[2])})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -317,34 +325,42 @@ func agencyCases(ctx context.Context, tx pgx.Tx, on time.Time, factID map[int64]
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-
-	// Visit plans (MVR): few rows, in date order within each case.
-	rows, err = tx.Query(ctx, `SELECT case_id, from_on, child, parents, provider FROM case_mvr WHERE from_on <= $1 ORDER BY case_id, from_on`, on)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var m rules.MVREntry
-		var from pgtype.Date
-		if err := rows.Scan(&id, &from, &m.Child, &m.Parents, &m.Provider); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if i, ok := index.get(id); ok {
-			m.From = pgDate(from)
-			f.Cases[i].MVR = append(f.Cases[i].MVR, m)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range f.Cases {
-		if r := f.Cases[i].Risk; len(r) > 1 {
-			slices.SortStableFunc(r, func(a, b rules.RiskEntry) int { return a.From.Compare(b.From) })
-		}
-	}
 	return index, nil
+}
+
+// appendPackedRisks appends to list the risk assessments of a pack
+// (migration 000129: in date order, each 4 bytes of date as PostgreSQL's
+// binary date, a byte of length and the level) dated on or before asOf,
+// the levels interned in words; a pack that does not parse is an error,
+// never a partial list. A nil pack (a case with none) appends nothing.
+func appendPackedRisks(list []rules.RiskEntry, pack []byte, asOf rules.Date, words *shortWords) ([]rules.RiskEntry, error) {
+	for len(pack) > 0 {
+		if len(pack) < 5 || pack[4] == 0 || len(pack) < 5+int(pack[4]) {
+			return list, fmt.Errorf("risk pack cut short")
+		}
+		n := 5 + int(pack[4])
+		if from := pgBinaryDate(pack[:4]); !from.After(asOf) {
+			list = append(list, rules.RiskEntry{Level: words.intern(pack[5:n]), From: from})
+		}
+		pack = pack[n:]
+	}
+	return list, nil
+}
+
+// appendPackedPlans appends to list the visit plans of a pack (migration
+// 000129: in date order, each 4 bytes of date, then a byte each of the
+// visits a month with the child, the parents and the provider) dated on or
+// before asOf.
+func appendPackedPlans(list []rules.MVREntry, pack []byte, asOf rules.Date) ([]rules.MVREntry, error) {
+	if len(pack)%7 != 0 {
+		return list, fmt.Errorf("visit plan pack cut short")
+	}
+	for ; len(pack) > 0; pack = pack[7:] {
+		if from := pgBinaryDate(pack[:4]); !from.After(asOf) {
+			list = append(list, rules.MVREntry{From: from, Child: int(pack[4]), Parents: int(pack[5]), Provider: int(pack[6])})
+		}
+	}
+	return list, nil
 }
 
 // agencySiblingsApart fills the siblings placed apart of the open cases in

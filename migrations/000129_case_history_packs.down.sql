@@ -1,0 +1,15 @@
+DROP TRIGGER case_mvr_pack_truncate ON case_mvr;
+DROP TRIGGER case_mvr_pack_del ON case_mvr;
+DROP TRIGGER case_mvr_pack_upd ON case_mvr;
+DROP TRIGGER case_mvr_pack_ins ON case_mvr;
+DROP TRIGGER risk_assessments_pack_truncate ON risk_assessments;
+DROP TRIGGER risk_assessments_pack_del ON risk_assessments;
+DROP TRIGGER risk_assessments_pack_upd ON risk_assessments;
+DROP TRIGGER risk_assessments_pack_ins ON risk_assessments;
+DROP FUNCTION repack_all_case_history();
+DROP FUNCTION repack_updated_case_history();
+DROP FUNCTION repack_changed_case_history();
+DROP FUNCTION repack_case_history(bigint[]);
+DROP FUNCTION case_plans_pack(bigint);
+DROP FUNCTION case_risks_pack(bigint);
+DROP TABLE case_history_packs;
