@@ -232,6 +232,17 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 	for fid, pid := range d.IDs.People {
 		a.factOf[pid] = fid
 	}
+	// Each subject's obligations cut from one slice, in the result's
+	// order (grown per subject, a state's were copied several times over).
+	perSubject := map[string]int{}
+	for i := range res.Obligations {
+		perSubject[res.Obligations[i].Subject]++
+	}
+	all, at := make([]rules.Obligation, 0, len(res.Obligations)), 0
+	for subject, n := range perSubject {
+		a.bySubject[subject] = all[at:at:at+n]
+		at += n
+	}
 	for _, o := range res.Obligations {
 		a.bySubject[o.Subject] = append(a.bySubject[o.Subject], o)
 	}
@@ -244,8 +255,19 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 		sort.Strings(ids)
 	}
 	a.eventsOf, a.confsOfWorker, a.confsOfCase = map[string][]rules.Event{}, map[string][]int{}, map[string][]int{}
-	for _, e := range d.Facts.Events {
-		a.eventsOf[e.Case] = append(a.eventsOf[e.Case], e)
+	// Each case's events, in order: the facts' own runs of a case's events
+	// (they come grouped by case) taken as they are, not copied.
+	for i, ev := 0, d.Facts.Events; i < len(ev); {
+		j := i + 1
+		for j < len(ev) && ev[j].Case == ev[i].Case {
+			j++
+		}
+		if prev, ok := a.eventsOf[ev[i].Case]; ok { // a case's events in more than one run
+			a.eventsOf[ev[i].Case] = append(prev[:len(prev):len(prev)], ev[i:j]...)
+		} else {
+			a.eventsOf[ev[i].Case] = ev[i:j:j]
+		}
+		i = j
 	}
 	for i, k := range d.Facts.Conferences {
 		if k.Worker != "" {

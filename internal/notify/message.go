@@ -80,17 +80,24 @@ func dayOf(t time.Time) string {
 // ObligationLine is the line a message gives an obligation: what is owed,
 // on which case, by when, in the words the pages use (never a rule id).
 func ObligationLine(caseNumber, words string, o rules.Obligation) string {
+	// Written piece by piece, not through fmt: a state's digests write
+	// hundreds of thousands of these lines.
+	day := Day(o.Due)
 	var b strings.Builder
+	b.Grow(len("Case : ") + len(caseNumber) + len(words) + len(" — overdue since ") + len(day))
 	if caseNumber != "" {
-		fmt.Fprintf(&b, "Case %s: ", caseNumber)
+		b.WriteString("Case ")
+		b.WriteString(caseNumber)
+		b.WriteString(": ")
 	}
 	b.WriteString(words)
 	switch o.State {
 	case rules.StateOverdue:
-		fmt.Fprintf(&b, " — overdue since %s", Day(o.Due))
+		b.WriteString(" — overdue since ")
 	default:
-		fmt.Fprintf(&b, " — due %s", Day(o.Due))
+		b.WriteString(" — due ")
 	}
+	b.WriteString(day)
 	return b.String()
 }
 

@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"slices"
+
 	"github.com/casework/casework/internal/rules"
 	"github.com/casework/casework/internal/store"
 )
@@ -77,11 +79,28 @@ func splitAgency(d *store.DigestAgency, res rules.Result) []areaPart {
 			}
 		}
 	}
-	for _, e := range d.Facts.Events {
-		if k, ok := casePart[e.Case]; ok {
-			parts[k].data.Facts.Events = append(parts[k].data.Facts.Events, e)
-		}
+	// The events (millions for a state) and the obligations below go to
+	// slices each sized exactly, from a first pass that finds each one's
+	// part: grown by doubling, 120 areas' slices were copied over and over
+	// and collected, the larger part of the split. The events come grouped
+	// by case: one look-up a case.
+	index := make(map[key]int32, len(keys))
+	plist := make([]*areaPart, len(keys))
+	for j, k := range keys {
+		index[k], plist[j] = int32(j), parts[k]
 	}
+	evPart := make([]int32, len(d.Facts.Events))
+	last, lastPart := "", int32(-1)
+	for i := range d.Facts.Events {
+		if c := d.Facts.Events[i].Case; i == 0 || c != last {
+			last, lastPart = c, -1
+			if k, ok := casePart[c]; ok {
+				lastPart = index[k]
+			}
+		}
+		evPart[i] = lastPart
+	}
+	splitExactly(d.Facts.Events, evPart, len(keys), func(j int32) *[]rules.Event { return &plist[j].data.Facts.Events })
 	named := map[key]map[string]bool{} // staff a part's conferences name
 	for _, c := range d.Facts.Conferences {
 		var in []key
@@ -152,15 +171,19 @@ func splitAgency(d *store.DigestAgency, res rules.Result) []areaPart {
 			}
 		}
 	}
-	for _, o := range res.Obligations {
+	obPart := make([]int32, len(res.Obligations))
+	for i := range res.Obligations {
+		o := &res.Obligations[i]
 		k, ok := casePart[o.Subject]
 		if !ok {
 			k, ok = staffPart[o.Subject]
 		}
+		obPart[i] = -1
 		if ok {
-			parts[k].res.Obligations = append(parts[k].res.Obligations, o)
+			obPart[i] = index[k]
 		}
 	}
+	splitExactly(res.Obligations, obPart, len(keys), func(j int32) *[]rules.Obligation { return &plist[j].res.Obligations })
 	out := make([]areaPart, 0, len(keys))
 	for _, k := range keys {
 		p := parts[k]
@@ -168,4 +191,28 @@ func splitAgency(d *store.DigestAgency, res rules.Result) []areaPart {
 		out = append(out, *p)
 	}
 	return out
+}
+
+// splitExactly appends each items[i] to the slice of its part, part[i]
+// (-1: none), in order, each part's slice made first with room for exactly
+// its own (a part with none keeps its slice as it was).
+func splitExactly[T any](items []T, part []int32, parts int, slice func(j int32) *[]T) {
+	counts := make([]int, parts)
+	for _, j := range part {
+		if j >= 0 {
+			counts[j]++
+		}
+	}
+	for j, n := range counts {
+		if n > 0 {
+			dst := slice(int32(j))
+			*dst = slices.Grow(*dst, n)
+		}
+	}
+	for i, j := range part {
+		if j >= 0 {
+			dst := slice(j)
+			*dst = append(*dst, items[i])
+		}
+	}
 }
