@@ -240,7 +240,7 @@ func buildArea(d *store.DigestArea, res rules.Result, asOf rules.Date, loc *time
 	}
 	all, at := make([]rules.Obligation, 0, len(res.Obligations)), 0
 	for subject, n := range perSubject {
-		a.bySubject[subject] = all[at:at:at+n]
+		a.bySubject[subject] = all[at : at : at+n]
 		at += n
 	}
 	for _, o := range res.Obligations {
